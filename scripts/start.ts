@@ -1,0 +1,164 @@
+/**
+ * `npm start`: the whole system on embedded defaults, supervised. Starts what no override replaces
+ * (PostgreSQL, the Temporal dev server, the mail sink), then the API and the worker; Ctrl-C stops
+ * them in the reverse order so no work is cut off half-way.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../src/common/paths';
+import { isPortOpen } from '../src/embedded/ports';
+import { startEmbeddedPostgres, type RunningPostgres } from '../src/embedded/postgres';
+import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
+import { startTemporalDevServer, stopChild, type RunningTemporal } from '../src/embedded/temporal-dev-server';
+import { startMailSink } from '../src/mail/mail-sink';
+
+const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const PORTS = {
+  api: port('PORT', 3000),
+  postgres: port('OPSDESK_PG_PORT', 54329),
+  temporal: port('OPSDESK_TEMPORAL_PORT', 7233),
+  temporalUi: port('OPSDESK_TEMPORAL_UI_PORT', 8233),
+  smtp: port('OPSDESK_SMTP_PORT', 1025),
+  mailWeb: port('OPSDESK_MAIL_WEB_PORT', 8025),
+};
+const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
+const say = (line: string) => console.log(`[opsdesk] ${line}`);
+
+interface Service { name: string; stop(): Promise<void> }
+const services: Service[] = [];
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+async function main(): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  await refuseBusyPorts();
+  const childEnv: NodeJS.ProcessEnv = { ...env, OPSDESK_DATA_DIR: dataDir, OPSDESK_SUPERVISED: '1' };
+
+  if (!env.DATABASE_URL) {
+    say(`starting embedded PostgreSQL 15 on 127.0.0.1:${PORTS.postgres} (data: ${join(dataDir, 'postgres')}) ...`);
+    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: PORTS.postgres });
+    services.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+    await pg.createDatabase('opsdesk');
+    childEnv.DATABASE_URL = pg.urlFor('opsdesk');
+    childEnv.OPSDESK_MODE = 'embedded';
+  }
+  if (!env.TEMPORAL_ADDRESS) {
+    ensureTemporalBinaries({ testServer: false });
+    say(`starting Temporal dev server on 127.0.0.1:${PORTS.temporal} (UI :${PORTS.temporalUi}, data: ${join(dataDir, 'temporal')}) ...`);
+    const temporal: RunningTemporal = await startTemporalDevServer({
+      port: PORTS.temporal,
+      uiPort: PORTS.temporalUi,
+      dataDir: join(dataDir, 'temporal'),
+      log: (line) => { if (/error|fatal/i.test(line) && !/context canceled/.test(line)) console.log(`[temporal] ${line}`); },
+    });
+    services.push({ name: 'Temporal', stop: () => temporal.stop() });
+    childEnv.TEMPORAL_ADDRESS = temporal.address;
+    childEnv.OPSDESK_TEMPORAL_UI_URL = temporal.uiUrl;
+  }
+  if (!env.SMTP_URL) {
+    const sink = await startMailSink({ smtpPort: PORTS.smtp, httpPort: PORTS.mailWeb, storeDir: join(dataDir, 'mail') });
+    services.push({ name: 'mail sink', stop: () => sink.stop() });
+    childEnv.SMTP_URL = sink.smtpUrl;
+    childEnv.OPSDESK_MAIL_SINK_URL = sink.webUrl;
+    say(`mail sink: SMTP ${sink.smtpUrl}, messages at ${sink.webUrl}`);
+  }
+
+  startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
+  startChild('api', join(PROJECT_ROOT, 'dist', 'src', 'main.js'), childEnv);
+  await waitForHealth(`http://127.0.0.1:${PORTS.api}/health`);
+}
+
+async function refuseBusyPorts(): Promise<void> {
+  const wanted: Array<[string, number, boolean]> = [
+    ['API (PORT)', PORTS.api, true],
+    ['PostgreSQL (OPSDESK_PG_PORT)', PORTS.postgres, !env.DATABASE_URL],
+    ['Temporal (OPSDESK_TEMPORAL_PORT)', PORTS.temporal, !env.TEMPORAL_ADDRESS],
+    ['Temporal UI (OPSDESK_TEMPORAL_UI_PORT)', PORTS.temporalUi, !env.TEMPORAL_ADDRESS],
+    ['SMTP sink (OPSDESK_SMTP_PORT)', PORTS.smtp, !env.SMTP_URL],
+    ['mail sink web (OPSDESK_MAIL_WEB_PORT)', PORTS.mailWeb, !env.SMTP_URL],
+  ];
+  for (const [what, number, needed] of wanted) {
+    if (needed && (await isPortOpen(number))) {
+      throw new Error(`port ${number} for ${what} is already in use. Is opsdesk already running? Stop it, or set ${what.match(/\((.*)\)/)![1]} to another port.`);
+    }
+  }
+}
+
+/** Restarts a crashed child a few times (like a process manager) before giving up on the whole system. */
+function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, restarts: number[] = []): void {
+  // Own process group: Ctrl-C reaches only the supervisor, which then stops children in order.
+  const child = spawn(process.execPath, [script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.set(name, child);
+  const prefix = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(`[${name}] ${line}`);
+  };
+  child.stdout.on('data', prefix);
+  child.stderr.on('data', prefix);
+  child.once('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    const recent = [...restarts, Date.now()].filter((t) => Date.now() - t < 60_000);
+    if (recent.length > 5) {
+      say(`${name} keeps failing (exit ${code ?? signal}); stopping everything.`);
+      void shutdown(1);
+      return;
+    }
+    say(`${name} exited (${code ?? signal}); restarting in 2 s ...`);
+    setTimeout(() => { if (!stopping) startChild(name, script, childEnv, recent); }, 2_000);
+  });
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url);
+      last = await response.text();
+      if (response.ok) {
+        say(`ready: ${last}`);
+        say(`open http://127.0.0.1:${PORTS.api}/ — press Ctrl-C to stop everything`);
+        return;
+      }
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  if (!stopping) say(`the system did not become healthy within 2 minutes; last /health answer: ${last || 'none'}`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping: API and worker first, then the embedded servers ...');
+  await Promise.all([...children.values()].map((child) => stopChild(child, new Promise((r) => child.once('exit', r)), 25_000)));
+  for (const service of services.reverse()) {
+    try {
+      await service.stop();
+      say(`${service.name} stopped`);
+    } catch (error) {
+      say(`${service.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGHUP', () => void shutdown(0));
+// npm does not pass SIGTERM on to its script: when npm itself goes away, stop as if told to.
+const launcher = process.ppid;
+setInterval(() => {
+  try {
+    process.kill(launcher, 0);
+  } catch {
+    void shutdown(0);
+  }
+}, 1_000).unref();
+process.on('SIGTERM', () => void shutdown(0));
+main().catch(async (error: unknown) => {
+  say(`could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CalendarModule } from './calendar/calendar.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { IdentityModule } from './identity/identity.module';
+import { MailModule } from './mail/mail.module';
+import { TemporalModule } from './temporal/temporal.module';
+import { UiModule } from './ui/ui.module';
+
+/** The API process: one module per capability. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        TemporalModule,
+        MailModule,
+        IdentityModule,
+        CalendarModule,
+        HealthModule,
+        UiModule,
+      ],
+    };
+  }
+}

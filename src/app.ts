@@ -1,0 +1,50 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json, urlencoded } from 'express';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+import { migrateDatabase } from './database/migrate';
+import { DEMO_ACCOUNTS, ensureDemoAccounts } from './identity/demo-accounts';
+
+const REQUEST_BODY_LIMIT = '256kb';
+
+/** Builds the API application (used by `npm run api` and by the tests), migrated and seeded. */
+export async function createApp(config: AppConfig, options: { logger?: false | Logger } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: options.logger === false ? false : undefined,
+  });
+  app.use(json({ limit: REQUEST_BODY_LIMIT }));
+  app.use(urlencoded({ extended: false, limit: REQUEST_BODY_LIMIT }));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('opsdesk API')
+      .setDescription('運用保守の自動化 — incidents, work requests, tasks, SLAs and audit for the shared IT platform')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  const orm = app.get<MikroORM>(MikroORM);
+  const log = new Logger('bootstrap');
+  await migrateDatabase(orm, (line) => log.log(line));
+  if (config.mode === 'embedded') {
+    const created = await ensureDemoAccounts(orm.em.fork(), config.demoPassword);
+    if (created.length) log.log(`created demo accounts: ${created.join(', ')}`);
+  }
+  return app;
+}
+
+export function demoAccountSummary(config: AppConfig): string {
+  return DEMO_ACCOUNTS.map((a) => `${a.username} (${a.roles.join(', ')})`).join(', ') + ` — password: ${config.demoPassword}`;
+}

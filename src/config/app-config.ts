@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+
+/**
+ * Everything the processes read from the environment, parsed once.
+ * `npm start` (the supervisor) fills in the embedded servers' addresses before it starts the
+ * API and the worker, so both always see fully resolved URLs here.
+ */
+export interface AppConfig {
+  /** `embedded` only when the supervisor runs its own PostgreSQL: demo data may then be created. */
+  mode: 'embedded' | 'standard';
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string;
+  temporal: TemporalConfig;
+  smtpUrl: string;
+  mailFrom: string;
+  /** The embedded mail sink's web page, shown in the UI and the start-up log. */
+  mailSinkUrl?: string;
+  temporalUiUrl?: string;
+  demoPassword: string;
+  demoAlertToken: string;
+  tokenTtlHours: number;
+  generalAffairsMailbox: string;
+}
+
+export interface TemporalConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
+}
+
+const DEFAULT_PORT = 3000;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = intFrom(env, 'PORT', DEFAULT_PORT);
+  const dataDir = resolve(env.OPSDESK_DATA_DIR ?? 'data');
+  const databaseUrl = required(env, 'DATABASE_URL');
+  const tlsEnabled = env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_TLS_CERT;
+  return {
+    mode: env.OPSDESK_MODE === 'embedded' ? 'embedded' : 'standard',
+    port,
+    publicUrl: (env.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/$/, ''),
+    dataDir,
+    databaseUrl,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'opsdesk',
+      tls: tlsEnabled
+        ? {
+            serverName: env.TEMPORAL_TLS_SERVER_NAME,
+            clientCertPath: env.TEMPORAL_TLS_CERT,
+            clientKeyPath: env.TEMPORAL_TLS_KEY,
+            serverRootCaPath: env.TEMPORAL_TLS_CA,
+          }
+        : undefined,
+    },
+    smtpUrl: env.SMTP_URL ?? 'smtp://127.0.0.1:1025',
+    mailFrom: env.MAIL_FROM ?? 'opsdesk <opsdesk@localhost>',
+    mailSinkUrl: env.OPSDESK_MAIL_SINK_URL,
+    temporalUiUrl: env.OPSDESK_TEMPORAL_UI_URL,
+    demoPassword: env.DEMO_PASSWORD ?? 'opsdesk-demo',
+    demoAlertToken: env.DEMO_ALERT_TOKEN ?? 'opsdesk-demo-alerts',
+    tokenTtlHours: intFrom(env, 'AUTH_TOKEN_TTL_HOURS', 12),
+    generalAffairsMailbox: env.GENERAL_AFFAIRS_MAILBOX ?? 'soumu@example.lg.jp',
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) {
+    throw new Error(`${name} is not set. Run "npm start" for the embedded defaults, or set ${name}.`);
+  }
+  return value;
+}
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SEARCH_ATTRIBUTE_TYPES } from './search-attributes';
+import { temporalCliPath } from './temporal-binaries';
+import { waitForPort } from './ports';
+
+export interface RunningTemporal {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** `temporal server start-dev`: SQLite under dataDir (or in memory when dataDir is omitted). */
+export async function startTemporalDevServer(opts: {
+  port: number;
+  uiPort?: number;
+  dataDir?: string;
+  log?: (line: string) => void;
+}): Promise<RunningTemporal> {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'error', '--log-format', 'pretty'];
+  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+  else args.push('--headless');
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    args.push('--db-filename', join(opts.dataDir, 'temporal.sqlite'));
+  }
+  args.push('--http-port', '0', '--metrics-port', '0');
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
+  // Short-lived test servers should not keep closed workflows around for a day.
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+
+  const cli = temporalCliPath();
+  if (!existsSync(cli)) throw new Error(`the Temporal CLI is missing at ${cli}: run "npm start" (it installs it) or set TEMPORAL_CLI_PATH`);
+  const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  pipeLines(child, opts.log);
+  const exited = new Promise<number | null>((resolveExit) => {
+    child.once('exit', (code) => resolveExit(code));
+    child.once('error', () => resolveExit(-1));
+  });
+  await Promise.race([
+    waitForPort(opts.port, 60_000, 'Temporal dev server'),
+    exited.then((code) => { throw new Error(`Temporal dev server exited with code ${code} before it was ready`); }),
+  ]);
+  return {
+    address: `127.0.0.1:${opts.port}`,
+    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
+    stop: () => stopChild(child, exited),
+  };
+}
+
+export function pipeLines(child: ChildProcess, log?: (line: string) => void): void {
+  const forward = (chunk: Buffer) => {
+    if (!log) return;
+    for (const line of chunk.toString().split('\n')) if (line.trim()) log(line);
+  };
+  child.stdout?.on('data', forward);
+  child.stderr?.on('data', forward);
+}
+
+export async function stopChild(child: ChildProcess, exited: Promise<unknown>, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../identity/current-user';
+import { HealthService } from './health.service';
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  /** Every part reachable and a worker polling: 200, else 503 naming the failing part. */
+  @Get()
+  async full(@Res() response: Response): Promise<void> {
+    const report = await this.health.report();
+    response.status(report.status === 'ok' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(report);
+  }
+
+  /** Liveness for orchestrators: the process answers. */
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the parts this API process needs to serve requests. */
+  @Get('ready')
+  async ready(@Res() response: Response): Promise<void> {
+    const { status: _overall, worker: _worker, ...parts } = await this.health.report();
+    const ready = Object.values(parts).every((p) => p === 'ok');
+    response.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ready ? 'ok' : 'unavailable', ...parts });
+  }
+}

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CalendarModule } from './calendar/calendar.module';
+import type { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { MailModule } from './mail/mail.module';
+import { TemporalModule } from './temporal/temporal.module';
+
+/** The providers that activities are built from; the worker process has no HTTP side. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TemporalModule, MailModule, CalendarModule],
+      exports: [CalendarModule],
+    };
+  }
+}

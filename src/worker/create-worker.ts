@@ -1,0 +1,52 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { NestFactory } from '@nestjs/core';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { CalendarService } from '../calendar/calendar.service';
+import type { AppConfig } from '../config/app-config';
+import { migrateDatabase } from '../database/migrate';
+import { MAILER, type Mailer } from '../mail/mail.module';
+import { temporalTls } from '../temporal/temporal-connection';
+import { WorkerModule } from '../worker.module';
+
+export interface OpsdeskWorker {
+  worker: Worker;
+  close: () => Promise<void>;
+}
+
+/**
+ * A worker whose activities get their dependencies from the same Nest providers as the API.
+ * Tests pass `workflowBundle` (bundled once per run) instead of letting every worker run webpack.
+ */
+export async function createOpsdeskWorker(
+  config: AppConfig,
+  overrides: Pick<WorkerOptions, 'workflowBundle'> & { connection?: NativeConnection } = {},
+): Promise<OpsdeskWorker> {
+  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
+  const orm = context.get<MikroORM>(MikroORM);
+  await migrateDatabase(orm);
+  const activities = createActivities({
+    orm,
+    mailer: context.get<Mailer>(MAILER),
+    calendar: context.get(CalendarService),
+    temporal: context.get(Client),
+    config,
+  });
+  const connection = overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address, tls: temporalTls(config.temporal) }));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities,
+    ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    shutdownGraceTime: '20s',
+  });
+  return {
+    worker,
+    close: async () => {
+      if (!overrides.connection) await connection.close();
+      await context.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Every workflow type the worker registers. Workflow code only: no I/O, no Node built-ins.
+export {};
