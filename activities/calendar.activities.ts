@@ -1,19 +1,82 @@
-import type { ActivityDeps } from './deps';
+import type { CalendarService } from '../src/calendar/calendar.service';
+import type { SlaSettings } from '../src/config/app-config';
 
-export interface SlaPlanInput {
-  /** ISO instant the clock starts (receipt, or detection). */
+export type SlaKind = 'onsite' | 'resolution';
+export type SlaMode = 'wall' | 'business';
+
+export interface SlaPlan {
+  kind: SlaKind;
+  /** Wall-clock SLAs count every second; business SLAs only reception hours on business days. */
+  mode: SlaMode;
   startAt: string;
-  businessDays: number;
+  dueAt: string;
+  /** The whole SLA in the mode's seconds: the base of the 50 / 75 / 100 % notices. */
+  totalSeconds: number;
+  /** Whether the clock started inside reception hours (R-SLA-1 vs R-SLA-2). */
+  withinReceptionHours: boolean;
+}
+
+export interface SlaCheckpointsInput {
+  mode: SlaMode;
+  startAt: string;
+  totalSeconds: number;
+  /** Seconds (in the mode's units) spent paused so far: the clock is pushed back by them. */
+  pausedSeconds: number;
+  percents: number[];
 }
 
 /**
- * Deadlines are computed here rather than in workflow code so the business calendar of the day
- * (an admin may add closing days) is recorded in the history and replays identically.
+ * Deadlines come from the business calendar in activities, so the calendar of the day (holidays,
+ * closing days an admin added) is recorded in the workflow history and replays identically.
  */
-export function createCalendarActivities({ calendar }: Pick<ActivityDeps, 'calendar'>) {
+export function createCalendarActivities(deps: { calendar: CalendarService; sla: SlaSettings }) {
   return {
-    async computeDeadline(input: SlaPlanInput): Promise<string> {
-      return (await calendar.deadline(new Date(input.startAt), input.businessDays)).toISOString();
+    async planSla(input: { kind: SlaKind; startAt: string }): Promise<SlaPlan> {
+      const calendar = await deps.calendar.current();
+      const start = new Date(input.startAt);
+      const withinReceptionHours = calendar.isWithinReceptionHours(start);
+      if (input.kind === 'resolution') {
+        const due = calendar.deadline(start, deps.sla.workRequestBusinessDays);
+        return { kind: 'resolution', mode: 'business', startAt: input.startAt, dueAt: due.toISOString(), totalSeconds: calendar.businessSecondsBetween(start, due), withinReceptionHours };
+      }
+      // R-SLA-1: inside reception hours, on site within N hours. R-SLA-2: outside, on the next
+      // business opening's day at the configured time (10:30 = two hours after opening).
+      const due = withinReceptionHours
+        ? new Date(start.getTime() + deps.sla.onsiteHours * 3_600_000)
+        : atClockOnDayOf(calendar.nextOpening(start), deps.sla.onsiteNextDayTime);
+      return { kind: 'onsite', mode: 'wall', startAt: input.startAt, dueAt: due.toISOString(), totalSeconds: (due.getTime() - start.getTime()) / 1000, withinReceptionHours };
+    },
+
+    async slaCheckpoints(input: SlaCheckpointsInput): Promise<string[]> {
+      const calendar = await deps.calendar.current();
+      return input.percents.map((percent) => {
+        const seconds = (input.totalSeconds * percent) / 100 + input.pausedSeconds;
+        const at = input.mode === 'business'
+          ? calendar.addBusinessSeconds(new Date(input.startAt), seconds)
+          : new Date(Date.parse(input.startAt) + seconds * 1000);
+        return at.toISOString();
+      });
+    },
+
+    /** Seconds between two instants in the SLA's mode (business seconds are exact, never rounded). */
+    async elapsedSeconds(input: { mode: SlaMode; from: string; to: string }): Promise<number> {
+      if (input.mode === 'wall') return Math.max(0, (Date.parse(input.to) - Date.parse(input.from)) / 1000);
+      return (await deps.calendar.current()).businessSecondsBetween(new Date(input.from), new Date(input.to));
+    },
+
+    async addBusinessSeconds(input: { from: string; seconds: number }): Promise<string> {
+      return (await deps.calendar.current()).addBusinessSeconds(new Date(input.from), input.seconds).toISOString();
+    },
+
+    async computeDeadline(input: { startAt: string; businessDays: number }): Promise<string> {
+      return (await deps.calendar.deadline(new Date(input.startAt), input.businessDays)).toISOString();
     },
   };
+}
+
+/** The given HH:MM (JST) on the JST day of `instant`. */
+function atClockOnDayOf(instant: Date, hhmm: string): Date {
+  const jst = new Date(instant.getTime() + 9 * 3_600_000);
+  const [hours, minutes] = hhmm.split(':').map(Number);
+  return new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), hours - 9, minutes));
 }

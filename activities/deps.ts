@@ -1,14 +1,16 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Client } from '@temporalio/client';
 import type { CalendarService } from '../src/calendar/calendar.service';
+import type { CaseMailer } from '../src/cases/case-mailer.service';
+import type { CaseRecorder } from '../src/cases/case-recorder.service';
 import type { AppConfig } from '../src/config/app-config';
-import type { Mailer } from '../src/mail/mailer';
+import type { InventoryService } from '../src/inventory/inventory.service';
 
-/** What activities may touch; injected by the worker (from Nest providers) or by tests. */
+/** What activities may touch; the worker builds it from the same Nest providers the API uses. */
 export interface ActivityDeps {
   orm: MikroORM;
-  mailer: Mailer;
   calendar: CalendarService;
-  temporal: Client;
+  recorder: CaseRecorder;
+  caseMailer: CaseMailer;
+  inventory: InventoryService;
   config: AppConfig;
 }

@@ -1,12 +1,16 @@
 import { createCalendarActivities } from './calendar.activities';
+import { createCaseActivities } from './case.activities';
 import type { ActivityDeps } from './deps';
+import { createInventoryActivities } from './inventory.activities';
 
 export type { ActivityDeps } from './deps';
 
 /** Every activity of the worker, bound to its dependencies. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createCalendarActivities(deps),
+    ...createCalendarActivities({ calendar: deps.calendar, sla: deps.config.sla }),
+    ...createCaseActivities({ recorder: deps.recorder, caseMailer: deps.caseMailer }),
+    ...createInventoryActivities({ inventory: deps.inventory, em: deps.orm.em }),
   };
 }
 

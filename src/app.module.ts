@@ -1,10 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AlertSourcesModule } from './alert-sources/alert-sources.module';
 import { CalendarModule } from './calendar/calendar.module';
+import { CasesModule } from './cases/cases.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { WorkRequestsModule } from './work-requests/work-requests.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
@@ -22,7 +27,12 @@ export class AppModule {
         MailModule,
         IdentityModule,
         CalendarModule,
+        InventoryModule,
+        AlertSourcesModule,
         HealthModule,
+        CasesModule,
+        IncidentsModule,
+        WorkRequestsModule,
         UiModule,
       ],
     };

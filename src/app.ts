@@ -3,12 +3,14 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
+import { AlertSourcesService } from './alert-sources/alert-sources.service';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { migrateDatabase } from './database/migrate';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from './identity/demo-accounts';
+import { ensureDemoInventory } from './inventory/demo-inventory';
 
 const REQUEST_BODY_LIMIT = '256kb';
 
@@ -41,6 +43,9 @@ export async function createApp(config: AppConfig, options: { logger?: false | L
   if (config.mode === 'embedded') {
     const created = await ensureDemoAccounts(orm.em.fork(), config.demoPassword);
     if (created.length) log.log(`created demo accounts: ${created.join(', ')}`);
+    const assets = await ensureDemoInventory(orm.em.fork());
+    if (assets.length) log.log(`created demo inventory: ${assets.join(', ')}`);
+    if (await app.get(AlertSourcesService).ensureDemoAlertSource(config.demoAlertToken)) log.log('demo alert source "demo-monitoring" accepts DEMO_ALERT_TOKEN');
   }
   return app;
 }

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CalendarModule } from './calendar/calendar.module';
+import { CaseRecordModule } from './cases/case-record.module';
+import { InventoryModule } from './inventory/inventory.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -12,8 +14,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TemporalModule, MailModule, CalendarModule],
-      exports: [CalendarModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TemporalModule, MailModule, CalendarModule, CaseRecordModule, InventoryModule],
     };
   }
 }

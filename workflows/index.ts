@@ -1,2 +1,3 @@
 // Every workflow type the worker registers. Workflow code only: no I/O, no Node built-ins.
-export {};
+export { incidentWorkflow } from './incident.workflow';
+export { workRequestWorkflow } from './work-request.workflow';

@@ -22,6 +22,19 @@ export interface AppConfig {
   demoAlertToken: string;
   tokenTtlHours: number;
   generalAffairsMailbox: string;
+  sla: SlaSettings;
+}
+
+/** How the SLAs of the requirements read in numbers (README, "SLAs"). */
+export interface SlaSettings {
+  /** R-SLA-1: on site within this many hours of a detection inside reception hours. */
+  onsiteHours: number;
+  /** R-SLA-2: a detection outside reception hours is due at this time (HH:MM) of the next business opening's day. */
+  onsiteNextDayTime: string;
+  /** R-SLA-3: work requests are complete within this many business days of receipt. */
+  workRequestBusinessDays: number;
+  /** Remind operators when the maker's desk has been silent for this many business hours. */
+  vendorSilenceBusinessHours: number;
 }
 
 export interface TemporalConfig {
@@ -65,6 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoAlertToken: env.DEMO_ALERT_TOKEN ?? 'opsdesk-demo-alerts',
     tokenTtlHours: intFrom(env, 'AUTH_TOKEN_TTL_HOURS', 12),
     generalAffairsMailbox: env.GENERAL_AFFAIRS_MAILBOX ?? 'soumu@example.lg.jp',
+    sla: {
+      onsiteHours: intFrom(env, 'SLA_ONSITE_HOURS', 2),
+      onsiteNextDayTime: clockFrom(env, 'SLA_ONSITE_NEXT_DAY_TIME', '10:30'),
+      workRequestBusinessDays: intFrom(env, 'SLA_WORK_REQUEST_BUSINESS_DAYS', 3),
+      vendorSilenceBusinessHours: intFrom(env, 'VENDOR_SILENCE_BUSINESS_HOURS', 4),
+    },
   };
 }
 
@@ -73,6 +92,12 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   if (!value) {
     throw new Error(`${name} is not set. Run "npm start" for the embedded defaults, or set ${name}.`);
   }
+  return value;
+}
+
+function clockFrom(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const value = env[name] || fallback;
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) throw new Error(`${name} must be HH:MM, got "${value}"`);
   return value;
 }
 

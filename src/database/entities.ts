@@ -1,8 +1,17 @@
+import { AlertSource } from '../alert-sources/alert-source.entity';
 import { CalendarSettings } from '../calendar/calendar-settings.entity';
 import { ClosingDay } from '../calendar/closing-day.entity';
+import { CaseNumberSequence } from '../cases/case-number.entity';
+import { CaseRecord } from '../cases/case-record.entity';
+import { CaseTask } from '../cases/case-task.entity';
+import { TimelineEntry } from '../cases/timeline-entry.entity';
 import { AuthToken } from '../identity/auth-token.entity';
 import { Department } from '../identity/department.entity';
 import { User } from '../identity/user.entity';
+import { Asset } from '../inventory/asset.entity';
+import { SentMailRecord } from '../mail/sent-mail.entity';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
-export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings];
+export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
+  CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord,
+];

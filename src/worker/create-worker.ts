@@ -1,12 +1,13 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
-import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { CalendarService } from '../calendar/calendar.service';
 import type { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrate';
-import { MAILER, type Mailer } from '../mail/mail.module';
+import { CaseMailer } from '../cases/case-mailer.service';
+import { CaseRecorder } from '../cases/case-recorder.service';
+import { InventoryService } from '../inventory/inventory.service';
 import { temporalTls } from '../temporal/temporal-connection';
 import { WorkerModule } from '../worker.module';
 
@@ -28,9 +29,10 @@ export async function createOpsdeskWorker(
   await migrateDatabase(orm);
   const activities = createActivities({
     orm,
-    mailer: context.get<Mailer>(MAILER),
     calendar: context.get(CalendarService),
-    temporal: context.get(Client),
+    recorder: context.get(CaseRecorder),
+    caseMailer: context.get(CaseMailer),
+    inventory: context.get(InventoryService),
     config,
   });
   const connection = overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address, tls: temporalTls(config.temporal) }));

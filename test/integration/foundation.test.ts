@@ -131,7 +131,7 @@ describe('database migrations', () => {
     try {
       await Promise.all(orms.map((orm) => migrateDatabase(orm)));
       const executed = await orms[0].em.getConnection().execute('select name from mikro_orm_migrations');
-      const names = executed.map((row: { name: string }) => row.name);
+      const names = (executed as Array<{ name: string }>).map((row) => row.name);
       expect(new Set(names).size).toBe(names.length);
       expect(names.length).toBeGreaterThan(0);
       const users = await orms[0].em.getConnection().execute('select count(*)::int as n from app_user');

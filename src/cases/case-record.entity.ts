@@ -1,0 +1,112 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import type { CaseStatus, Impact, SlaView, WorkPlan } from '../../workflows/shared/case-model';
+import type { CaseKind } from '../../workflows/shared/ids';
+
+/**
+ * 作業履歴: one incident or work request with the nine fields of R-REC-1..9. Activities write it
+ * from the workflow, which alone decides the status.
+ */
+@Entity({ tableName: 'case_record' })
+@Index({ properties: ['kind', 'status', 'createdAt'] })
+export class CaseRecord {
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  /** INC-2026-0001 / REQ-2026-0001: gap-free per kind and year. */
+  @Property({ type: 'text', unique: true })
+  number!: string;
+
+  @Property({ type: 'text' })
+  kind!: CaseKind;
+
+  @Property({ type: 'text' })
+  workflowId!: string;
+
+  @Property({ type: 'text', unique: true })
+  runId!: string;
+
+  /** R-REC-1 件名 */
+  @Property({ type: 'text' })
+  subject!: string;
+
+  /** R-REC-2 対応担当者 (the operator, by name) */
+  @Property({ type: 'text', nullable: true })
+  assignee?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  assigneeUsername?: string | null;
+
+  /** R-REC-3 発生日時 */
+  @Property({ type: 'timestamptz' })
+  occurredAt!: Date;
+
+  /** R-REC-4 対応状況 */
+  @Property({ type: 'text' })
+  status: CaseStatus = 'received';
+
+  @Property({ type: 'text', nullable: true })
+  resolution?: string | null;
+
+  /** R-REC-5 影響度 */
+  @Property({ type: 'jsonb' })
+  impact: Impact = {};
+
+  /** R-REC-7 作業計画 */
+  @Property({ type: 'jsonb', nullable: true })
+  workPlan?: WorkPlan | null;
+
+  /** R-REC-8 承認者 (of the completion; the plan's approver is in workPlan) */
+  @Property({ type: 'text', nullable: true })
+  approver?: string | null;
+
+  /** R-REC-9 対応完了日 */
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  severity?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  hostname?: string | null;
+
+  @Property({ type: 'boolean' })
+  unregisteredDevice: boolean = false;
+
+  @Property({ type: 'integer' })
+  alertCount: number = 0;
+
+  /** Departments that own the affected systems (incident) or asked for the work (request). */
+  @Property({ type: 'uuid[]' })
+  departmentIds: string[] = [];
+
+  @Property({ type: 'uuid', nullable: true })
+  requesterId?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  requestType?: string | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  params?: Record<string, unknown> | null;
+
+  @Property({ type: 'text', nullable: true })
+  description?: string | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  sla?: SlaView | null;
+
+  @Property({ type: 'boolean' })
+  breached: boolean = false;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  dueAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  nextRole?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+}

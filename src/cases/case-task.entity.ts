@@ -1,0 +1,63 @@
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+
+export type TaskState = 'open' | 'done' | 'cancelled';
+
+/** A human step as the inbox shows it; the workflow owns it and completes it through an Update. */
+@Entity({ tableName: 'case_task' })
+@Index({ properties: ['state', 'assigneeRole'] })
+export class CaseTask {
+  /** `<case number>-T<n>`: stable across retries, readable by people. */
+  @PrimaryKey({ type: 'text' })
+  id!: string;
+
+  @Property({ type: 'uuid', index: true })
+  caseId!: string;
+
+  @Property({ type: 'text' })
+  caseNumber!: string;
+
+  @Property({ type: 'text' })
+  workflowId!: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'text' })
+  assigneeRole!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  departmentId?: string | null;
+
+  @Property({ type: 'text' })
+  state: TaskState = 'open';
+
+  @Property({ type: 'text[]' })
+  allowedOutcomes: string[] = [];
+
+  @Property({ type: 'timestamptz', nullable: true })
+  dueAt?: Date | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  suggested?: Record<string, unknown> | null;
+
+  @Property({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  completedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  completedBy?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  completedByUsername?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  outcome?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @Property({ type: 'jsonb', nullable: true })
+  data?: Record<string, unknown> | null;
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CasesService } from './cases.service';
+import { CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+import { TasksService } from './tasks.service';
+
+@ApiTags('cases')
+@ApiBearerAuth()
+@Controller('api/cases')
+export class CasesController {
+  constructor(private readonly cases: CasesService) {}
+
+  /** 作業履歴: search by number, subject or hostname; filter by kind, status and dates; paged. */
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
+    return this.cases.list(actor, query);
+  }
+
+  /** The record (R-REC-1..9), the timeline, open and done tasks, and the SLA. */
+  @Get(':id')
+  detail(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.cases.detail(actor, id);
+  }
+
+  @Roles('operator', 'general_affairs')
+  @Post(':id/hold')
+  @HttpCode(200)
+  hold(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: HoldDto) {
+    return this.cases.hold(actor, id, body);
+  }
+
+  @Roles('operator', 'general_affairs')
+  @Post(':id/resume')
+  @HttpCode(200)
+  resume(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ResumeDto) {
+    return this.cases.resume(actor, id, body);
+  }
+
+  @Roles('operator', 'general_affairs', 'department')
+  @Post(':id/notes')
+  addNote(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: NoteDto) {
+    return this.cases.addNote(actor, id, body);
+  }
+
+  @Roles('operator', 'general_affairs')
+  @Post(':id/contacts')
+  logContact(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ContactDto) {
+    return this.cases.logContact(actor, id, body);
+  }
+}
+
+@ApiTags('tasks')
+@ApiBearerAuth()
+@Controller('api/tasks')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get()
+  list(@CurrentActor() actor: Actor, @Query() query: ListTasksQuery) {
+    return this.tasks.list(actor, query);
+  }
+
+  /** Wrong role → 403; task done or case moved on → 409; bad outcome or data → 422 naming the field. */
+  @Roles('operator', 'general_affairs', 'department')
+  @Post(':id/complete')
+  @HttpCode(200)
+  complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: CompleteTaskDto) {
+    return this.tasks.complete(actor, id, body);
+  }
+}

@@ -1,0 +1,213 @@
+import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { KIND_LABELS, STATUS_LABELS, type ActorRef } from '../../workflows/shared/case-model';
+import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/messages';
+import { TASK_TYPES } from '../../workflows/shared/task-types';
+import { notFound } from '../common/errors';
+import type { Actor } from '../identity/current-user';
+import { toDomainError } from '../temporal/update-errors';
+import { assertCanSee, departmentScope } from './case-access';
+import { CaseMailer } from './case-mailer.service';
+import { CaseRecord } from './case-record.entity';
+import { CaseTask } from './case-task.entity';
+import { TimelineEntry } from './timeline-entry.entity';
+import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function actorRef(actor: Actor): ActorRef {
+  return { userId: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.roles, departmentId: actor.departmentId, email: actor.email };
+}
+
+export function caseSummary(record: CaseRecord) {
+  return {
+    id: record.id,
+    number: record.number,
+    kind: record.kind,
+    kindLabel: KIND_LABELS[record.kind],
+    subject: record.subject,
+    status: record.status,
+    statusLabel: STATUS_LABELS[record.status],
+    resolution: record.resolution ?? null,
+    severity: record.severity ?? null,
+    hostname: record.hostname ?? null,
+    requestType: record.requestType ?? null,
+    occurredAt: record.occurredAt.toISOString(),
+    assignee: record.assignee ?? null,
+    approver: record.approver ?? null,
+    completedAt: record.completedAt?.toISOString() ?? null,
+    dueAt: record.dueAt?.toISOString() ?? null,
+    breached: record.breached,
+    nextRole: record.nextRole ?? null,
+    departmentIds: record.departmentIds,
+    alertCount: record.alertCount,
+    workflowId: record.workflowId,
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+export function taskView(task: CaseTask) {
+  const definition = TASK_TYPES[task.type];
+  return {
+    id: task.id,
+    caseId: task.caseId,
+    caseNumber: task.caseNumber,
+    type: task.type,
+    label: definition ? { ja: definition.labelJa, en: definition.labelEn } : { ja: task.type, en: task.type },
+    assigneeRole: task.assigneeRole,
+    departmentId: task.departmentId ?? null,
+    state: task.state,
+    dueAt: task.dueAt?.toISOString() ?? null,
+    allowedOutcomes: task.allowedOutcomes,
+    suggested: task.suggested ?? null,
+    createdAt: task.createdAt.toISOString(),
+    completedAt: task.completedAt?.toISOString() ?? null,
+    completedBy: task.completedBy ?? null,
+    outcome: task.outcome ?? null,
+    note: task.note ?? null,
+    data: task.data ?? null,
+  };
+}
+
+@Injectable()
+export class CasesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly temporal: Client,
+    private readonly caseMailer: CaseMailer,
+  ) {}
+
+  async list(actor: Actor, query: ListCasesQuery) {
+    const where: FilterQuery<CaseRecord> = {};
+    if (query.kind) where.kind = query.kind;
+    if (query.status) where.status = query.status as CaseRecord['status'];
+    if (query.breached !== undefined) where.breached = query.breached;
+    if (query.from || query.to) where.occurredAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
+    const scope = departmentScope(actor);
+    const departments = [scope, query.departmentId].filter((d): d is string => typeof d === 'string' && UUID.test(d));
+    if (scope === null || (query.departmentId && !UUID.test(query.departmentId))) return { items: [], total: 0, limit: query.limit ?? 50, offset: query.offset ?? 0 };
+    if (departments.length) where.departmentIds = { $contains: departments };
+    if (query.q) {
+      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.$or = [{ number: { $ilike: like } }, { subject: { $ilike: like } }, { hostname: { $ilike: like } }];
+    }
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const [items, total] = await this.em.findAndCount(CaseRecord, where, { orderBy: { createdAt: 'desc', number: 'desc' }, limit, offset });
+    return { items: items.map(caseSummary), total, limit, offset };
+  }
+
+  async find(actor: Actor, idOrNumber: string): Promise<CaseRecord> {
+    const record = UUID.test(idOrNumber)
+      ? await this.em.findOne(CaseRecord, { id: idOrNumber })
+      : await this.em.findOne(CaseRecord, { number: idOrNumber.toUpperCase() });
+    if (!record) throw notFound(`Case ${idOrNumber}`);
+    assertCanSee(actor, record);
+    return record;
+  }
+
+  async detail(actor: Actor, idOrNumber: string) {
+    const record = await this.find(actor, idOrNumber);
+    const [timeline, tasks] = await Promise.all([
+      this.em.find(TimelineEntry, { caseId: record.id }, { orderBy: { at: 'asc', id: 'asc' } }),
+      this.em.find(CaseTask, { caseId: record.id }, { orderBy: { createdAt: 'asc' } }),
+    ]);
+    return {
+      ...caseSummary(record),
+      record: {
+        subject: record.subject,
+        assignee: record.assignee ?? null,
+        occurredAt: record.occurredAt.toISOString(),
+        status: record.status,
+        statusLabel: STATUS_LABELS[record.status],
+        impact: record.impact,
+        actions: timeline.length,
+        workPlan: record.workPlan ?? null,
+        approver: record.approver ?? null,
+        completedAt: record.completedAt?.toISOString() ?? null,
+      },
+      description: record.description ?? null,
+      params: record.params ?? null,
+      unregisteredDevice: record.unregisteredDevice,
+      sla: record.sla ?? null,
+      timeline: timeline.map((e) => ({
+        id: e.id, at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, actorUsername: e.actorUsername ?? null,
+        messageJa: e.messageJa, messageEn: e.messageEn, data: e.data ?? null,
+      })),
+      openTasks: tasks.filter((t) => t.state === 'open').map(taskView),
+      doneTasks: tasks.filter((t) => t.state !== 'open').map(taskView),
+    };
+  }
+
+  async hold(actor: Actor, idOrNumber: string, body: HoldDto) {
+    const record = await this.find(actor, idOrNumber);
+    try {
+      await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+    return this.detail(actor, record.id);
+  }
+
+  async resume(actor: Actor, idOrNumber: string, body: ResumeDto) {
+    const record = await this.find(actor, idOrNumber);
+    try {
+      await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] });
+    } catch (error) {
+      throw toDomainError(error);
+    }
+    return this.detail(actor, record.id);
+  }
+
+  async addNote(actor: Actor, idOrNumber: string, body: NoteDto) {
+    const record = await this.find(actor, idOrNumber);
+    const entry = this.em.create(TimelineEntry, {
+      caseId: record.id, key: `note:${randomUUID()}`, at: new Date(), kind: 'note', actor: actor.displayName, actorUsername: actor.username,
+      messageJa: body.vendorProgress ? `メーカー対応状況: ${body.text}` : body.text,
+      messageEn: body.vendorProgress ? `Maker's progress: ${body.text}` : body.text,
+      data: { vendorProgress: body.vendorProgress ?? false },
+    });
+    await this.em.persistAndFlush(entry);
+    if (body.vendorProgress) await this.signalVendorContact(record);
+    return { id: entry.id, at: entry.at.toISOString() };
+  }
+
+  /** R-CONTACT-1: a phone call is logged, and its e-mail report can be sent from the log. */
+  async logContact(actor: Actor, idOrNumber: string, body: ContactDto) {
+    const record = await this.find(actor, idOrNumber);
+    const at = body.at ? new Date(body.at) : new Date();
+    const channelJa = { phone: '電話', email: 'メール', in_person: '対面' }[body.channel];
+    const entry = this.em.create(TimelineEntry, {
+      caseId: record.id, key: `contact:${randomUUID()}`, at, kind: body.channel === 'phone' ? 'phone' : 'note', actor: actor.displayName, actorUsername: actor.username,
+      messageJa: `${channelJa}連絡（${body.counterpart}）: ${body.summary}`,
+      messageEn: `${body.channel} contact (${body.counterpart}): ${body.summary}`,
+      data: { channel: body.channel, counterpartKind: body.counterpartKind, counterpart: body.counterpart, reportSent: false },
+    });
+    await this.em.persistAndFlush(entry);
+    if (body.counterpartKind === 'vendor') await this.signalVendorContact(record);
+    let report = null;
+    if (body.sendReport) {
+      report = await this.caseMailer.send({
+        caseId: record.id,
+        key: `${record.number}.phone-report.${entry.id}`,
+        mail: { template: 'case.phone_followup', caseNumber: record.number, caseSubject: record.subject, calledAt: at.toISOString(), counterpart: body.counterpart, summary: body.summary, loggedBy: actor.displayName },
+        to: [{ role: 'general_affairs' }],
+        cc: [{ userId: actor.userId }],
+      });
+      entry.data = { ...entry.data, reportSent: true, reportMessageId: report.messageId };
+      await this.em.flush();
+    }
+    return { id: entry.id, at: at.toISOString(), report };
+  }
+
+  private async signalVendorContact(record: CaseRecord): Promise<void> {
+    if (record.status === 'done') return;
+    try {
+      await this.temporal.workflow.getHandle(record.workflowId, record.runId).signal(vendorContacted, { at: new Date().toISOString() });
+    } catch {
+      // The workflow may have just finished; the note itself is recorded.
+    }
+  }
+}

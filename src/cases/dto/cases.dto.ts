@@ -1,0 +1,165 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { CASE_STATUSES } from '../../../workflows/shared/case-model';
+
+export class ListCasesQuery {
+  @ApiPropertyOptional({ enum: ['incident', 'work_request'] })
+  @IsOptional()
+  @IsIn(['incident', 'work_request'])
+  readonly kind?: 'incident' | 'work_request';
+
+  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @IsOptional()
+  @IsIn(CASE_STATUSES)
+  readonly status?: string;
+
+  @ApiPropertyOptional({ description: 'number, subject or hostname contains' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  readonly q?: string;
+
+  @ApiPropertyOptional({ description: 'occurred at or after (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly from?: string;
+
+  @ApiPropertyOptional({ description: 'occurred before (ISO 8601)' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  readonly departmentId?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Type(() => Boolean)
+  @IsBoolean()
+  readonly breached?: boolean;
+
+  @ApiPropertyOptional({ default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  readonly limit?: number;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  readonly offset?: number;
+}
+
+export class HoldDto {
+  @ApiPropertyOptional({ example: '依頼元に追加情報を確認中' })
+  @IsString()
+  @Length(1, 1000)
+  readonly reason!: string;
+
+  @ApiPropertyOptional({ enum: ['requester', 'vendor', 'other'], default: 'other' })
+  @IsOptional()
+  @IsIn(['requester', 'vendor', 'other'])
+  readonly waitingFor?: 'requester' | 'vendor' | 'other';
+}
+
+export class ResumeDto {
+  @ApiPropertyOptional({ example: '依頼元から回答あり' })
+  @IsString()
+  @Length(1, 1000)
+  readonly reason!: string;
+}
+
+export class NoteDto {
+  @ApiPropertyOptional({ example: 'メーカーより部品発送の連絡あり' })
+  @IsString()
+  @Length(1, 4000)
+  readonly text!: string;
+
+  @ApiPropertyOptional({ description: "progress from the maker's desk (restarts the silence reminder)" })
+  @IsOptional()
+  @IsBoolean()
+  readonly vendorProgress?: boolean;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional({ enum: ['phone', 'email', 'in_person'] })
+  @IsIn(['phone', 'email', 'in_person'])
+  readonly channel!: 'phone' | 'email' | 'in_person';
+
+  @ApiPropertyOptional({ enum: ['vendor', 'general_affairs', 'department', 'network_operator', 'system_vendor', 'other'] })
+  @IsIn(['vendor', 'general_affairs', 'department', 'network_operator', 'system_vendor', 'other'])
+  readonly counterpartKind!: string;
+
+  @ApiPropertyOptional({ example: '○○社 保守窓口 山田様' })
+  @IsString()
+  @Length(1, 200)
+  readonly counterpart!: string;
+
+  @ApiPropertyOptional()
+  @IsString()
+  @Length(1, 4000)
+  readonly summary!: string;
+
+  @ApiPropertyOptional({ description: 'when the call took place (ISO 8601); now if omitted' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  readonly at?: string;
+
+  @ApiPropertyOptional({ description: 'R-CONTACT-1: send the e-mail report of this call to general affairs now' })
+  @IsOptional()
+  @IsBoolean()
+  readonly sendReport?: boolean;
+}
+
+export class ListTasksQuery {
+  @ApiPropertyOptional({ enum: ['open', 'done', 'cancelled'], default: 'open' })
+  @IsOptional()
+  @IsIn(['open', 'done', 'cancelled'])
+  readonly state?: 'open' | 'done' | 'cancelled';
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  readonly caseId?: string;
+
+  @ApiPropertyOptional({ description: 'only tasks I may complete' })
+  @IsOptional()
+  @Type(() => String)
+  @IsIn(['true', 'false'])
+  readonly mine?: 'true' | 'false';
+
+  @ApiPropertyOptional({ default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  readonly limit?: number;
+}
+
+export class CompleteTaskDto {
+  @ApiPropertyOptional({ example: 'ok' })
+  @IsString()
+  @Length(1, 64)
+  readonly outcome!: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  readonly note?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  readonly data?: Record<string, unknown>;
+}

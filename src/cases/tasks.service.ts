@@ -1,0 +1,58 @@
+import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { completeTask } from '../../workflows/shared/messages';
+import { notFound } from '../common/errors';
+import type { Actor } from '../identity/current-user';
+import { toDomainError } from '../temporal/update-errors';
+import { assertCanSee, departmentScope } from './case-access';
+import { CaseRecord } from './case-record.entity';
+import { CaseTask } from './case-task.entity';
+import { actorRef, taskView } from './cases.service';
+import type { CompleteTaskDto, ListTasksQuery } from './dto/cases.dto';
+
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly temporal: Client,
+  ) {}
+
+  async list(actor: Actor, query: ListTasksQuery) {
+    const where: FilterQuery<CaseTask> = { state: query.state ?? 'open' };
+    if (query.caseId) {
+      const record = await this.em.findOne(CaseRecord, /^[0-9a-f-]{36}$/i.test(query.caseId) ? { id: query.caseId } : { number: query.caseId.toUpperCase() });
+      if (!record) return { items: [] };
+      assertCanSee(actor, record);
+      where.caseId = record.id;
+    }
+    const scope = departmentScope(actor);
+    if (query.mine === 'true') {
+      where.assigneeRole = { $in: actor.roles };
+      if (actor.roles.includes('department')) where.$or = [{ departmentId: null }, { departmentId: actor.departmentId }];
+    }
+    if (scope !== undefined) {
+      if (!scope) return { items: [] };
+      const visible = await this.em.find(CaseRecord, { departmentIds: { $contains: [scope] } }, { fields: ['id'] });
+      where.caseId = where.caseId ? where.caseId : { $in: visible.map((r) => r.id) };
+    }
+    const tasks = await this.em.find(CaseTask, where, { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: query.limit ?? 100 });
+    return { items: tasks.map(taskView) };
+  }
+
+  /** Completes a human step through the workflow's Update; its validator refuses before history. */
+  async complete(actor: Actor, taskId: string, body: CompleteTaskDto) {
+    const task = await this.em.findOne(CaseTask, { id: taskId });
+    if (!task) throw notFound(`Task ${taskId}`);
+    const record = await this.em.findOneOrFail(CaseRecord, { id: task.caseId });
+    assertCanSee(actor, record);
+    try {
+      const result = await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
+        args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],
+      });
+      return result;
+    } catch (error) {
+      throw toDomainError(error);
+    }
+  }
+}

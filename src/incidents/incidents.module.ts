@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { AlertSourcesModule } from '../alert-sources/alert-sources.module';
+import { IncidentsController } from './incidents.controller';
+import { IncidentsService } from './incidents.service';
+
+@Module({ imports: [AlertSourcesModule], controllers: [IncidentsController], providers: [IncidentsService] })
+export class IncidentsModule {}

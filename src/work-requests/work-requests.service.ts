@@ -1,0 +1,51 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Inject, Injectable } from '@nestjs/common';
+import { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { workflowIds } from '../../workflows/shared/ids';
+import { checkRequestParams, REQUEST_TYPES } from '../../workflows/shared/request-types';
+import type { WorkRequestInput } from '../../workflows/work-request.workflow';
+import { actorRef } from '../cases/cases.service';
+import { invalid, unprocessable } from '../common/errors';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Department } from '../identity/department.entity';
+import type { Actor } from '../identity/current-user';
+import { waitForCaseNumber } from '../temporal/case-start';
+import type { SubmitWorkRequestDto } from './dto/work-request.dto';
+
+@Injectable()
+export class WorkRequestsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly temporal: Client,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  types() {
+    return { items: REQUEST_TYPES, slaBusinessDays: this.config.sla.workRequestBusinessDays };
+  }
+
+  /** R-FLOW-2 step 1: everything is checked before anything starts, so a bad request leaves no trace. */
+  async submit(actor: Actor, body: SubmitWorkRequestDto) {
+    const problem = checkRequestParams(body.type, body.params);
+    if (problem) throw unprocessable(problem.message, problem.field);
+    const departmentId = actor.roles.includes('department') ? actor.departmentId : body.departmentId;
+    if (!departmentId) throw invalid('departmentId', 'departmentId is required when general affairs submits on behalf of a department');
+    if (actor.roles.includes('department') && body.departmentId && body.departmentId !== actor.departmentId) {
+      throw invalid('departmentId', 'a department submits for itself only');
+    }
+    const department = await this.em.findOne(Department, { id: departmentId });
+    if (!department) throw unprocessable('departmentId does not name a department', 'departmentId');
+
+    const requestId = randomUUID();
+    const workflowId = workflowIds.workRequest(requestId);
+    const input: WorkRequestInput = {
+      requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
+      requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
+    };
+    const handle = await this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
+    const state = await waitForCaseNumber(handle);
+    return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
+  }
+}

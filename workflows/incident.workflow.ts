@@ -1,0 +1,243 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import type { AssetSummary } from '../activities/inventory.activities';
+import { calendarActivities, recordActivities } from './activity-profiles';
+import { CaseEngine, type TaskResult } from './case-engine';
+import { nowIso } from './clock';
+import type { ActorRef, Severity } from './shared/case-model';
+import { alertReceived, type AlertSignal } from './shared/messages';
+
+export interface IncidentInput {
+  source: 'alert' | 'manual';
+  hostname: string;
+  alertName: string | null;
+  subject: string;
+  summary: string;
+  severity: Severity;
+  detectedAt: string;
+  reportedBy?: ActorRef | null;
+  /** Read from the configuration when the case starts, so a replay uses the same value. */
+  vendorSilenceBusinessHours: number;
+}
+
+export interface IncidentResult {
+  caseNumber: string;
+  resolution: string;
+}
+
+type Step = 'triage' | 'vendor' | 'verify_platform' | 'department_verification' | 'approval';
+
+/**
+ * R-FLOW-1 障害対応: alert → general affairs told → on site (R-SLA-1/2) → triage → maker's desk if
+ * needed → platform verified → departments verify → general affairs approves.
+ */
+export async function incidentWorkflow(input: IncidentInput): Promise<IncidentResult> {
+  const engine = new CaseEngine('incident', input.subject, input.severity);
+  engine.install();
+  const alerts: AlertSignal[] = [];
+  setHandler(alertReceived, (alert) => {
+    engine.openedByAlertId ??= alert.alertId;
+    alerts.push(alert);
+  });
+
+  engine.impact = { severity: input.severity };
+  const asset = await recordActivities.lookupAsset({ hostname: input.hostname });
+  await engine.register({
+    subject: input.subject,
+    occurredAt: input.detectedAt,
+    severity: input.severity,
+    hostname: input.hostname,
+    unregisteredDevice: !asset.registered,
+    departmentIds: asset.departmentIds,
+    description: input.summary,
+    impact: engine.impact,
+    createdBy: input.reportedBy?.displayName ?? null,
+  });
+  const alertLog = recordAlerts(engine, alerts);
+
+  const plan = await calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt });
+  const onsiteSla = await engine.startSla(plan, (percent, at) => notifySla(engine, percent, at, plan.dueAt));
+  await engine.mail('received', {
+    template: 'incident.received', caseNumber: engine.caseNumber!, caseSubject: input.subject, hostname: input.hostname, severity: input.severity,
+    detectedAt: input.detectedAt, summary: input.summary, unregisteredDevice: !asset.registered, onsiteDueAt: plan.dueAt,
+    businessSystems: asset.businessSystems, departments: asset.departmentNames,
+  }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
+
+  // R-SLA-2: a critical incident outside reception hours needs a decision from the authority.
+  if (input.severity === 'critical' && !plan.withinReceptionHours) {
+    await engine.openTask('urgent_consultation');
+    await engine.mail('urgent', {
+      template: 'incident.urgent_consultation', caseNumber: engine.caseNumber!, caseSubject: input.subject,
+      detectedAt: input.detectedAt, severity: input.severity, summary: input.summary,
+    }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
+  }
+
+  const onSite = await engine.humanTask('acknowledge', { dueAt: plan.dueAt });
+  engine.sla!.stop();
+  await engine.setStatus('in_progress', onSite.actor, { assignee: onSite.actor.displayName, assigneeUsername: onSite.actor.username, sla: engine.sla!.view() });
+
+  let step: Step = 'triage';
+  let triage: TaskResult | null = null;
+  let approval: TaskResult | null = null;
+  while (!approval) {
+    switch (step) {
+      case 'triage': {
+        triage = await engine.humanTask('triage');
+        engine.impact = { ...engine.impact, scope: String(triage.data.impactScope), serviceStopped: triage.data.serviceStopped === true };
+        await engine.record('impact', {
+          kind: 'note', actor: triage.actor.displayName, actorUsername: triage.actor.username,
+          messageJa: `切り分け結果: ${String(triage.data.findings)}（影響範囲: ${engine.impact.scope}、サービス停止: ${engine.impact.serviceStopped ? 'あり' : 'なし'}）`,
+          messageEn: `Triage: ${String(triage.data.findings)} (impact: ${engine.impact.scope}; service stopped: ${engine.impact.serviceStopped ? 'yes' : 'no'})`,
+        }, { patch: { impact: engine.impact } });
+        step = triage.outcome === 'needs_vendor' ? 'vendor' : 'verify_platform';
+        break;
+      }
+      case 'vendor': {
+        await escalateToVendor(engine, input, asset, triage!);
+        step = 'verify_platform';
+        break;
+      }
+      case 'verify_platform': {
+        const verified = await engine.humanTask('verify_platform');
+        if (verified.outcome === 'not_ok') {
+          step = 'triage';
+          break;
+        }
+        await engine.mail('recovered', {
+          template: 'incident.recovered', caseNumber: engine.caseNumber!, caseSubject: input.subject, verifiedBy: verified.actor.displayName, note: verified.note ?? undefined,
+        }, [{ role: 'general_affairs' }]);
+        step = 'department_verification';
+        break;
+      }
+      case 'department_verification': {
+        const passed = await verifyWithDepartments(engine, asset.departmentIds, input.subject, 'incident', `${input.hostname}: ${typeof triage?.data.findings === 'string' ? triage.data.findings : input.summary}`);
+        step = passed ? 'approval' : 'triage';
+        if (!passed) await engine.setStatus('in_progress');
+        break;
+      }
+      case 'approval': {
+        const decision = await engine.humanTask('approve_completion');
+        if (decision.outcome === 'approved') {
+          approval = decision;
+          break;
+        }
+        await engine.mail('approval-rejected', {
+          template: 'case.approval_rejected', caseNumber: engine.caseNumber!, caseSubject: input.subject, approver: decision.actor.displayName, reason: decision.note ?? '',
+        }, [{ role: 'operators' }]);
+        await engine.setStatus('in_progress');
+        step = 'verify_platform';
+        break;
+      }
+    }
+  }
+
+  const completedAt = nowIso();
+  await engine.close('completed', { approver: approval.actor.displayName, completedAt });
+  await engine.mail('completed', {
+    template: 'case.completed', caseNumber: engine.caseNumber!, caseSubject: input.subject, kind: 'incident', approver: approval.actor.displayName, completedAt,
+    summary: triage ? String(triage.data.findings) : undefined,
+  }, [{ role: 'general_affairs' }, { role: 'operators' }, ...asset.departmentIds.map((departmentId) => ({ departmentId }))]);
+  await Promise.all([onsiteSla.running, alertLog]);
+  return { caseNumber: engine.caseNumber!, resolution: 'completed' };
+}
+
+/** Alerts for the same host and alert name join the open incident: a timeline entry and a counter. */
+async function recordAlerts(engine: CaseEngine, alerts: AlertSignal[]): Promise<void> {
+  let index = 0;
+  for (;;) {
+    await condition(() => alerts.length > index || engine.closed);
+    if (alerts.length <= index) return;
+    const alert = alerts[index++];
+    if (alert.status === 'firing') engine.alertCount += 1;
+    await engine.record(`alert-${index}`, {
+      kind: 'alert',
+      actor: alert.source,
+      messageJa: `${alert.status === 'firing' ? '警報を受信' : '警報の解消を受信'}: ${alert.alertName} @ ${alert.hostname} — ${alert.summary}`,
+      messageEn: `${alert.status === 'firing' ? 'Alert firing' : 'Alert resolved'}: ${alert.alertName} @ ${alert.hostname} — ${alert.summary}`,
+      data: { ...alert },
+    }, { patch: alert.status === 'firing' ? { alertCountIncrement: 1 } : {} });
+  }
+}
+
+async function notifySla(engine: CaseEngine, percent: number, at: string, dueAt: string): Promise<void> {
+  const base = { caseNumber: engine.caseNumber!, caseSubject: engine.subject, kind: engine.kind, slaKind: engine.sla!.kind };
+  if (percent < 100) {
+    await engine.mail(`sla-${percent}`, { template: 'sla.warning', ...base, percent: percent as 50 | 75, dueAt }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);
+  } else {
+    await engine.mail('sla-breach', { template: 'sla.breach', ...base, dueAt, breachedAt: at }, [{ role: 'general_affairs' }, { role: 'operators' }]);
+  }
+}
+
+/** R-FLOW-1 / R-SCOPE-2: tell general affairs, ask the maker's desk, remind while it stays silent. */
+async function escalateToVendor(engine: CaseEngine, input: IncidentInput, asset: AssetSummary, triage: TaskResult): Promise<void> {
+  const vendorEmail = (triage.data.vendorEmail as string | undefined) ?? asset.vendorDesk?.email ?? null;
+  const vendorName = asset.vendorDesk?.name ?? vendorEmail ?? 'メーカー保守窓口';
+  await engine.record('escalation', {
+    kind: 'escalation', actor: triage.actor.displayName, actorUsername: triage.actor.username,
+    messageJa: `メーカー保守窓口（${vendorName}）へ修理を依頼します`, messageEn: `Escalating to the maker's desk (${vendorName})`,
+    data: { vendorName, vendorEmail },
+  });
+  const facts = { findings: String(triage.data.findings), impactScope: String(triage.data.impactScope), serviceStopped: triage.data.serviceStopped === true };
+  await engine.mail('vendor-escalation', { template: 'incident.vendor_escalation', caseNumber: engine.caseNumber!, caseSubject: input.subject, vendorName, ...facts }, [{ role: 'general_affairs' }]);
+  if (vendorEmail) {
+    await engine.mail('vendor-request', {
+      template: 'incident.vendor_request', caseNumber: engine.caseNumber!, caseSubject: input.subject, hostname: input.hostname,
+      address: asset.address ?? undefined, assetKind: asset.kind ?? undefined, ...facts,
+      contactName: triage.actor.displayName, contactEmail: triage.actor.email ?? '',
+    }, [{ email: vendorEmail }], [{ userId: triage.actor.userId }]);
+  }
+  const repair = await engine.openTask('vendor_repair');
+  await remindWhileVendorSilent(engine, vendorName, input.vendorSilenceBusinessHours, () => repair.result !== undefined);
+  await engine.waitUntil(() => repair.result !== undefined);
+}
+
+/** A reminder to the operators each time the maker's desk has been silent for N business hours. */
+async function remindWhileVendorSilent(engine: CaseEngine, vendorName: string, hours: number, repaired: () => boolean): Promise<void> {
+  let silentSince = nowIso();
+  let seenContacts = engine.vendorContacts;
+  let reminders = 0;
+  while (!repaired()) {
+    const remindAt = await calendarActivities.addBusinessSeconds({ from: silentSince, seconds: hours * 3600 });
+    const interrupted = await engine.waitUntil(() => repaired() || engine.vendorContacts !== seenContacts, Math.max(0, Date.parse(remindAt) - Date.parse(nowIso())));
+    if (repaired()) return;
+    if (interrupted) {
+      seenContacts = engine.vendorContacts;
+      silentSince = nowIso();
+      continue;
+    }
+    reminders += 1;
+    await engine.mail(`vendor-silence-${reminders}`, {
+      template: 'incident.vendor_silence_reminder', caseNumber: engine.caseNumber!, caseSubject: engine.subject, vendorName, silentSince, businessHours: hours,
+    }, [{ role: 'operators' }]);
+    await engine.record(`vendor-reminder-${reminders}`, {
+      kind: 'reminder', messageJa: `メーカーからの連絡が${hours}営業時間ありません。運用保守事業者へ督促しました`, messageEn: `No word from the maker for ${hours} business hours: operators reminded`,
+    });
+    silentSince = remindAt;
+  }
+}
+
+/**
+ * Steps 6 of both flows: general affairs picks the departments (preselected), each verifies;
+ * any "not OK" sends the case back with its reason.
+ */
+export async function verifyWithDepartments(engine: CaseEngine, suggested: string[], subject: string, kind: 'incident' | 'work_request', what: string): Promise<boolean> {
+  const request = await engine.humanTask('request_department_verification', { suggested: { departmentIds: suggested } });
+  const departmentIds = [...new Set(request.data.departmentIds as string[])];
+  await engine.setStatus('verifying', request.actor);
+  const slots = [];
+  for (const departmentId of departmentIds) {
+    slots.push(await engine.openTask('department_verification', { departmentId }));
+    const names = await recordActivities.departmentNames({ departmentIds: [departmentId] });
+    await engine.mail(`verification-request-${departmentId}`, {
+      template: 'case.verification_request', caseNumber: engine.caseNumber!, caseSubject: subject, kind, departmentName: names[0] ?? '', what,
+    }, [{ departmentId }], [{ role: 'general_affairs' }]);
+  }
+  const results = await engine.waitAll(slots, (done) => done.some((r) => r.outcome === 'not_ok'));
+  const failed = results.find((r) => r.outcome === 'not_ok');
+  if (!failed) return true;
+  await engine.cancelTasks(slots, '所管課の確認で問題が報告されたため', 'a department reported a problem');
+  const [departmentName] = await recordActivities.departmentNames({ departmentIds: [failed.actor.departmentId ?? ''] });
+  await engine.mail('verification-failed', {
+    template: 'case.verification_failed', caseNumber: engine.caseNumber!, caseSubject: subject, departmentName: departmentName ?? failed.actor.displayName, reason: failed.note ?? '',
+  }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);
+  return false;
+}

@@ -1,0 +1,24 @@
+/**
+ * The one place that turns business keys into workflow ids, so the API reaches a workflow
+ * without a database lookup and two alerts for the same problem meet in the same workflow.
+ */
+const SAFE = /[^a-z0-9._-]+/g;
+
+function keyPart(value: string): string {
+  const normalised = value.trim().toLowerCase().replace(SAFE, '_').replace(/^_+|_+$/g, '');
+  return normalised || '_';
+}
+
+export const workflowIds = {
+  /** An incident opened by an alert: every firing alert with this host and name joins it while open. */
+  alertIncident: (hostname: string, alertName: string) => `incident:alert:${keyPart(hostname)}:${keyPart(alertName)}`,
+  /** An incident reported by hand (a phone call from a department). */
+  manualIncident: (requestId: string) => `incident:manual:${requestId}`,
+  workRequest: (requestId: string) => `work-request:${requestId}`,
+};
+
+export type CaseKind = 'incident' | 'work_request';
+
+export function caseKindOfWorkflowId(workflowId: string): CaseKind {
+  return workflowId.startsWith('incident:') ? 'incident' : 'work_request';
+}
