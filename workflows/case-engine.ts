@@ -230,10 +230,12 @@ export class CaseEngine {
       const seen = this.epoch;
       const remaining = deadline === undefined ? undefined : deadline - nowMs();
       if (remaining !== undefined && remaining <= 0) return false;
-      const woke = remaining === undefined
-        ? await condition(() => predicate() || this.epoch !== seen)
-        : await condition(() => predicate() || this.epoch !== seen, remaining);
-      if (!woke) return predicate();
+      if (remaining === undefined) {
+        // Without a timeout, condition() resolves to void: just look again.
+        await condition(() => predicate() || this.epoch !== seen);
+        continue;
+      }
+      if (!(await condition(() => predicate() || this.epoch !== seen, remaining))) return predicate();
     }
   }
 

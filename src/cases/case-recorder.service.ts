@@ -105,7 +105,7 @@ export class CaseRecorder {
       if (existing) return { caseId: existing.id, caseNumber: existing.number };
       const year = jstYear(input.occurredAt);
       const prefix = PREFIX[input.kind];
-      const [row] = await em.getConnection().execute<Array<{ last: number }>>(
+      const [row] = await em.execute<Array<{ last: number }>>(
         `insert into case_number_sequence (prefix, year, last) values (?, ?, 1)
          on conflict (prefix, year) do update set last = case_number_sequence.last + 1 returning last`,
         [prefix, year],
@@ -154,7 +154,7 @@ export class CaseRecorder {
   /** Applies a patch, a timeline entry and task changes in one transaction, once per key. */
   async recordEvent(input: CaseEventInput): Promise<void> {
     await this.em.fork().transactional(async (em) => {
-      const inserted = await em.getConnection().execute<Array<{ id: string }>>(
+      const inserted = await em.execute<Array<{ id: string }>>(
         `insert into case_timeline (id, case_id, key, at, kind, actor, actor_username, message_ja, message_en, data)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing returning id`,
         [

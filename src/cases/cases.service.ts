@@ -148,6 +148,8 @@ export class CasesService {
     } catch (error) {
       throw toDomainError(error);
     }
+    // The workflow's activities changed the record behind this request's identity map.
+    this.em.clear();
     return this.detail(actor, record.id);
   }
 
@@ -158,6 +160,8 @@ export class CasesService {
     } catch (error) {
       throw toDomainError(error);
     }
+    // The workflow's activities changed the record behind this request's identity map.
+    this.em.clear();
     return this.detail(actor, record.id);
   }
 

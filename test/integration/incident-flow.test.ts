@@ -161,4 +161,32 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     const detail = await flow.caseDetail(number);
     expect(detail.timeline.filter((e: any) => e.kind === 'task_completed')).toHaveLength(1);
   });
+
+  test('R-FLOW-1: a worker stopped in the middle and started again finishes the incident with no step done twice', async () => {
+    const response = await postAlerts({ source: 'zabbix', hostname: 'stor01', alertName: 'DiskFailure', severity: 'major', summary: 'RAIDの縮退', detectedAt: new Date().toISOString() });
+    const number = response.body.results[0].caseNumber as string;
+    await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
+    await flow.openTask(number, 'triage', 'op1');
+
+    await system.stopWorker();
+    // While no worker runs, nothing can be completed, and nothing is lost.
+    expect((await flow.caseDetail(number)).status).toBe('in_progress');
+    await system.startWorker();
+
+    await flow.complete(number, 'triage', 'op1', { outcome: 'resolved', data: { findings: 'ディスク交換', impactScope: 'なし', serviceStopped: false } });
+    await flow.complete(number, 'verify_platform', 'op1', { outcome: 'ok' });
+    const request = await flow.openTask(number, 'request_department_verification');
+    await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: request.suggested.departmentIds } });
+    // stor01 serves two departments: both verify.
+    await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+    await flow.complete(number, 'department_verification', 'dept2', { outcome: 'ok' });
+    await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'approved' });
+    const detail = await flow.waitForStatus(number, 'done');
+    const steps = detail.timeline.filter((e: any) => e.kind === 'task_completed').map((e: any) => e.data.type);
+    expect(steps).toEqual(['acknowledge', 'triage', 'verify_platform', 'request_department_verification', 'department_verification', 'department_verification', 'approve_completion']);
+    const keys = detail.timeline.map((e: any) => e.id);
+    expect(new Set(keys).size).toBe(keys.length);
+    const received = system.smtp.messages.filter((m) => m.subject.includes(number) && m.subject.includes('障害を受け付けました'));
+    expect(received).toHaveLength(1);
+  });
 });

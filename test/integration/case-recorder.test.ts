@@ -1,0 +1,52 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import { CaseRecorder } from '../../src/cases/case-recorder.service';
+import { ormOptions } from '../../src/database/mikro-orm.config';
+import { migrateDatabase } from '../../src/database/migrate';
+import { createTestDatabase } from '../support/databases';
+
+/** Activities are retried by Temporal: every write of the case record must apply exactly once. */
+describe('case record writes are idempotent and atomic (real PostgreSQL)', () => {
+  let orm: MikroORM;
+  let recorder: CaseRecorder;
+
+  beforeAll(async () => {
+    orm = await MikroORM.init(ormOptions(await createTestDatabase()));
+    await migrateDatabase(orm);
+    recorder = new CaseRecorder(orm.em);
+  });
+  afterAll(async () => {
+    await orm.close(true);
+  });
+
+  const register = (runId: string, occurredAt = '2026-04-01T01:00:00Z') =>
+    recorder.registerCase({ kind: 'incident', workflowId: `wf-${runId}`, runId, subject: 'disk full', occurredAt });
+
+  test('R-REC-1: a retried registration returns the same number, and numbers have no gaps per kind and year', async () => {
+    const first = await register('run-a');
+    expect(await register('run-a')).toEqual(first);
+    const others = await Promise.all(['run-b', 'run-c', 'run-d'].map((r) => register(r)));
+    const numbers = [first, ...others].map((c) => Number(c.caseNumber.slice(-4))).sort((a, b) => a - b);
+    expect(numbers).toEqual([1, 2, 3, 4]);
+    expect(first.caseNumber).toBe('INC-2026-0001');
+    // The year is Japan's: 31 Dec 20:00 UTC is already 1 Jan in Tokyo.
+    expect((await register('run-e', '2026-12-31T20:00:00Z')).caseNumber).toBe('INC-2027-0001');
+  });
+
+  test('R-REC-6: the same event key is applied once, and a failed event leaves nothing behind', async () => {
+    const { caseId } = await register(`run-${randomUUID()}`);
+    const event = { caseId, key: `k-${randomUUID()}`, at: new Date().toISOString(), patch: { alertCountIncrement: 1 }, entry: { kind: 'alert' as const, messageJa: 'a', messageEn: 'a' } };
+    await recorder.recordEvent(event);
+    await recorder.recordEvent(event);
+    const rows = await orm.em.fork().getConnection().execute('select alert_count from case_record where id = ?', [caseId]);
+    expect(rows[0].alert_count).toBe(1);
+
+    // The timeline row is inserted first; the case lookup then fails, and the insert must roll back.
+    const broken = { ...event, caseId: randomUUID(), key: `k-${randomUUID()}` };
+    await expect(recorder.recordEvent(broken)).rejects.toThrow();
+    const timeline = await orm.em.fork().getConnection().execute('select count(*)::int as n from case_timeline where key = ?', [broken.key]);
+    expect(timeline[0].n).toBe(0);
+    const after = await orm.em.fork().getConnection().execute('select alert_count from case_record where id = ?', [caseId]);
+    expect(after[0].alert_count).toBe(1);
+  });
+});
