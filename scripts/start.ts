@@ -137,7 +137,8 @@ async function shutdown(code: number): Promise<void> {
   await Promise.all([...children.values()].map((child) => stopChild(child, new Promise((r) => child.once('exit', r)), 25_000)));
   for (const service of services.reverse()) {
     try {
-      await service.stop();
+      // Ctrl-C reaches the embedded servers too; one that already stopped must not hold us up.
+      await Promise.race([service.stop(), new Promise((r) => setTimeout(r, 15_000))]);
       say(`${service.name} stopped`);
     } catch (error) {
       say(`${service.name} did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
@@ -146,6 +147,7 @@ async function shutdown(code: number): Promise<void> {
   process.exit(code);
 }
 
+process.on('unhandledRejection', (reason) => say(`ignored during ${stopping ? 'shutdown' : 'run'}: ${reason instanceof Error ? reason.message : String(reason)}`));
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGHUP', () => void shutdown(0));
 // npm does not pass SIGTERM on to its script: when npm itself goes away, stop as if told to.

