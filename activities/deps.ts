@@ -4,6 +4,7 @@ import type { CaseMailer } from '../src/cases/case-mailer.service';
 import type { CaseRecorder } from '../src/cases/case-recorder.service';
 import type { AppConfig } from '../src/config/app-config';
 import type { InventoryService } from '../src/inventory/inventory.service';
+import type { OperationsService } from '../src/operations/operations.service';
 
 /** What activities may touch; the worker builds it from the same Nest providers the API uses. */
 export interface ActivityDeps {
@@ -13,4 +14,6 @@ export interface ActivityDeps {
   caseMailer: CaseMailer;
   inventory: InventoryService;
   config: AppConfig;
+  /** The operation items (R-OP-1..9); without it their activities fail with a clear error. */
+  operations?: OperationsService;
 }

@@ -2,6 +2,7 @@ import { createCalendarActivities } from './calendar.activities';
 import { createCaseActivities } from './case.activities';
 import type { ActivityDeps } from './deps';
 import { createInventoryActivities } from './inventory.activities';
+import { createOperationActivities } from './operations.activities';
 
 export type { ActivityDeps } from './deps';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarActivities({ calendar: deps.calendar, sla: deps.config.sla }),
     ...createCaseActivities({ recorder: deps.recorder, caseMailer: deps.caseMailer }),
     ...createInventoryActivities({ inventory: deps.inventory, em: deps.orm.em }),
+    ...createOperationActivities({ operations: deps.operations }),
   };
 }
 

@@ -18,10 +18,12 @@ const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
 const PORTS = {
   api: port('PORT', 3000),
   postgres: port('OPSDESK_PG_PORT', 54329),
+  dbPlatform: port('OPSDESK_DB_PLATFORM_PORT', 54330),
   temporal: port('OPSDESK_TEMPORAL_PORT', 7233),
   temporalUi: port('OPSDESK_TEMPORAL_UI_PORT', 8233),
   smtp: port('OPSDESK_SMTP_PORT', 1025),
   mailWeb: port('OPSDESK_MAIL_WEB_PORT', 8025),
+  workerMetrics: port('OPSDESK_WORKER_METRICS_PORT', 9464),
 };
 const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
 const say = (line: string) => console.log(`[opsdesk] ${line}`);
@@ -35,6 +37,11 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
   await refuseBusyPorts();
   const childEnv: NodeJS.ProcessEnv = { ...env, OPSDESK_DATA_DIR: dataDir, OPSDESK_SUPERVISED: '1' };
+  // Observability (README, "Operations"): pretty logs on a terminal, JSON lines otherwise; the
+  // worker's /metrics (Temporal SDK) on its own port, merged into the API's /metrics.
+  childEnv.OPSDESK_LOG_PRETTY ??= process.stdout.isTTY ? '1' : '0';
+  childEnv.OPSDESK_WORKER_METRICS ??= `127.0.0.1:${PORTS.workerMetrics}`;
+  if (childEnv.OPSDESK_WORKER_METRICS !== 'off') childEnv.OPSDESK_WORKER_METRICS_URL ??= `http://${childEnv.OPSDESK_WORKER_METRICS}/metrics`;
 
   if (!env.DATABASE_URL) {
     say(`starting embedded PostgreSQL 15 on 127.0.0.1:${PORTS.postgres} (data: ${join(dataDir, 'postgres')}) ...`);
@@ -43,6 +50,13 @@ async function main(): Promise<void> {
     await pg.createDatabase('opsdesk');
     childEnv.DATABASE_URL = pg.urlFor('opsdesk');
     childEnv.OPSDESK_MODE = 'embedded';
+  }
+  if (!env.DB_PLATFORM_URL) {
+    // The database platform the operation items drive (R-OP-5/6): a second server, never opsdesk's own database.
+    say(`starting the embedded database platform (PostgreSQL 15) on 127.0.0.1:${PORTS.dbPlatform} (data: ${join(dataDir, 'db-platform')}) ...`);
+    const platform: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'db-platform'), port: PORTS.dbPlatform });
+    services.push({ name: 'database platform', stop: () => platform.stop() });
+    childEnv.DB_PLATFORM_URL = platform.urlFor('postgres');
   }
   if (!env.TEMPORAL_ADDRESS) {
     ensureTemporalBinaries({ testServer: false });
@@ -74,10 +88,12 @@ async function refuseBusyPorts(): Promise<void> {
   const wanted: Array<[string, number, boolean]> = [
     ['API (PORT)', PORTS.api, true],
     ['PostgreSQL (OPSDESK_PG_PORT)', PORTS.postgres, !env.DATABASE_URL],
+    ['database platform (OPSDESK_DB_PLATFORM_PORT)', PORTS.dbPlatform, !env.DB_PLATFORM_URL],
     ['Temporal (OPSDESK_TEMPORAL_PORT)', PORTS.temporal, !env.TEMPORAL_ADDRESS],
     ['Temporal UI (OPSDESK_TEMPORAL_UI_PORT)', PORTS.temporalUi, !env.TEMPORAL_ADDRESS],
     ['SMTP sink (OPSDESK_SMTP_PORT)', PORTS.smtp, !env.SMTP_URL],
     ['mail sink web (OPSDESK_MAIL_WEB_PORT)', PORTS.mailWeb, !env.SMTP_URL],
+    ['worker metrics (OPSDESK_WORKER_METRICS_PORT)', PORTS.workerMetrics, !env.OPSDESK_WORKER_METRICS],
   ];
   for (const [what, number, needed] of wanted) {
     if (needed && (await isPortOpen(number))) {
@@ -92,7 +108,8 @@ function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, r
   const child = spawn(process.execPath, [script], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.set(name, child);
   const prefix = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(`[${name}] ${line}`);
+    // JSON log lines pass through as they are (they name their process in "proc"); the rest get a prefix.
+    for (const line of chunk.toString().split('\n')) if (line.trim()) console.log(line.startsWith('{"') ? line : `[${name}] ${line}`);
   };
   child.stdout.on('data', prefix);
   child.stderr.on('data', prefix);

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AlertSourcesModule } from './alert-sources/alert-sources.module';
+import { AuditModule } from './audit/audit.module';
+import { AuditHistoryModule } from './audit-history/audit-history.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { CasesModule } from './cases/cases.module';
 import { IncidentsModule } from './incidents/incidents.module';
@@ -11,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
+import { OperationsModule } from './operations/operations.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
 
@@ -23,6 +26,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        AuditModule,
         TemporalModule,
         MailModule,
         IdentityModule,
@@ -33,6 +37,8 @@ export class AppModule {
         CasesModule,
         IncidentsModule,
         WorkRequestsModule,
+        OperationsModule,
+        AuditHistoryModule,
         UiModule,
       ],
     };

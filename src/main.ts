@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './observability/bootstrap'; // logging and (opt-in) tracing, before Nest and http load
 import { Logger } from '@nestjs/common';
 import { createApp, demoAccountSummary } from './app';
 import { loadConfig } from './config/app-config';

@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { MailModule } from './mail/mail.module';
+import { OperationsCoreModule } from './operations/operations.module';
 import { TemporalModule } from './temporal/temporal.module';
 
 /** The providers that activities are built from; the worker process has no HTTP side. */
@@ -14,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, TemporalModule, MailModule, CalendarModule, CaseRecordModule, InventoryModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, TemporalModule, MailModule, CalendarModule, CaseRecordModule, InventoryModule, OperationsCoreModule],
     };
   }
 }

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import './observability/bootstrap'; // logging and (opt-in) tracing, before anything else loads
 import { createOpsdeskWorker } from './worker/create-worker';
 import { loadConfig } from './config/app-config';
 import { stopWhenSupervisorDies } from './common/orphan-watch';
+import { processLogger } from './observability/logger';
+import { installWorkerRuntime } from './observability/worker-observability';
+import { stopTracing } from './observability/tracing';
 
 async function main(): Promise<void> {
   stopWhenSupervisorDies();
   const config = loadConfig();
-  const log = new Logger('worker');
+  const log = processLogger('worker'); // pino: JSON lines, or pretty on a terminal
+  const runtime = await installWorkerRuntime(); // pino logs, SDK metrics on OPSDESK_WORKER_METRICS
   const { worker, close } = await createOpsdeskWorker(config);
   log.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
   try {
@@ -15,6 +19,8 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await close();
+    await runtime.close();
+    await stopTracing();
     log.log('stopped');
   }
 }

@@ -19,3 +19,22 @@ export const calendarActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
+
+/**
+ * Operation items (R-OP-1..9) and backups: long, heartbeating. A worker that dies mid-operation is
+ * noticed within the heartbeat timeout and the activity resumes elsewhere (every operation is
+ * idempotent by its key); transient faults retry with backoff, permanent ones fail at once
+ * (non-retryable failures) so the workflow can compensate and ask the operator.
+ */
+export const operationActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+/** Undoing half-done work must not give up easily: it retries longer than the operation itself. */
+export const compensationActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
+});

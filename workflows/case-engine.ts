@@ -13,7 +13,9 @@ import {
   completeTask, FAILURE_TYPES, getCaseState, holdCase, resumeCase, vendorContacted,
   type CaseStateView, type CompleteTaskInput, type CompleteTaskResult, type HoldInput, type OpenTaskView, type ResumeInput,
 } from './shared/messages';
+import { jstLabel } from './shared/jst';
 import { SA } from './shared/search-attributes';
+import { checkCaseAction, checkTaskActor } from './shared/policy';
 import { checkTaskCompletion, TASK_TYPES } from './shared/task-types';
 
 export interface TaskResult {
@@ -145,7 +147,7 @@ export class CaseEngine {
       await this.record(
         percent === 100 ? 'sla-breach' : `sla-${percent}`,
         percent === 100
-          ? { kind: 'sla_breach', messageJa: `SLA期限（${at}）を超過しました`, messageEn: `SLA breached (due ${at})`, data: { percent, at } }
+          ? { kind: 'sla_breach', messageJa: `SLA期限（${jstLabel(at)}）を超過しました`, messageEn: `SLA breached (due ${jstLabel(at)})`, data: { percent, at } }
           : { kind: 'sla_warning', messageJa: `SLA期限までの時間の${percent}%が経過しました`, messageEn: `${percent}% of the SLA time used`, data: { percent, at } },
         { patch: { sla: this.sla!.view() } },
       );
@@ -154,7 +156,7 @@ export class CaseEngine {
     });
     const running = this.sla.run();
     const label = plan.kind === 'onsite' ? { ja: '現地到着期限', en: 'On-site due' } : { ja: '作業完了期限', en: 'Completion due' };
-    await this.saveSla(`sla-start-${plan.kind}`, `${label.ja}: ${plan.dueAt}`, `${label.en}: ${plan.dueAt}`);
+    await this.saveSla(`sla-start-${plan.kind}`, `${label.ja}: ${jstLabel(plan.dueAt)}`, `${label.en}: ${jstLabel(plan.dueAt)}`);
     return { running };
   }
 
@@ -186,7 +188,7 @@ export class CaseEngine {
         data: { taskId, type, departmentId: slot.view.departmentId },
       },
       openTasks: [{ taskId, type, assigneeRole: definition.role, departmentId: slot.view.departmentId, allowedOutcomes: slot.view.allowedOutcomes, dueAt: slot.view.dueAt, suggested: slot.view.suggested }],
-      patch: { nextRole: this.nextRole() },
+      patch: { nextRole: [...this.openTaskViews(), slot.view][0].assigneeRole },
     });
     slot.ready = true;
     this.pushSearchAttributes();
@@ -292,13 +294,11 @@ export class CaseEngine {
       throw conflict(`この作業は既に完了しているか、受け付けられない状態です / task ${input.taskId} is not open (already done, or the case has moved on)`);
     }
     if (this.hold) throw conflict('案件は保留中です。再開してから完了してください / the case is on hold: resume it first');
-    const definition = TASK_TYPES[slot.view.type];
-    if (!input.actor.roles.includes(definition.role)) {
-      throw forbidden(`この作業は${ROLE_JA[definition.role]}が行います / only ${definition.role} may complete ${slot.view.type}`);
-    }
-    if (slot.view.departmentId && input.actor.departmentId !== slot.view.departmentId) {
-      throw forbidden('この確認は対象の所管課のみが行えます / only the department asked to verify may complete this task');
-    }
+    if (!Array.isArray(input.actor.roles)) throw invalid('actor', 'actor.roles is required');
+    // Who may complete this step (role, department, separation of duties): the shared policy table.
+    const completed = [...this.tasks.values()].filter((s) => s.result).map((s) => ({ type: s.view.type, actor: s.result!.actor }));
+    const refusal = checkTaskActor(slot.view, input.actor, completed);
+    if (refusal) throw forbidden(refusal.message);
     const problem = checkTaskCompletion(slot.view.type, input.outcome, input.note, input.data);
     if (problem) throw invalid(problem.field, problem.message);
     this.validators.get(slot.view.type)?.(input);
@@ -336,7 +336,8 @@ export class CaseEngine {
   private validateHold(input: HoldInput): void {
     if (this.closed) throw conflict('案件は完了しています / the case is closed');
     if (this.hold) throw conflict('案件は既に保留中です / the case is already on hold');
-    if (!input?.actor?.roles?.some((r) => r === 'operator' || r === 'general_affairs')) throw forbidden('保留にできるのは運用保守事業者と総務課です / only operators and general affairs may hold a case');
+    const refusal = checkCaseAction('hold', input?.actor);
+    if (refusal) throw forbidden(refusal.message);
     if (typeof input.reason !== 'string' || !input.reason.trim()) throw invalid('reason', 'reason is required');
     if (!['requester', 'vendor', 'other'].includes(input.waitingFor)) throw invalid('waitingFor', 'waitingFor must be requester, vendor or other');
   }
@@ -355,7 +356,8 @@ export class CaseEngine {
 
   private validateResume(input: ResumeInput): void {
     if (!this.hold) throw conflict('案件は保留中ではありません / the case is not on hold');
-    if (!input?.actor?.roles?.some((r) => r === 'operator' || r === 'general_affairs')) throw forbidden('再開できるのは運用保守事業者と総務課です / only operators and general affairs may resume a case');
+    const refusal = checkCaseAction('resume', input?.actor);
+    if (refusal) throw forbidden(refusal.message);
     if (typeof input.reason !== 'string' || !input.reason.trim()) throw invalid('reason', 'reason is required');
   }
 

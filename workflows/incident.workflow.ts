@@ -1,4 +1,4 @@
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import type { AssetSummary } from '../activities/inventory.activities';
 import { calendarActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, type TaskResult } from './case-engine';
@@ -63,8 +63,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
 
   // R-SLA-2: a critical incident outside reception hours needs a decision from the authority.
+  let consultation: Awaited<ReturnType<CaseEngine['openTask']>> | null = null;
   if (input.severity === 'critical' && !plan.withinReceptionHours) {
-    await engine.openTask('urgent_consultation');
+    consultation = await engine.openTask('urgent_consultation');
     await engine.mail('urgent', {
       template: 'incident.urgent_consultation', caseNumber: engine.caseNumber!, caseSubject: input.subject,
       detectedAt: input.detectedAt, severity: input.severity, summary: input.summary,
@@ -73,6 +74,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
 
   const onSite = await engine.humanTask('acknowledge', { dueAt: plan.dueAt });
   engine.sla!.stop();
+  // Once someone is on site the out-of-hours question is answered; histories from before this
+  // change left it open, hence the patch.
+  if (consultation && patched('cancel-consultation-when-on-site')) {
+    await engine.cancelTasks([consultation], '運用保守事業者が現地で対応を開始したため', 'an operator is on site');
+  }
   await engine.setStatus('in_progress', onSite.actor, { assignee: onSite.actor.displayName, assigneeUsername: onSite.actor.username, sla: engine.sla!.view() });
 
   let step: Step = 'triage';

@@ -25,6 +25,12 @@ export class SlaClock {
   private fixed = false;
   /** Bumped by every pause, resume, stop or re-plan so a waiting timer recomputes. */
   private version = 0;
+  /**
+   * Pauses that have ended but whose business seconds are still being measured (an activity).
+   * The clock stays stopped meanwhile, and a new pause may already start: the interval of the
+   * previous one was taken at the resume, so the two never overlap or get lost.
+   */
+  private accounting = 0;
 
   constructor(
     plan: SlaPlan,
@@ -51,8 +57,8 @@ export class SlaClock {
     while (!this.stoppedAt) {
       const pending = THRESHOLDS.filter((p) => (p === 100 ? !this.breached : !this.warningsSent.includes(p)));
       if (pending.length === 0) return;
-      if (this.pausedSince) {
-        await condition(() => !this.pausedSince || !!this.stoppedAt);
+      if (this.pausedSince || this.accounting > 0) {
+        await condition(() => (!this.pausedSince && this.accounting === 0) || !!this.stoppedAt);
         continue;
       }
       const version = this.version;
@@ -80,20 +86,32 @@ export class SlaClock {
   }
 
   pause(): void {
-    if (this.pausedSince || this.stoppedAt || this.fixed) return;
+    // A breach is a fact: a later pause must not move the due time past the recorded breach.
+    if (this.pausedSince || this.stoppedAt || this.fixed || this.breached) return;
     this.pausedSince = nowIso();
     this.version++;
   }
 
   async resume(): Promise<void> {
     if (!this.pausedSince) return;
-    const paused = await calendarActivities.elapsedSeconds({ mode: this.plan.mode, from: this.pausedSince, to: nowIso() });
-    this.pausedSeconds += paused;
+    // Take the interval now: a pause that arrives while its seconds are measured is a new one.
+    const from = this.pausedSince;
     this.pausedSince = null;
+    this.accounting++;
+    let paused: number;
+    try {
+      paused = await calendarActivities.elapsedSeconds({ mode: this.plan.mode, from, to: nowIso() });
+    } finally {
+      this.accounting--;
+    }
+    if (this.fixed) return; // re-planned to a maintenance window meanwhile: pauses no longer count
+    this.pausedSeconds += paused;
+    const basis = this.pausedSeconds;
     const [due] = await calendarActivities.slaCheckpoints({
-      mode: this.plan.mode, startAt: this.plan.startAt, totalSeconds: this.plan.totalSeconds, pausedSeconds: this.pausedSeconds, percents: [100],
+      mode: this.plan.mode, startAt: this.plan.startAt, totalSeconds: this.plan.totalSeconds, pausedSeconds: basis, percents: [100],
     });
-    this.dueAt = due;
+    // Only the latest accounting sets the due time (another pause may have ended meanwhile).
+    if (basis === this.pausedSeconds && !this.fixed) this.dueAt = due;
     this.version++;
   }
 

@@ -1,9 +1,11 @@
-import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 import { calendarActivities } from './activity-profiles';
 import { CaseEngine, conflict, invalid, type TaskResult } from './case-engine';
 import { nowIso, nowMs } from './clock';
 import { verifyWithDepartments } from './incident.workflow';
 import type { ActorRef, WorkPlan } from './shared/case-model';
+import { executeAutomated } from './operation-step';
+import { jstLabel } from './shared/jst';
 import { maintenanceTooSoon } from './shared/maintenance';
 import { checkRequestParams, REQUEST_TYPE_BY_NAME } from './shared/request-types';
 
@@ -119,6 +121,9 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
   let step: Step = 'plan';
   let approval: TaskResult | null = null;
   let execution: TaskResult | null = null;
+  // R-OP-1..9: an automated type runs its operation once at the planned time; a redo is by hand.
+  let automatedSummary: string | null = null;
+  let automationTried = false;
   while (!approval) {
     switch (step) {
       case 'plan': {
@@ -129,8 +134,8 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         };
         await engine.record('plan', {
           kind: 'plan', actor: proposal.actor.displayName, actorUsername: proposal.actor.username,
-          messageJa: `作業計画: ${engine.workPlan.plannedStart} 〜 ${engine.workPlan.plannedEnd} ${engine.workPlan.content}${engine.workPlan.stopsService ? '（サービス停止あり）' : ''}`,
-          messageEn: `Work plan: ${engine.workPlan.plannedStart} – ${engine.workPlan.plannedEnd} ${engine.workPlan.content}${engine.workPlan.stopsService ? ' (stops a service)' : ''}`,
+          messageJa: `作業計画: ${jstLabel(engine.workPlan.plannedStart)} 〜 ${jstLabel(engine.workPlan.plannedEnd)} ${engine.workPlan.content}${engine.workPlan.stopsService ? '（サービス停止あり）' : ''}`,
+          messageEn: `Work plan: ${jstLabel(engine.workPlan.plannedStart)} – ${jstLabel(engine.workPlan.plannedEnd)} ${engine.workPlan.content}${engine.workPlan.stopsService ? ' (stops a service)' : ''}`,
         }, { patch: { workPlan: engine.workPlan } });
         const confirmation = await engine.humanTask('confirm_plan');
         if (confirmation.outcome === 'revise') break;
@@ -141,7 +146,7 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         }, { patch: { workPlan: engine.workPlan } });
         if (engine.workPlan.stopsService) {
           engine.sla!.replanToFixedDue(engine.workPlan.plannedEnd);
-          await engine.saveSla('maintenance-due', `サービス停止を伴う作業のため、期限を作業終了予定（${engine.workPlan.plannedEnd}）とします`, `Service-stopping maintenance: due at the planned end (${engine.workPlan.plannedEnd})`);
+          await engine.saveSla('maintenance-due', `サービス停止を伴う作業のため、期限を作業終了予定（${jstLabel(engine.workPlan.plannedEnd)}）とします`, `Service-stopping maintenance: due at the planned end (${jstLabel(engine.workPlan.plannedEnd)})`);
           noticeScope?.cancel();
           noticeScope = new CancellationScope();
           const currentPlan = engine.workPlan;
@@ -164,6 +169,16 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         break;
       }
       case 'execute': {
+        // patched(): a run whose history predates automation replays its by-hand execution unchanged.
+        if (typeDefinition.automated && !automationTried && patched('automated-operation-items')) {
+          automationTried = true;
+          const outcome = await executeAutomated({ engine, definition: typeDefinition, params, departmentId: input.departmentId, responsible: engine.workPlan!.plannedBy ?? '' });
+          if (outcome?.handledBy === 'automation') {
+            automatedSummary = outcome.summaryJa;
+            step = 'verify_work';
+            break;
+          }
+        }
         execution = await engine.humanTask('execute_work', { dueAt: engine.workPlan!.plannedEnd, suggested: { checklistJa: typeDefinition.checklistJa, checklistEn: typeDefinition.checklistEn } });
         await engine.record('executed', {
           kind: 'note', actor: execution.actor.displayName, actorUsername: execution.actor.username,
@@ -185,7 +200,7 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         break;
       }
       case 'department_verification': {
-        const what = `${typeDefinition.labelJa}: ${execution ? String(execution.data.result) : engine.subject}`;
+        const what = `${typeDefinition.labelJa}: ${execution ? String(execution.data.result) : automatedSummary ?? engine.subject}`;
         const passed = await verifyWithDepartments(engine, [input.departmentId], engine.subject, 'work_request', what);
         if (!passed) await engine.setStatus('in_progress');
         step = passed ? 'approval' : 'execute';
@@ -209,7 +224,7 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
   noticeScope?.cancel();
   await engine.close('completed', { approver: approval.actor.displayName, completedAt });
   await engine.mail('completed', {
-    template: 'case.completed', ...base(), kind: 'work_request', approver: approval.actor.displayName, completedAt, summary: execution ? String(execution.data.result) : undefined,
+    template: 'case.completed', ...base(), kind: 'work_request', approver: approval.actor.displayName, completedAt, summary: execution ? String(execution.data.result) : automatedSummary ?? undefined,
   }, [...requester, { departmentId: input.departmentId }, { role: 'general_affairs' }, { role: 'operators' }]);
   await Promise.all([sla.running, notices]);
   return { caseNumber: engine.caseNumber!, resolution: 'completed' };

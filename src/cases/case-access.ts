@@ -1,19 +1,25 @@
 import { forbidden } from '../common/errors';
+import { CASE_VISIBILITY } from '../identity/access-policy';
 import type { Actor } from '../identity/current-user';
 import type { CaseRecord } from './case-record.entity';
 
 /**
- * Who may see a case: department users only their own department's requests and the incidents
- * that affect it; operators, general affairs, auditors and admins every case.
+ * Which cases a caller sees, from CASE_VISIBILITY (src/identity/access-policy.ts): `undefined` when
+ * every case, the caller's department id when only that department's, `null` when none.
  */
 export function departmentScope(actor: Actor): string | null | undefined {
-  const seesAll = actor.roles.some((r) => r !== 'department');
-  if (seesAll) return undefined;
-  return actor.departmentId;
+  const visibility = actor.roles.map((role) => CASE_VISIBILITY[role]);
+  if (visibility.includes('all')) return undefined;
+  if (visibility.includes('own_department')) return actor.departmentId;
+  return null;
+}
+
+export function canSee(actor: Actor, record: Pick<CaseRecord, 'departmentIds'>): boolean {
+  const scope = departmentScope(actor);
+  if (scope === undefined) return true;
+  return !!scope && record.departmentIds.includes(scope);
 }
 
 export function assertCanSee(actor: Actor, record: CaseRecord): void {
-  const scope = departmentScope(actor);
-  if (scope === undefined) return;
-  if (!scope || !record.departmentIds.includes(scope)) throw forbidden('This case belongs to another department / 他課の案件は参照できません');
+  if (!canSee(actor, record)) throw forbidden('This case belongs to another department / 他課の案件は参照できません');
 }

@@ -7,6 +7,7 @@ import { Department } from '../identity/department.entity';
 import { User } from '../identity/user.entity';
 import { MAILER, type Mailer } from '../mail/mail.module';
 import { SentMailRecord } from '../mail/sent-mail.entity';
+import { metrics } from '../observability/metrics';
 import { TimelineEntry } from './timeline-entry.entity';
 
 export type RecipientSpec =
@@ -51,7 +52,12 @@ export class CaseMailer {
     if (to.length === 0) return { messageId: null, to: [], cc: [], sentAt: null, skipped: 'no_recipients' };
 
     const rendered = renderMail(input.mail, { publicUrl: this.config.publicUrl });
-    const sent = await this.mailer.send({ messageKey: input.key, to, cc, subject: rendered.subject, text: rendered.text, html: rendered.html });
+    const sent = await this.mailer
+      .send({ messageKey: input.key, to, cc, subject: rendered.subject, text: rendered.text, html: rendered.html })
+      .catch((error: unknown) => {
+        metrics.emailsFailed.inc({ template: input.mail.template }); // /metrics: opsdesk_emails_failed_total
+        throw error;
+      });
     await em.transactional(async (tx) => {
       await tx.flush();
       tx.persist(

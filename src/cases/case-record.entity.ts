@@ -95,6 +95,10 @@ export class CaseRecord {
   @Property({ type: 'jsonb', nullable: true })
   sla?: SlaView | null;
 
+  /** What an automated operation did (VM id and address, database and host, backup id); never a secret. */
+  @Property({ type: 'jsonb', nullable: true })
+  results?: Record<string, unknown> | null;
+
   @Property({ type: 'boolean' })
   breached: boolean = false;
 

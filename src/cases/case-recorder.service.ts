@@ -45,6 +45,7 @@ export interface CasePatch {
   params?: Record<string, unknown> | null;
   description?: string | null;
   sla?: SlaView | null;
+  results?: Record<string, unknown> | null;
   nextRole?: string | null;
   /** Added to the counter (alerts joining an open incident). */
   alertCountIncrement?: number;

@@ -44,6 +44,8 @@ export function caseSummary(record: CaseRecord) {
     departmentIds: record.departmentIds,
     alertCount: record.alertCount,
     workflowId: record.workflowId,
+    workPlan: record.workPlan ?? null,
+    sla: record.sla ?? null,
     updatedAt: record.updatedAt.toISOString(),
   };
 }
@@ -82,7 +84,7 @@ export class CasesService {
   async list(actor: Actor, query: ListCasesQuery) {
     const where: FilterQuery<CaseRecord> = {};
     if (query.kind) where.kind = query.kind;
-    if (query.status) where.status = query.status as CaseRecord['status'];
+    if (query.status) where.status = { $in: query.status.split(',') as Array<CaseRecord['status']> };
     if (query.breached !== undefined) where.breached = query.breached;
     if (query.from || query.to) where.occurredAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
     const scope = departmentScope(actor);
@@ -132,6 +134,7 @@ export class CasesService {
       params: record.params ?? null,
       unregisteredDevice: record.unregisteredDevice,
       sla: record.sla ?? null,
+      results: record.results ?? null,
       timeline: timeline.map((e) => ({
         id: e.id, at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, actorUsername: e.actorUsername ?? null,
         messageJa: e.messageJa, messageEn: e.messageEn, data: e.data ?? null,

@@ -1,8 +1,10 @@
 import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { STATUS_LABELS } from '../../workflows/shared/case-model';
 import { Client } from '@temporalio/client';
 import { completeTask } from '../../workflows/shared/messages';
-import { notFound } from '../common/errors';
+import { checkTaskActor } from '../../workflows/shared/policy';
+import { forbidden, notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
 import { toDomainError } from '../temporal/update-errors';
 import { assertCanSee, departmentScope } from './case-access';
@@ -37,7 +39,20 @@ export class TasksService {
       where.caseId = where.caseId ? where.caseId : { $in: visible.map((r) => r.id) };
     }
     const tasks = await this.em.find(CaseTask, where, { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: query.limit ?? 100 });
-    return { items: tasks.map(taskView) };
+    // The inbox shows each task with its case's subject, status and SLA, in one extra query.
+    const cases = await this.em.find(CaseRecord, { id: { $in: [...new Set(tasks.map((t) => t.caseId))] } });
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    return {
+      items: tasks.map((task) => {
+        const record = byId.get(task.caseId);
+        return {
+          ...taskView(task),
+          case: record
+            ? { kind: record.kind, subject: record.subject, status: record.status, statusLabel: STATUS_LABELS[record.status], severity: record.severity ?? null, breached: record.breached, dueAt: record.dueAt?.toISOString() ?? null, sla: record.sla ?? null }
+            : null,
+        };
+      }),
+    };
   }
 
   /** Completes a human step through the workflow's Update; its validator refuses before history. */
@@ -46,6 +61,13 @@ export class TasksService {
     if (!task) throw notFound(`Task ${taskId}`);
     const record = await this.em.findOneOrFail(CaseRecord, { id: task.caseId });
     assertCanSee(actor, record);
+    if (task.state === 'open') {
+      // The shared task policy (role, department, separation of duties), answered before Temporal is
+      // asked; the workflow's Update validator applies the same table to whatever reaches it.
+      const done = await this.em.find(CaseTask, { caseId: record.id, state: 'done' }, { fields: ['type', 'completedByUsername'] });
+      const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.completedByUsername } })));
+      if (refusal) throw forbidden(refusal.message);
+    }
     try {
       const result = await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
         args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 
 export type TimelineKind =
   | 'created' | 'status' | 'alert' | 'task_opened' | 'task_completed' | 'email' | 'phone' | 'note'
-  | 'sla_warning' | 'sla_breach' | 'hold' | 'resume' | 'plan' | 'escalation' | 'reminder';
+  | 'sla_warning' | 'sla_breach' | 'hold' | 'resume' | 'plan' | 'escalation' | 'reminder' | 'operation';
 
 /**
  * R-REC-6 対応内容: what was done, in time order. `key` makes every write idempotent, so an

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadOperationsConfig, type OperationsConfig } from '../operations/operations-config';
 
 /**
  * Everything the processes read from the environment, parsed once.
@@ -23,6 +24,14 @@ export interface AppConfig {
   tokenTtlHours: number;
   generalAffairsMailbox: string;
   sla: SlaSettings;
+  /** Providers of the operation items and the backup store (R-OP-1..9). */
+  operations: OperationsConfig;
+  /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma-separated); none by default. */
+  corsOrigins: string[];
+  /** Express `trust proxy` (TRUST_PROXY: hop count, `loopback`, addresses): where client addresses come from. */
+  trustProxy?: string;
+  /** Sign-in attempts per user name and address: a bucket of `burst`, refilled by `perMinute`. */
+  loginRateLimit: { burst: number; perMinute: number };
 }
 
 /** How the SLAs of the requirements read in numbers (README, "SLAs"). */
@@ -41,6 +50,8 @@ export interface TemporalConfig {
   address: string;
   namespace: string;
   taskQueue: string;
+  /** Prepended to every workflow id, so several opsdesk instances can share one namespace. */
+  workflowIdPrefix: string;
   tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
 }
 
@@ -61,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'opsdesk',
+      workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX ?? '',
       tls: tlsEnabled
         ? {
             serverName: env.TEMPORAL_TLS_SERVER_NAME,
@@ -78,12 +90,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     demoAlertToken: env.DEMO_ALERT_TOKEN ?? 'opsdesk-demo-alerts',
     tokenTtlHours: intFrom(env, 'AUTH_TOKEN_TTL_HOURS', 12),
     generalAffairsMailbox: env.GENERAL_AFFAIRS_MAILBOX ?? 'soumu@example.lg.jp',
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean),
+    trustProxy: env.TRUST_PROXY || undefined,
+    loginRateLimit: { burst: intFrom(env, 'LOGIN_RATE_LIMIT_BURST', 10), perMinute: intFrom(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10) },
     sla: {
       onsiteHours: intFrom(env, 'SLA_ONSITE_HOURS', 2),
       onsiteNextDayTime: clockFrom(env, 'SLA_ONSITE_NEXT_DAY_TIME', '10:30'),
       workRequestBusinessDays: intFrom(env, 'SLA_WORK_REQUEST_BUSINESS_DAYS', 3),
       vendorSilenceBusinessHours: intFrom(env, 'VENDOR_SILENCE_BUSINESS_HOURS', 4),
     },
+    operations: loadOperationsConfig(env, dataDir, databaseUrl, env.OPSDESK_MODE === 'embedded' ? 'embedded' : 'standard'),
   };
 }
 

@@ -1,4 +1,6 @@
 import { AlertSource } from '../alert-sources/alert-source.entity';
+import { AuditChainHead, AuditLogEntry } from '../audit/audit-log.entity';
+import { ArchivedHistory } from '../audit-history/archived-history.entity';
 import { CalendarSettings } from '../calendar/calendar-settings.entity';
 import { ClosingDay } from '../calendar/closing-day.entity';
 import { CaseNumberSequence } from '../cases/case-number.entity';
@@ -10,8 +12,13 @@ import { Department } from '../identity/department.entity';
 import { User } from '../identity/user.entity';
 import { Asset } from '../inventory/asset.entity';
 import { SentMailRecord } from '../mail/sent-mail.entity';
+import { OPERATION_ENTITIES } from '../operations/operation.entities';
+import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
   CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord,
+  ArchivedHistory,
+  AuditLogEntry, AuditChainHead,
+  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES,
 ];

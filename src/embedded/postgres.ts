@@ -19,7 +19,9 @@ const USER = 'postgres';
  * here stop PostgreSQL explicitly, after the processes that use it, so its own handlers must go.
  */
 function releaseSignalHandlers(): void {
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+  // Only what is still hooked: a second server in the same process finds them gone already.
+  const hooked = exitHook.hookedEvents();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) if (hooked.includes(signal)) exitHook.unhookEvent(signal);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
 import { CurrentActor, Public, type Actor } from './current-user';
 import { LoginDto } from './dto/login.dto';
+import { LoginRateLimitGuard } from './login-rate-limit';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -12,6 +13,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  @UseGuards(LoginRateLimitGuard)
   @Post('login')
   @HttpCode(200)
   async login(@Body() body: LoginDto) {

@@ -1,16 +1,18 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
+import { AuditLogService } from '../audit/audit-log.service';
+import { noteAudit } from '../audit/request-context';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DomainError, unauthenticated } from '../common/errors';
 import { AuthToken } from './auth-token.entity';
 import type { Actor } from './current-user';
-import { verifyPassword } from './password';
+import { hashPassword, verifyPassword } from './password';
 import { User } from './user.entity';
 
-const MAX_FAILED_LOGINS = 5;
-const LOCKOUT_MINUTES = 15;
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -28,28 +30,53 @@ export function actorOf(user: User): Actor {
   };
 }
 
+export type LoginRefusal = 'unknown_user' | 'disabled' | 'locked' | 'wrong_password';
+
 @Injectable()
 export class AuthService {
+  private readonly log = new Logger('auth');
+  private dummyHash: Promise<string> | undefined;
+
   constructor(
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditLogService,
   ) {}
 
+  /**
+   * Signs in. Every attempt ends up in the audit log (the request's entry, with the reason a refusal
+   * had); the answer is the same for an unknown user, a disabled one and a wrong password, and takes
+   * as long, so user names cannot be probed.
+   */
   async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; actor: Actor }> {
     const user = await this.em.findOne(User, { username }, { populate: ['department'] });
-    // The same answer for an unknown user and a wrong password, so usernames cannot be probed.
     const refused = unauthenticated('The username or password is wrong / ユーザー名またはパスワードが違います');
-    if (!user || user.disabled) throw refused;
+    if (!user || user.disabled) {
+      await verifyPassword(await this.timingHash(), password);
+      noteAudit({ change: { reason: user ? 'disabled' : 'unknown_user' } satisfies { reason: LoginRefusal } });
+      throw refused;
+    }
     if (user.lockedUntil && user.lockedUntil > new Date()) {
+      noteAudit({ change: { reason: 'locked', lockedUntil: user.lockedUntil.toISOString() } });
       throw new DomainError('unauthenticated', 'The account is locked after repeated failures; try again later / アカウントがロックされています');
     }
     if (!(await verifyPassword(user.passwordHash, password))) {
       user.failedLogins += 1;
+      const failures = user.failedLogins;
+      let locked = false;
       if (user.failedLogins >= MAX_FAILED_LOGINS) {
         user.lockedUntil = new Date(Date.now() + LOCKOUT_MINUTES * 60_000);
         user.failedLogins = 0;
+        locked = true;
       }
       await this.em.flush();
+      noteAudit({ change: { reason: 'wrong_password', failures } });
+      if (locked) {
+        await this.audit.record({
+          actor: null, action: 'auth.lockout', target: `user:${user.username}`, outcome: 'ok',
+          change: { failures, lockedUntil: user.lockedUntil!.toISOString(), minutes: LOCKOUT_MINUTES },
+        });
+      }
       throw refused;
     }
     user.failedLogins = 0;
@@ -58,7 +85,9 @@ export class AuthService {
     const expiresAt = new Date(Date.now() + this.config.tokenTtlHours * 3_600_000);
     this.em.persist(this.em.create(AuthToken, { tokenHash: hashToken(token), user, expiresAt, createdAt: new Date() }));
     await this.em.flush();
-    return { token, expiresAt, actor: actorOf(user) };
+    const actor = actorOf(user);
+    noteAudit({ actor, change: { expiresAt: expiresAt.toISOString() } });
+    return { token, expiresAt, actor };
   }
 
   async authenticate(token: string): Promise<Actor> {
@@ -71,5 +100,20 @@ export class AuthService {
 
   async logout(token: string): Promise<void> {
     await this.em.nativeUpdate(AuthToken, { tokenHash: hashToken(token), revokedAt: null }, { revokedAt: new Date() });
+  }
+
+  /** Revokes every live token of a user (disabled, password reset). Returns how many. */
+  async revokeAllTokens(userId: string): Promise<number> {
+    return this.em.nativeUpdate(AuthToken, { user: userId, revokedAt: null }, { revokedAt: new Date() });
+  }
+
+  /** A hash to verify against when there is no user, so a refusal takes as long either way. */
+  private timingHash(): Promise<string> {
+    this.dummyHash ??= hashPassword(randomBytes(16).toString('hex')).catch((error: unknown) => {
+      this.log.warn(`could not prepare the timing hash: ${String(error)}`);
+      this.dummyHash = undefined;
+      return '';
+    });
+    return this.dummyHash;
   }
 }

@@ -40,7 +40,7 @@ export class IncidentsService {
   }
 
   private async ingestAlert(alert: ParsedAlert, sourceName: string): Promise<AlertOutcome> {
-    const workflowId = workflowIds.alertIncident(alert.hostname, alert.alertName);
+    const workflowId = workflowIds.alertIncident(alert.hostname, alert.alertName, this.config.temporal.workflowIdPrefix);
     const signal: AlertSignal = {
       alertId: randomUUID(), status: alert.status, alertName: alert.alertName, hostname: alert.hostname, severity: alert.severity,
       summary: alert.summary, source: alert.source || sourceName, at: alert.detectedAt, fingerprint: alert.fingerprint,
@@ -73,7 +73,7 @@ export class IncidentsService {
 
   /** An incident reported by hand (a phone call from a department, say). */
   async report(actor: Actor, body: ReportIncidentDto) {
-    const workflowId = workflowIds.manualIncident(randomUUID());
+    const workflowId = workflowIds.manualIncident(randomUUID(), this.config.temporal.workflowIdPrefix);
     const input: IncidentInput = {
       source: 'manual', hostname: body.hostname.trim().toLowerCase(), alertName: null, subject: body.subject, summary: body.summary, severity: body.severity,
       detectedAt: body.detectedAt ? new Date(body.detectedAt).toISOString() : new Date().toISOString(), reportedBy: actorRef(actor),

@@ -1,6 +1,7 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { readFileSync } from 'node:fs';
 import type { TemporalConfig } from '../config/app-config';
+import { temporalClientInterceptors } from '../observability/tracing';
 
 export function temporalTls(config: TemporalConfig): ConnectionOptions['tls'] {
   if (!config.tls) return undefined;
@@ -14,5 +15,6 @@ export function temporalTls(config: TemporalConfig): ConnectionOptions['tls'] {
 
 export async function connectTemporalClient(config: TemporalConfig): Promise<Client> {
   const connection = await Connection.connect({ address: config.address, tls: temporalTls(config) });
-  return new Client({ connection, namespace: config.namespace });
+  // With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT / OPSDESK_TRACING=1), starts and updates carry the trace context.
+  return new Client({ connection, namespace: config.namespace, interceptors: temporalClientInterceptors() });
 }

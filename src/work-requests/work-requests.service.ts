@@ -39,7 +39,7 @@ export class WorkRequestsService {
     if (!department) throw unprocessable('departmentId does not name a department', 'departmentId');
 
     const requestId = randomUUID();
-    const workflowId = workflowIds.workRequest(requestId);
+    const workflowId = workflowIds.workRequest(requestId, this.config.temporal.workflowIdPrefix);
     const input: WorkRequestInput = {
       requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),

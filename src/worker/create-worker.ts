@@ -2,17 +2,23 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import type { HistoryArchiver } from '../audit-history/history-archiver';
+import { startWorkerArchiver } from '../audit-history/worker-archiver';
 import { CalendarService } from '../calendar/calendar.service';
 import type { AppConfig } from '../config/app-config';
 import { migrateDatabase } from '../database/migrate';
 import { CaseMailer } from '../cases/case-mailer.service';
 import { CaseRecorder } from '../cases/case-recorder.service';
 import { InventoryService } from '../inventory/inventory.service';
+import { OperationsService } from '../operations/operations.service';
+import { withWorkerObservability } from '../observability/observability.module';
+import { caseNumberLookup, workerObservabilityOptions } from '../observability/worker-observability';
 import { temporalTls } from '../temporal/temporal-connection';
 import { WorkerModule } from '../worker.module';
 
 export interface OpsdeskWorker {
   worker: Worker;
+  archiver: HistoryArchiver;
   close: () => Promise<void>;
 }
 
@@ -24,7 +30,7 @@ export async function createOpsdeskWorker(
   config: AppConfig,
   overrides: Pick<WorkerOptions, 'workflowBundle'> & { connection?: NativeConnection } = {},
 ): Promise<OpsdeskWorker> {
-  const context = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: ['error', 'warn'] });
+  const context = await NestFactory.createApplicationContext(withWorkerObservability(WorkerModule.forRoot(config)), { logger: ['error', 'warn'] });
   const orm = context.get<MikroORM>(MikroORM);
   await migrateDatabase(orm);
   const activities = createActivities({
@@ -34,6 +40,7 @@ export async function createOpsdeskWorker(
     caseMailer: context.get(CaseMailer),
     inventory: context.get(InventoryService),
     config,
+    operations: context.get(OperationsService),
   });
   const connection = overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address, tls: temporalTls(config.temporal) }));
   const worker = await Worker.create({
@@ -43,10 +50,19 @@ export async function createOpsdeskWorker(
     activities,
     ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     shutdownGraceTime: '20s',
+    // Activity log lines with case number and run id; OpenTelemetry interceptors when tracing is on.
+    ...workerObservabilityOptions({
+      prebuiltBundle: !!overrides.workflowBundle,
+      lookupCaseNumber: caseNumberLookup((sql, params) => orm.em.getConnection().execute(sql, params)),
+    }),
   });
+  // Closed workflow histories are archived in PostgreSQL for good (issue 7).
+  const archiver = startWorkerArchiver(context, config);
   return {
     worker,
+    archiver,
     close: async () => {
+      await archiver.stop();
       if (!overrides.connection) await connection.close();
       await context.close();
     },

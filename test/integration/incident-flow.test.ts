@@ -189,4 +189,20 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     const received = system.smtp.messages.filter((m) => m.subject.includes(number) && m.subject.includes('障害を受け付けました'));
     expect(received).toHaveLength(1);
   });
+
+  test('the inbox and the case list carry what a screen needs: case subject, status and SLA; several statuses at once', async () => {
+    const response = await postAlerts({ source: 'zabbix', hostname: 'fw01', alertName: 'ConfigDrift', severity: 'minor', summary: '設定差分', detectedAt: new Date().toISOString() });
+    const number = response.body.results[0].caseNumber as string;
+    await flow.openTask(number, 'acknowledge', 'op1');
+    const inbox = await flow.as('op1', 'GET', '/api/tasks?mine=true');
+    const task = inbox.body.items.find((t: any) => t.caseNumber === number);
+    expect(task).toMatchObject({ type: 'acknowledge', case: { subject: 'ConfigDrift: fw01', status: 'received', breached: false } });
+    expect(task.case.sla).toMatchObject({ kind: 'onsite' });
+    const open = await flow.as('ga1', 'GET', '/api/cases?status=received,in_progress&kind=incident');
+    expect(open.status).toBe(200);
+    expect(open.body.items.map((c: any) => c.status).every((s: string) => s === 'received' || s === 'in_progress')).toBe(true);
+    expect(open.body.items.find((c: any) => c.number === number)).toMatchObject({ nextRole: 'operator', sla: { kind: 'onsite' } });
+    expect((await flow.as('ga1', 'GET', '/api/cases?status=received,closed')).body.field).toBe('status');
+    expect((await system.request('GET', '/api/meta')).status).toBe(200);
+  });
 });

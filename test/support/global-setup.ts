@@ -26,6 +26,14 @@ export default async function globalSetup(): Promise<void> {
   } else {
     process.env.OPSDESK_TEST_PG_SERVER = new URL(process.env.DATABASE_URL).origin.replace(/^https?:/, 'postgresql:');
   }
+  // The database platform the operation items drive (R-OP-5/6/8/9): a second server, never the app's own.
+  if (!process.env.DB_PLATFORM_URL) {
+    const platform = await startEmbeddedPostgres({ dataDir: join(scratch, 'db-platform'), port: await freePort() });
+    started.push(() => platform.stop());
+    process.env.OPSDESK_TEST_DB_PLATFORM_URL = platform.serverUrl;
+  } else {
+    process.env.OPSDESK_TEST_DB_PLATFORM_URL = process.env.DB_PLATFORM_URL;
+  }
   if (!process.env.TEMPORAL_ADDRESS) {
     const temporal = await startTemporalDevServer({ port: await freePort() });
     started.push(() => temporal.stop());

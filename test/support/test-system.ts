@@ -33,6 +33,8 @@ export async function startTestSystem(options: { worker?: boolean; env?: Record<
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: process.env.OPSDESK_TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    // Test files share one Temporal namespace; alert incidents have ids from host and alert name.
+    TEMPORAL_WORKFLOW_ID_PREFIX: `t-${randomUUID().slice(0, 8)}:`,
     SMTP_URL: smtp.url,
     MAIL_FROM: '"運用保守デスク" <opsdesk@example.lg.jp>',
     OPSDESK_MODE: 'embedded',

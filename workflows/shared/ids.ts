@@ -11,14 +11,14 @@ function keyPart(value: string): string {
 
 export const workflowIds = {
   /** An incident opened by an alert: every firing alert with this host and name joins it while open. */
-  alertIncident: (hostname: string, alertName: string) => `incident:alert:${keyPart(hostname)}:${keyPart(alertName)}`,
+  alertIncident: (hostname: string, alertName: string, prefix = '') => `${prefix}incident:alert:${keyPart(hostname)}:${keyPart(alertName)}`,
   /** An incident reported by hand (a phone call from a department). */
-  manualIncident: (requestId: string) => `incident:manual:${requestId}`,
-  workRequest: (requestId: string) => `work-request:${requestId}`,
+  manualIncident: (requestId: string, prefix = '') => `${prefix}incident:manual:${requestId}`,
+  workRequest: (requestId: string, prefix = '') => `${prefix}work-request:${requestId}`,
 };
 
 export type CaseKind = 'incident' | 'work_request';
 
 export function caseKindOfWorkflowId(workflowId: string): CaseKind {
-  return workflowId.startsWith('incident:') ? 'incident' : 'work_request';
+  return workflowId.includes('incident:') ? 'incident' : 'work_request';
 }

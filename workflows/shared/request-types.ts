@@ -26,7 +26,10 @@ export interface RequestTypeDefinition {
   labelJa: string;
   labelEn: string;
   requirement: string;
-  /** Runs as automated activities once the operation-items capability lands; until then by hand. */
+  /**
+   * Done by an operation activity at the planned time (src/operations), with the result on the case;
+   * otherwise (and for a redo) the operator executes it by hand with the checklist.
+   */
   automated: boolean;
   params: ParamSpec[];
   /** What the operator checks off when executing by hand. */
@@ -44,7 +47,7 @@ const p = (name: string, type: ParamType, labelJa: string, labelEn: string, extr
 
 export const REQUEST_TYPES: RequestTypeDefinition[] = [
   {
-    type: 'vm.provision', labelJa: '仮想マシンの払出し', labelEn: 'Provision a VM', requirement: 'R-OP-1', automated: false,
+    type: 'vm.provision', labelJa: '仮想マシンの払出し', labelEn: 'Provision a VM', requirement: 'R-OP-1', automated: true,
     params: [
       p('vmName', 'string', '仮想マシン名', 'VM name', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
       p('cpu', 'integer', 'vCPU数', 'vCPUs', { min: 1, max: 64 }),
@@ -57,7 +60,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Check host capacity', 'Create the VM', 'Assign an address', 'Register in monitoring', 'Update the inventory'],
   },
   {
-    type: 'vm.delete', labelJa: '仮想マシンの削除', labelEn: 'Delete a VM', requirement: 'R-OP-2', automated: false,
+    type: 'vm.delete', labelJa: '仮想マシンの削除', labelEn: 'Delete a VM', requirement: 'R-OP-2', automated: true,
     params: [
       p('vmName', 'string', '仮想マシン名', 'VM name', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
       p('confirmName', 'string', '確認のため仮想マシン名を再入力', 'Type the VM name again to confirm', { mustEqual: 'vmName' }),
@@ -66,7 +69,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Take a final backup', 'Stop and delete the VM', 'Remove from monitoring', 'Update the inventory'],
   },
   {
-    type: 'vm.clone', labelJa: '仮想マシンのクローン作成', labelEn: 'Clone a VM', requirement: 'R-OP-3', automated: false,
+    type: 'vm.clone', labelJa: '仮想マシンのクローン作成', labelEn: 'Clone a VM', requirement: 'R-OP-3', automated: true,
     params: [
       p('sourceVm', 'string', '複製元の仮想マシン', 'Source VM', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
       p('newName', 'string', '新しい仮想マシン名', 'New VM name', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
@@ -75,7 +78,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Snapshot the source', 'Create the clone', 'Change hostname and address', 'Update the inventory'],
   },
   {
-    type: 'vm.resize', labelJa: '仮想マシンのリソース変更', labelEn: 'Change VM resources', requirement: 'R-OP-4', automated: false,
+    type: 'vm.resize', labelJa: '仮想マシンのリソース変更', labelEn: 'Change VM resources', requirement: 'R-OP-4', automated: true,
     params: [
       p('vmName', 'string', '仮想マシン名', 'VM name', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
       p('cpu', 'integer', '変更後のvCPU数', 'New vCPUs', { min: 1, max: 64, required: false }),
@@ -86,7 +89,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Check host capacity', 'Change the resources', 'Check the OS sees them'],
   },
   {
-    type: 'db.provide', labelJa: 'データベースの提供', labelEn: 'Provide a database', requirement: 'R-OP-5', automated: false,
+    type: 'db.provide', labelJa: 'データベースの提供', labelEn: 'Provide a database', requirement: 'R-OP-5', automated: true,
     params: [
       p('databaseName', 'string', 'データベース名', 'Database name', { pattern: DB_NAME, patternHint: DB_HINT }),
       p('sizeClass', 'enum', '規模', 'Size class', { options: ['small', 'medium', 'large'] }),
@@ -96,7 +99,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Create the database and role', 'Give the connection details to the requester', 'Configure backups'],
   },
   {
-    type: 'db.delete', labelJa: 'データベースの削除', labelEn: 'Delete a database', requirement: 'R-OP-6', automated: false,
+    type: 'db.delete', labelJa: 'データベースの削除', labelEn: 'Delete a database', requirement: 'R-OP-6', automated: true,
     params: [
       p('databaseName', 'string', 'データベース名', 'Database name', { pattern: DB_NAME, patternHint: DB_HINT }),
       p('confirmName', 'string', '確認のためデータベース名を再入力', 'Type the database name again to confirm', { mustEqual: 'databaseName' }),
@@ -105,7 +108,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Take a final backup', 'Drop the database and role'],
   },
   {
-    type: 'device.stop_start', labelJa: '機器の停止及び起動', labelEn: 'Stop and start a device', requirement: 'R-OP-7', automated: false,
+    type: 'device.stop_start', labelJa: '機器の停止及び起動', labelEn: 'Stop and start a device', requirement: 'R-OP-7', automated: true,
     params: [
       p('hostname', 'string', '対象機器', 'Device', { pattern: HOSTNAME, patternHint: HOSTNAME_HINT }),
       p('action', 'enum', '操作', 'Action', { options: ['stop', 'start', 'restart'] }),
@@ -114,7 +117,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Check the affected systems', 'Do it', 'Check it runs'],
   },
   {
-    type: 'backup.configure', labelJa: 'バックアップの設定', labelEn: 'Configure backups', requirement: 'R-OP-8', automated: false,
+    type: 'backup.configure', labelJa: 'バックアップの設定', labelEn: 'Configure backups', requirement: 'R-OP-8', automated: true,
     params: [
       p('target', 'enum', '対象の種類', 'Target kind', { options: ['vm', 'database'] }),
       p('targetName', 'string', '対象名', 'Target name', { maxLength: 63 }),
@@ -125,7 +128,7 @@ export const REQUEST_TYPES: RequestTypeDefinition[] = [
     checklistEn: ['Register the schedule', 'Check the first run'],
   },
   {
-    type: 'backup.restore', labelJa: 'バックアップからのリストア', labelEn: 'Restore from backup', requirement: 'R-OP-9', automated: false,
+    type: 'backup.restore', labelJa: 'バックアップからのリストア', labelEn: 'Restore from backup', requirement: 'R-OP-9', automated: true,
     params: [
       p('target', 'enum', '対象の種類', 'Target kind', { options: ['vm', 'database'] }),
       p('targetName', 'string', '対象名', 'Target name', { maxLength: 63 }),

@@ -110,6 +110,11 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
     outcomes: [outcome('done', '作業完了', 'Done')],
     fields: [{ name: 'result', type: 'text', labelJa: '作業結果', labelEn: 'Result', required: true, maxLength: 4000 }],
   },
+  execution_failed: {
+    type: 'execution_failed', labelJa: '自動実行の失敗への対応', labelEn: 'Automated execution failed', role: 'operator',
+    outcomes: [outcome('retry', '原因を取り除いて再実行する', 'Retry (after fixing the cause)'), outcome('abandon', '自動実行を中止し手作業で対応する', 'Abandon automation and do it by hand')],
+    noteRequiredFor: ['abandon'],
+  },
   verify_work: {
     type: 'verify_work', labelJa: '作業後の動作確認', labelEn: 'Verify the work', role: 'operator',
     outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（再作業）', 'Not working (redo)')],

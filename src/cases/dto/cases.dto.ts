@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CASE_STATUSES } from '../../../workflows/shared/case-model';
 
 export class ListCasesQuery {
@@ -9,9 +9,9 @@ export class ListCasesQuery {
   @IsIn(['incident', 'work_request'])
   readonly kind?: 'incident' | 'work_request';
 
-  @ApiPropertyOptional({ enum: CASE_STATUSES })
+  @ApiPropertyOptional({ description: `one or more of ${CASE_STATUSES.join(', ')}, comma-separated`, example: 'received,in_progress' })
   @IsOptional()
-  @IsIn(CASE_STATUSES)
+  @Matches(new RegExp(`^(${CASE_STATUSES.join('|')})(,(${CASE_STATUSES.join('|')}))*$`), { message: `status must be one or more of ${CASE_STATUSES.join(', ')}, comma-separated` })
   readonly status?: string;
 
   @ApiPropertyOptional({ description: 'number, subject or hostname contains' })
@@ -38,8 +38,9 @@ export class ListCasesQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Type(() => Boolean)
-  @IsBoolean()
+  // `?breached=false` is the text "false": Boolean("false") would be true.
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'breached must be true or false' })
   readonly breached?: boolean;
 
   @ApiPropertyOptional({ default: 50 })

@@ -1,0 +1,110 @@
+/**
+ * Reads a completed incident's history: counts its events by type and derives the shape the
+ * baseline workflow copies (activities per Update, side by side or not, and the timers).
+ */
+import type { temporal } from '@temporalio/proto';
+import { temporal as proto } from '@temporalio/proto';
+import type { BaselineShape, SegmentShape } from '../baseline/shape';
+
+type History = temporal.api.history.v1.IHistory;
+const EventType = proto.api.enums.v1.EventType;
+
+export interface HistoryCounts {
+  events: number;
+  workflowTasks: number;
+  activities: number;
+  timersStarted: number;
+  timersFired: number;
+  timersCancelled: number;
+  updatesAccepted: number;
+  signals: number;
+  searchAttributeUpserts: number;
+  byType: Record<string, number>;
+}
+
+export function countHistory(history: History): HistoryCounts {
+  const byType: Record<string, number> = {};
+  for (const event of history.events ?? []) {
+    const name = EventType[event.eventType ?? 0]?.replace(/^EVENT_TYPE_/, '') ?? String(event.eventType);
+    byType[name] = (byType[name] ?? 0) + 1;
+  }
+  return {
+    events: history.events?.length ?? 0,
+    workflowTasks: byType.WORKFLOW_TASK_COMPLETED ?? 0,
+    activities: byType.ACTIVITY_TASK_SCHEDULED ?? 0,
+    timersStarted: byType.TIMER_STARTED ?? 0,
+    timersFired: byType.TIMER_FIRED ?? 0,
+    timersCancelled: byType.TIMER_CANCELED ?? 0,
+    updatesAccepted: byType.WORKFLOW_EXECUTION_UPDATE_ACCEPTED ?? 0,
+    signals: byType.WORKFLOW_EXECUTION_SIGNALED ?? 0,
+    searchAttributeUpserts: byType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES ?? 0,
+    byType,
+  };
+}
+
+function durationMs(duration: temporal.api.history.v1.ITimerStartedEventAttributes['startToFireTimeout']): number {
+  if (!duration) return 0;
+  const seconds = typeof duration.seconds === 'number' ? duration.seconds : Number(duration.seconds?.toString() ?? 0);
+  return Math.round(seconds * 1000 + (duration.nanos ?? 0) / 1e6);
+}
+
+/**
+ * Segment 0 is everything before the first accepted Update; segment i starts at Update i's
+ * acceptance. Activities scheduled by one workflow task completion form one batch (they ran side
+ * by side); a batch scheduled before Update i's UpdateCompleted event is part of its round trip.
+ */
+export function shapeOf(history: History): BaselineShape {
+  const emptySegment = (): SegmentShape => ({ beforeReturn: [], afterReturn: [], timersStarted: [], timersCancelled: 0 });
+  const segments: SegmentShape[] = [emptySegment()];
+  let phase: 'beforeReturn' | 'afterReturn' = 'afterReturn';
+  let lastBatchKey: string | null = null;
+  let lastBatchWft: string | null = null;
+  let currentWft: string | null = null;
+  let signalWithStart = false;
+  const events = history.events ?? [];
+
+  for (const [index, event] of events.entries()) {
+    const segment = segments[segments.length - 1];
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        // Signal-with-start puts the signal right after the start event.
+        if (index <= 2) signalWithStart = true;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        segments.push(emptySegment());
+        phase = 'beforeReturn';
+        lastBatchKey = null;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        currentWft = event.eventId?.toString() ?? String(index);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+        // Activities scheduled by the same workflow task that completed the Update ran after the caller had its answer.
+        if (lastBatchWft === currentWft && phase === 'beforeReturn' && segment.beforeReturn.length) segment.afterReturn.push(segment.beforeReturn.pop()!);
+        phase = 'afterReturn';
+        lastBatchKey = null;
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const wft = event.activityTaskScheduledEventAttributes?.workflowTaskCompletedEventId?.toString() ?? String(index);
+        const key = `${phase}:${wft}`;
+        const batches = segment[phase];
+        if (key === lastBatchKey && batches.length) batches[batches.length - 1] += 1;
+        else batches.push(1);
+        lastBatchKey = key;
+        lastBatchWft = wft;
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_STARTED: {
+        const attrs = event.timerStartedEventAttributes;
+        segment.timersStarted.push(durationMs(attrs?.startToFireTimeout));
+        break;
+      }
+      case EventType.EVENT_TYPE_TIMER_CANCELED:
+        segment.timersCancelled += 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return { segments, signalWithStart };
+}

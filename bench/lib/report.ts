@@ -1,0 +1,154 @@
+/** The bench's JSON document, its goals, and the table printed at the end. */
+import type { AlertMailSection } from '../sections/alert-mail';
+import type { ApiLatencySection, LatencySpread } from '../sections/api-latency';
+import type { OverheadSection } from '../sections/overhead';
+import type { ReplaySection } from '../sections/replay';
+import type { ScaleSection } from '../sections/scale';
+import type { SlaSection } from '../sections/sla';
+import type { Versions } from './stack';
+import type { Spread } from './stats';
+
+export interface Goal {
+  section: number;
+  name: string;
+  goal: string;
+  value: number | null;
+  unit: string;
+  met: boolean | null;
+}
+
+export interface BenchResult {
+  benchmark: 'opsdesk';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  machine: { cores: number; cpuModel: string; memoryBytes: number; platform: string; kernel: string; arch: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
+  versions: Versions | null;
+  settings: Record<string, unknown>;
+  sections: {
+    overhead?: OverheadSection | { error: string };
+    apiLatency?: ApiLatencySection | { error: string };
+    alertToEmail?: AlertMailSection | { error: string };
+    slaLateness?: SlaSection | { error: string };
+    scale?: ScaleSection | { error: string };
+    replay?: ReplaySection | { error: string };
+  } & Record<string, unknown>;
+  goals: Goal[];
+  error?: string;
+}
+
+const ok = <T extends object>(section: T | { error: string } | undefined): T | null => (section && !('error' in section) ? section : null);
+const GiB = 2 ** 30;
+
+export function evaluateGoals(result: BenchResult): Goal[] {
+  const goals: Goal[] = [];
+  const add = (section: number, name: string, goal: string, value: number | null | undefined, unit: string, test: (v: number) => boolean) => {
+    const v = value === undefined || value === null || !Number.isFinite(value) ? null : value;
+    goals.push({ section, name, goal, value: v, unit, met: v === null ? null : test(v) });
+  };
+  const s = result.sections;
+  const overhead = ok(s.overhead as OverheadSection);
+  add(1, 'throughput ratio opsdesk / bare Temporal (median of paired rounds)', '≥ 0.8', overhead?.ratio.median, '', (v) => v >= 0.8);
+  const api = ok(s.apiLatency as ApiLatencySection);
+  add(2, 'GET /api/cases (filtered, paged) p99, median of rounds', '< 50 ms', api?.list.all.p99.median, 'ms', (v) => v < 50);
+  if (api) {
+    for (const [variant, figures] of Object.entries(api.list.variants)) add(2, `  … ${variant} p99`, '< 50 ms', figures.p99.median, 'ms', (v) => v < 50);
+  }
+  add(2, 'task completion (Update round trip) p99', '< 150 ms', api?.completion.latency.p99.median, 'ms', (v) => v < 150);
+  const mail = ok(s.alertToEmail as AlertMailSection);
+  add(3, 'alert → e-mail accepted p99', '< 1 s', mail?.alertToMailMs.p99.median, 'ms', (v) => v < 1000);
+  const scale = ok(s.scale as ScaleSection);
+  add(5, 'worker resident memory with the requests open', '< 1 GiB', scale?.worker.rssAfterBytes === undefined || scale?.worker.rssAfterBytes === null ? null : scale.worker.rssAfterBytes / GiB, 'GiB', (v) => v < 1);
+  add(5, 'GET /api/cases p99 with the requests open', '< 50 ms', scale?.listAfter?.all.p99.median, 'ms', (v) => v < 50);
+  const replay = ok(s.replay as ReplaySection);
+  add(6, `replay of a ${replay?.events ?? 1000}-event history (median)`, '< 200 ms', replay?.replayMs.median, 'ms', (v) => v < 200);
+  return goals;
+}
+
+const f = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
+const sp = (s: Spread | undefined, digits = 1, unit = '') => (s ? `${f(s.median, digits)}${unit} (${f(s.min, digits)}–${f(s.max, digits)})` : '—');
+const pct = (l: LatencySpread | undefined) => (l ? `${f(l.p50.median)} / ${f(l.p95.median)} / ${f(l.p99.median)}` : '—');
+const mib = (b: number | null | undefined) => (b === null || b === undefined ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
+}
+
+export function formatReport(result: BenchResult): string {
+  const s = result.sections;
+  const rows: string[][] = [['§', 'measure', 'median (min–max over rounds)']];
+  const err = (n: number, name: string, section: unknown) => {
+    if (section && typeof section === 'object' && 'error' in section) rows.push([String(n), name, `FAILED: ${String((section as { error: string }).error).split('\n')[0]}`]);
+  };
+  const overhead = ok(s.overhead as OverheadSection);
+  err(1, 'overhead', s.overhead);
+  if (overhead) {
+    rows.push(['1', `opsdesk incidents alert → 完了, cases/s (${overhead.incidentsPerRound} × ${overhead.rounds}, ${overhead.concurrency} in flight)`, sp(overhead.opsdesk.casesPerSecond, 2)]);
+    rows.push(['1', `bare Temporal, same shape (${overhead.shapeCounts.activities} activities, ${overhead.shapeCounts.timers} timer, ${overhead.shapeCounts.updates} updates), cases/s`, sp(overhead.baseline.casesPerSecond, 2)]);
+    rows.push(['1', 'ratio opsdesk / bare (paired rounds)', `${sp(overhead.ratio, 3)}; of medians ${f(overhead.ratio.ofMedians, 3)}`]);
+    rows.push(['1', 'ratio from CPU cost: bare ÷ opsdesk system CPU ms per case', `${sp(overhead.cpuRatio, 3)} (${f(overhead.systemCpuMsPerCase.baseline.median, 0)} ÷ ${f(overhead.systemCpuMsPerCase.opsdesk.median, 0)} ms)`]);
+    rows.push(['1', 'case latency p50 / p99, opsdesk vs bare (ms)', `${f(overhead.opsdesk.caseLatencyP50Ms.median, 0)} / ${f(overhead.opsdesk.caseLatencyP99Ms.median, 0)} vs ${f(overhead.baseline.caseLatencyP50Ms.median, 0)} / ${f(overhead.baseline.caseLatencyP99Ms.median, 0)}`]);
+    const cpu = (system: 'opsdesk' | 'baseline') => {
+      const runs = overhead.runs.filter((r) => r.system === system);
+      const groups = [...new Set(runs.flatMap((r) => Object.keys(r.cpuSecondsPerCase)))];
+      return groups
+        .map((g) => [g, runs.map((r) => r.cpuSecondsPerCase[g] ?? 0).sort((a, b) => a - b)[Math.floor(runs.length / 2)]] as const)
+        .filter(([, v]) => v >= 0.0005)
+        .sort((a, b) => b[1] - a[1])
+        .map(([g, v]) => `${g} ${(v * 1000).toFixed(0)}`)
+        .join(', ');
+    };
+    rows.push(['1', 'CPU ms per case, opsdesk', cpu('opsdesk')]);
+    rows.push(['1', 'CPU ms per case, bare Temporal', cpu('baseline')]);
+    const db = overhead.runs.find((r) => r.system === 'opsdesk')?.databasePerCase;
+    if (db) rows.push(['1', 'PostgreSQL per opsdesk case (first round)', `${f(db.xact_commit, 0)} transactions, ${f(db.tup_inserted + db.tup_updated + db.tup_deleted, 0)} rows written, ${f(db.tup_fetched, 0)} rows fetched`]);
+  }
+  const api = ok(s.apiLatency as ApiLatencySection);
+  err(2, 'API latency', s.apiLatency);
+  if (api) {
+    rows.push(['2', `GET /api/cases, ${api.cases.toLocaleString('en')} cases, ${api.list.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.list.all)]);
+    for (const [variant, figures] of Object.entries(api.list.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
+    rows.push(['2', `GET /api/tasks?mine=true: p50 / p95 / p99 ms`, pct(api.tasksMine.all)]);
+    rows.push(['2', `task completion (Update round trip), ${api.completion.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.completion.latency)]);
+  }
+  const mail = ok(s.alertToEmail as AlertMailSection);
+  err(3, 'alert → e-mail', s.alertToEmail);
+  if (mail) {
+    rows.push(['3', `alert → e-mail accepted by SMTP (${mail.alertsPerRound} × ${mail.rounds}): p50 / p95 / p99 ms`, pct(mail.alertToMailMs)]);
+    rows.push(['3', '  … of which POST /api/alerts: p50 / p95 / p99 ms', pct(mail.alertPostMs)]);
+  }
+  const sla = ok(s.slaLateness as SlaSection);
+  err(4, 'SLA lateness', s.slaLateness);
+  if (sla) {
+    rows.push(['4', `deadline → breach e-mail (${sla.casesPerRound} × ${sla.rounds}): p50 / p95 / p99 ms`, pct(sla.deadlineToMailMs)]);
+    rows.push(['4', '  … deadline → timer fired (Temporal): p50 / p95 / p99 ms', pct(sla.deadlineToTimerMs)]);
+    rows.push(['4', '  … timer fired → e-mail accepted: p50 / p95 / p99 ms', pct(sla.timerToMailMs)]);
+  }
+  const scale = ok(s.scale as ScaleSection);
+  err(5, 'scale', s.scale);
+  if (scale) {
+    rows.push(['5', `${scale.accepted.toLocaleString('en')} work requests submitted + accepted, per second (${scale.concurrency} in flight)`, f(scale.startRate, 1)]);
+    rows.push(['5', 'worker RSS before → after (peak); workflows cached / cache size', `${mib(scale.worker.rssBeforeBytes)} → ${mib(scale.worker.rssAfterBytes)} (${mib(scale.worker.peakRssBytes)}); ${scale.worker.cachedWorkflows ?? '—'} / ${scale.worker.maxCachedWorkflows ?? '—'}`]);
+    if (scale.temporal) rows.push(['5', 'Temporal server RSS before → after; its SQLite file', `${mib(scale.temporal.rssBeforeBytes)} → ${mib(scale.temporal.rssAfterBytes)}; ${mib(scale.temporal.sqliteBytes)}`]);
+    rows.push(['5', 'pg_database_size before → after', `${mib(scale.database.sizeBeforeBytes)} → ${mib(scale.database.sizeAfterBytes)}`]);
+    if (scale.listAfter) rows.push(['5', 'GET /api/cases with them open: p50 / p95 / p99 ms', pct(scale.listAfter.all)]);
+    if (scale.tasksMineAfter) rows.push(['5', 'GET /api/tasks?mine=true with them open: p50 / p95 / p99 ms', pct(scale.tasksMineAfter.all)]);
+  }
+  const replay = ok(s.replay as ReplaySection);
+  err(6, 'replay', s.replay);
+  if (replay) {
+    rows.push(['6', `Worker.runReplayHistory, ${replay.events} events (${replay.rounds} rounds), ms`, sp(replay.replayMs, 0)]);
+    rows.push(['6', `  … per history, ${replay.amortisedBatch} in one replay worker, ms`, sp(replay.amortisedMs, 0)]);
+    if (replay.typicalIncident) rows.push(['6', `  … a typical incident (${replay.typicalIncident.events} events), ms`, sp(replay.typicalIncident.replayMs, 0)]);
+  }
+  const goals: string[][] = [['§', 'goal', 'target', 'value', 'met']];
+  for (const g of result.goals) goals.push([String(g.section), g.name, g.goal, g.value === null ? '—' : `${f(g.value, g.unit === 'GiB' ? 2 : g.unit === '' ? 3 : 1)} ${g.unit}`.trim(), g.met === null ? '—' : g.met ? 'yes' : 'NO']);
+  const m = result.machine;
+  const v = result.versions;
+  const head = `opsdesk bench ${result.runId}: ${m.cores} cores (${m.cpuModel}), ${(m.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${m.platform} ${m.kernel}; ` +
+    `node ${v?.node ?? '?'}, Temporal CLI ${v?.temporalCli ?? '—'} / server ${v?.temporalServer ?? '?'}, SDK ${v?.temporalSdk ?? '?'}, ${v?.postgres?.split(' on ')[0] ?? 'PostgreSQL ?'}; ` +
+    `${(result.durationSeconds / 60).toFixed(1)} min`;
+  return `${head}\n\n${table(rows)}\n\n${table(goals)}`;
+}

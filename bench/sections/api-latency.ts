@@ -1,0 +1,125 @@
+/**
+ * Section 2 — API latency at a fixed concurrency with 100,000 cases in the database: the case
+ * list filtered and paged (several filters, as people use it), the inbox (GET /api/tasks?mine=true)
+ * and a task completion (the Update round trip through the workflow).
+ */
+import { bulkInsertCases } from '../lib/bulk';
+import type { Ctx } from '../lib/context';
+import { percentiles, seededRandom, spreadOfPercentiles, type Percentiles } from '../lib/stats';
+
+const HOST = 'vm-zeimu01';
+
+export type LatencySpread = ReturnType<typeof spreadOfPercentiles>;
+
+export interface ListLatency {
+  concurrency: number;
+  requestsPerRound: number;
+  rounds: number;
+  /** Every list variant together, and each on its own. */
+  all: LatencySpread;
+  variants: Record<string, LatencySpread>;
+  requestsPerSecond: number[];
+}
+
+export interface ApiLatencySection {
+  cases: number;
+  bulkInsertSeconds: number;
+  tableSizeBytes: number;
+  list: ListLatency;
+  tasksMine: ListLatency;
+  completion: { concurrency: number; perRound: number; rounds: number; latency: LatencySpread; preparedSeconds: number };
+}
+
+interface GetResult { latencies: Record<string, number[]>; startedAt: number; endedAt: number; failed: number; errors: string[] }
+
+/** The list requests people make: filtered by kind and status and paged, searched, by month, a department's own. */
+export function listRequests(seed: number, years: number[]): Array<{ label: string; username: string; path: string }> {
+  const random = seededRandom(seed);
+  const out: Array<{ label: string; username: string; path: string }> = [];
+  for (let i = 0; i < 20; i++) {
+    const page = Math.floor(random() * 20);
+    out.push({ label: 'filter+page', username: 'ga1', path: `/api/cases?kind=incident&status=done&limit=50&offset=${page * 50}` });
+    const host = ['esx01', 'db01', 'vm-zeimu01', 'stor01', 'fw01'][Math.floor(random() * 5)];
+    out.push({ label: 'search', username: 'ga1', path: `/api/cases?q=${host}&limit=50` });
+    const year = years[Math.floor(random() * years.length)];
+    const month = 1 + Math.floor(random() * 12);
+    const from = `${year}-${String(month).padStart(2, '0')}-01T00:00:00%2B09:00`;
+    const to = month === 12 ? `${year + 1}-01-01T00:00:00%2B09:00` : `${year}-${String(month + 1).padStart(2, '0')}-01T00:00:00%2B09:00`;
+    out.push({ label: 'month', username: 'ga1', path: `/api/cases?from=${from}&to=${to}&limit=50` });
+    out.push({ label: 'department', username: 'dept1', path: `/api/cases?status=done&limit=50&offset=${Math.floor(random() * 5) * 50}` });
+  }
+  return out;
+}
+
+export async function measureGets(ctx: Ctx, label: string, requests: Array<{ label: string; username: string; path: string }>, rounds: number): Promise<ListLatency> {
+  const { opts, say } = ctx;
+  await ctx.load.call<GetResult>('getLatency', { requests, count: Math.max(10, Math.ceil(opts.latencyRequests / 6)), concurrency: opts.latencyConcurrency, label: `${label} warm-up` });
+  const all: Percentiles[] = [];
+  const variants: Record<string, Percentiles[]> = {};
+  const rps: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const measured = await ctx.measure(`${label}-r${round}`, () =>
+      ctx.load.call<GetResult>('getLatency', { requests, count: opts.latencyRequests, concurrency: opts.latencyConcurrency, label: `${label} r${round}` }));
+    const result = measured.result;
+    if (result.failed) throw new Error(`${label}: ${result.failed} requests failed: ${result.errors.join('; ')}`);
+    const values = Object.values(result.latencies).flat();
+    const p = percentiles(values);
+    all.push(p);
+    for (const [name, v] of Object.entries(result.latencies)) (variants[name] ??= []).push(percentiles(v));
+    rps.push(values.length / ((result.endedAt - result.startedAt) / 1000));
+    say(`${label} round ${round}/${rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms (${rps[rps.length - 1].toFixed(0)} req/s at ${opts.latencyConcurrency} in flight)`);
+  }
+  return {
+    concurrency: opts.latencyConcurrency, requestsPerRound: opts.latencyRequests, rounds,
+    all: spreadOfPercentiles(all),
+    variants: Object.fromEntries(Object.entries(variants).map(([name, list]) => [name, spreadOfPercentiles(list)])),
+    requestsPerSecond: rps,
+  };
+}
+
+export const tasksRequests = [
+  { label: 'operator', username: 'op1', path: '/api/tasks?mine=true' },
+  { label: 'general affairs', username: 'ga1', path: '/api/tasks?mine=true' },
+  { label: 'department', username: 'dept1', path: '/api/tasks?mine=true' },
+];
+
+export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { years: number[] }> {
+  const { opts, stack, say } = ctx;
+  say(`bulk-inserting ${opts.cases.toLocaleString('en')} closed cases into case_record (generate_series, seed ${opts.seed}) ...`);
+  const bulk = await bulkInsertCases(stack, opts.cases, opts.seed);
+  const [{ size }] = await stack.sql<{ size: string }>(`select pg_total_relation_size('case_record') as size`);
+  say(`inserted in ${bulk.seconds.toFixed(1)} s; case_record is ${(Number(size) / 2 ** 20).toFixed(0)} MiB with its indexes`);
+
+  const list = await measureGets(ctx, 'list', listRequests(opts.seed, bulk.years), opts.rounds);
+  const tasksMine = await measureGets(ctx, 'tasks?mine', tasksRequests, opts.rounds);
+
+  // Completions: incidents waiting at their first task, completed at the same fixed concurrency.
+  const perRound = opts.completions;
+  const warm = Math.max(2, Math.ceil(perRound / 10));
+  const t0 = Date.now();
+  say(`opening ${warm + perRound * opts.rounds} incidents for the completion round trip ...`);
+  const prepared = await ctx.load.call<{ tasks: string[]; failed: number; errors: string[] }>('openIncidents', {
+    n: warm + perRound * opts.rounds, concurrency: Math.max(4, opts.latencyConcurrency), tag: ctx.tag('complete'), hostname: HOST,
+  });
+  if (prepared.tasks.length < warm + perRound) throw new Error(`only ${prepared.tasks.length} incidents opened: ${prepared.errors.join('; ')}`);
+  const preparedSeconds = (Date.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 2_000)); // let the openings' e-mails and records settle
+  const tasks = prepared.tasks;
+  await ctx.load.call('completeLatency', { tasks: tasks.slice(0, warm), concurrency: opts.latencyConcurrency, label: 'complete warm-up' });
+  const rounds: Percentiles[] = [];
+  for (let round = 1; round <= opts.rounds; round++) {
+    const slice = tasks.slice(warm + (round - 1) * perRound, warm + round * perRound);
+    if (slice.length === 0) break;
+    const measured = await ctx.measure(`complete-r${round}`, () =>
+      ctx.load.call<{ latencies: number[]; failed: number; errors: string[] }>('completeLatency', { tasks: slice, concurrency: opts.latencyConcurrency, label: `complete r${round}` }));
+    if (measured.result.failed) throw new Error(`completion: ${measured.result.failed} failed: ${measured.result.errors.join('; ')}`);
+    const p = percentiles(measured.result.latencies);
+    rounds.push(p);
+    say(`task completion round ${round}/${opts.rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`);
+  }
+  return {
+    cases: opts.cases, bulkInsertSeconds: bulk.seconds, tableSizeBytes: Number(size), years: bulk.years,
+    list, tasksMine,
+    completion: { concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds },
+  };
+}

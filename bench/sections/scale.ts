@@ -1,0 +1,110 @@
+/**
+ * Section 5 — scale: N open work requests (submitted by a department, accepted by general
+ * affairs) each waiting on its three-business-day SLA timer. The submission rate, the worker's
+ * resident memory (its own process: /proc/<pid>/status VmRSS), the Temporal server's, the
+ * database size, and whether the case list still answers as fast.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Ctx, CpuReading } from '../lib/context';
+import { peakRssBytes, rssBytes } from '../lib/proc';
+import { percentiles, type Percentiles } from '../lib/stats';
+import { listRequests, measureGets, tasksRequests, type ListLatency } from './api-latency';
+
+export interface ScaleSection {
+  requests: number;
+  concurrency: number;
+  accepted: number;
+  failed: number;
+  errors: string[];
+  seconds: number;
+  /** Work requests submitted and accepted per second. */
+  startRate: number;
+  submitMs: Percentiles;
+  acceptMs: Percentiles;
+  openWithRunningSla: number;
+  worker: {
+    rssBeforeBytes: number | null; rssAfterBytes: number | null; peakRssBytes: number | null; heapUsedAfterBytes: number | null;
+    /** The SDK's sticky cache: workflows kept in memory (the rest are replayed from history when they wake up). */
+    cachedWorkflows: number | null; maxCachedWorkflows: number | null; heapSizeLimitBytes: number | null;
+    samples: Array<{ t: number; rssBytes: number | null }>;
+  };
+  temporal: { rssBeforeBytes: number | null; rssAfterBytes: number | null; sqliteBytes: number | null } | null;
+  database: { sizeBeforeBytes: number; sizeAfterBytes: number };
+  cpu: CpuReading;
+  listAfter: ListLatency | null;
+  tasksMineAfter: ListLatency | null;
+}
+
+export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<ScaleSection> {
+  const { opts, stack, say } = ctx;
+  const workerPid = () => stack.pid('worker');
+  const temporalPid = stack.temporalServerPid();
+  const dbSize = async () => Number((await stack.sql<{ size: string }>('select pg_database_size(current_database()) as size'))[0].size);
+  const sqliteFile = join(stack.scratch, 'temporal', 'temporal.sqlite');
+  const sqliteBytes = () => {
+    try {
+      return statSync(sqliteFile).size + (statSafe(`${sqliteFile}-wal`) ?? 0);
+    } catch {
+      return null;
+    }
+  };
+  const before = { worker: rssBytes(workerPid()!), temporal: temporalPid ? rssBytes(temporalPid) : null, db: await dbSize() };
+  const samples: Array<{ t: number; rssBytes: number | null }> = [];
+  const t0 = Date.now();
+  const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - t0) / 1000), rssBytes: rssBytes(workerPid()!) }), 5_000);
+  say(`submitting and accepting ${opts.requests.toLocaleString('en')} work requests, ${opts.requestConcurrency} in flight ...`);
+  let measured;
+  try {
+    measured = await ctx.measure('scale', () =>
+      ctx.load.call<{ startedAt: number; endedAt: number; accepted: number; failed: number; errors: string[]; latencies: Record<string, number[]> }>('workRequests', {
+        n: opts.requests, concurrency: opts.requestConcurrency, tag: ctx.tag('scale'),
+      }));
+  } finally {
+    clearInterval(sampler);
+  }
+  const result = measured.result;
+  const seconds = (result.endedAt - result.startedAt) / 1000;
+  say(`${result.accepted}/${opts.requests} accepted in ${seconds.toFixed(0)} s = ${(result.accepted / seconds).toFixed(1)}/s${result.failed ? ` (${result.failed} failed: ${result.errors[0]})` : ''}`);
+  await new Promise((r) => setTimeout(r, opts.quick ? 1_000 : 5_000)); // the last e-mails and records
+  const memory = await stack.rpc('worker').call<NodeJS.MemoryUsage>('memory').catch(() => null);
+  const cache = await stack.rpc('worker').call<{ maxCachedWorkflows: number; cachedWorkflows: number; heapSizeLimitBytes: number }>('info').catch(() => null);
+  const [{ open }] = await stack.sql<{ open: string }>(
+    `select count(*) as open from case_record where kind = 'work_request' and status = 'in_progress' and due_at is not null and (sla->>'stoppedAt') is null`,
+  );
+  const after = { worker: rssBytes(workerPid()!), peak: peakRssBytes(workerPid()!), temporal: temporalPid ? rssBytes(temporalPid) : null, db: await dbSize() };
+  say(`worker RSS ${mib(before.worker)} → ${mib(after.worker)} MiB (peak ${mib(after.peak)} MiB); Temporal server ${mib(before.temporal)} → ${mib(after.temporal)} MiB; ` +
+    `database ${mib(before.db)} → ${mib(after.db)} MiB; ${open} requests open with a running SLA; ${cache?.cachedWorkflows ?? '?'} workflows in the worker's cache (max ${cache?.maxCachedWorkflows ?? '?'})`);
+
+  let listAfter: ListLatency | null = null;
+  let tasksMineAfter: ListLatency | null = null;
+  if (listYears) {
+    say('case list and inbox latency with the requests open ...');
+    listAfter = await measureGets(ctx, 'list-after-scale', listRequests(opts.seed, listYears), 1);
+    tasksMineAfter = await measureGets(ctx, 'tasks-after-scale', tasksRequests, 1);
+  }
+  return {
+    requests: opts.requests, concurrency: opts.requestConcurrency, accepted: result.accepted, failed: result.failed, errors: result.errors,
+    seconds, startRate: result.accepted / seconds,
+    submitMs: percentiles(result.latencies.submit ?? []), acceptMs: percentiles(result.latencies['complete.accept_request'] ?? []),
+    openWithRunningSla: Number(open),
+    worker: {
+      rssBeforeBytes: before.worker, rssAfterBytes: after.worker, peakRssBytes: after.peak, heapUsedAfterBytes: memory?.heapUsed ?? null,
+      cachedWorkflows: cache?.cachedWorkflows ?? null, maxCachedWorkflows: cache?.maxCachedWorkflows ?? null, heapSizeLimitBytes: cache?.heapSizeLimitBytes ?? null, samples,
+    },
+    temporal: temporalPid ? { rssBeforeBytes: before.temporal, rssAfterBytes: after.temporal, sqliteBytes: sqliteBytes() } : null,
+    database: { sizeBeforeBytes: before.db, sizeAfterBytes: after.db },
+    cpu: measured.cpu,
+    listAfter, tasksMineAfter,
+  };
+}
+
+function statSafe(file: string): number | null {
+  try {
+    return statSync(file).size;
+  } catch {
+    return null;
+  }
+}
+
+const mib = (bytes: number | null) => (bytes === null ? '?' : (bytes / 2 ** 20).toFixed(0));

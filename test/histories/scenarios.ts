@@ -1,0 +1,395 @@
+/**
+ * The scripted runs whose workflow histories are committed under test/histories/ and replayed by
+ * `npm test` (test/replay/replay-histories.test.ts). `npm run histories:capture` runs them
+ * (scripts/capture-histories.ts). Two kinds:
+ *   - through the API on a real dev server (the way users drive a case), and
+ *   - on Temporal's time-skipping test server, for the paths where hours or weeks must pass
+ *     (an SLA breach, a maintenance announced a month ahead).
+ * Each scenario returns the workflow it drove, once that workflow has closed.
+ */
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
+import { alertmanagerBody, FlowDriver } from '../support/flow';
+import type { TestSystem } from '../support/test-system';
+import { DAY_MS, HOUR_MS, MINUTE_MS, jstDate, jstInstant, referenceBusinessDay, weekdayOf, type TimeSkippingSystem } from '../support/time-skipping';
+
+export interface CapturedRun {
+  client: Client;
+  workflowId: string;
+  runId: string;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  server: 'dev-server' | 'time-skipping';
+  run(context: { api?: TestSystem; ts?: TimeSkippingSystem }): Promise<CapturedRun>;
+}
+
+async function closedCase(system: TestSystem, flow: FlowDriver, caseNumber: string): Promise<CapturedRun> {
+  const detail = await flow.waitForStatus(caseNumber, 'done', 30_000);
+  const client = system.app.get(Client);
+  const handle = client.workflow.getHandle(detail.workflowId);
+  await handle.result();
+  const { runId } = await handle.describe();
+  return { client, workflowId: detail.workflowId, runId };
+}
+
+async function finishIncident(flow: FlowDriver, number: string, approver = 'ga1'): Promise<void> {
+  const request = await flow.openTask(number, 'request_department_verification');
+  const departmentIds: string[] = request.suggested.departmentIds;
+  await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds } });
+  const verifiers = departmentIds.length > 1 ? ['dept1', 'dept2'] : ['dept1'];
+  for (const user of verifiers) await flow.complete(number, 'department_verification', user, { outcome: 'ok' });
+  await flow.complete(number, 'approve_completion', approver, { outcome: 'approved' });
+}
+
+/**
+ * The execution step: by hand (execute_work), or already done by the automated operation of the
+ * request type (R-OP-1..9), in which case the flow waits at verify_work; when the automation
+ * failed (execution_failed), the operator abandons it and does the work by hand.
+ */
+async function executeWork(flow: FlowDriver, number: string, user: string, result: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const open = (await flow.as(user, 'GET', `/api/tasks?state=open&caseId=${number}`)).body?.items ?? [];
+    if (open.some((t: { type: string }) => t.type === 'execute_work')) {
+      await flow.complete(number, 'execute_work', user, { outcome: 'done', data: { result } });
+      return;
+    }
+    if (open.some((t: { type: string }) => t.type === 'verify_work')) return;
+    if (open.some((t: { type: string }) => t.type === 'execution_failed')) {
+      await flow.complete(number, 'execution_failed', user, { outcome: 'abandon', note: '自動実行を中止し手作業で実施' });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${number}: neither execute_work nor verify_work opened within 30 s`);
+}
+
+async function executeWorkTs(sys: TimeSkippingSystem, handle: WorkflowHandle, result: string): Promise<void> {
+  // An automated operation may wait on timers of its own: let the clock move while it runs.
+  for (let i = 0; i < 30; i++) {
+    const state = await sys.state(handle);
+    if (state.openTasks.some((t) => t.type === 'execute_work')) {
+      await sys.complete(handle, 'execute_work', sys.actors.op1, 'done', { result });
+      return;
+    }
+    if (state.openTasks.some((t) => t.type === 'verify_work')) return;
+    if (state.openTasks.some((t) => t.type === 'execution_failed')) {
+      await sys.complete(handle, 'execution_failed', sys.actors.op1, 'abandon', undefined, '自動実行を中止し手作業で実施');
+      continue;
+    }
+    await sys.advanceBy(MINUTE_MS);
+    await sys.settle(handle);
+  }
+  throw new Error(`${handle.workflowId}: neither execute_work nor verify_work opened`);
+}
+
+const triageResolved = { outcome: 'resolved', data: { findings: 'サービス再起動で復旧', impactScope: '税務システム', serviceStopped: false } };
+
+async function backupRun(api: TestSystem, targetName: string, withPolicy: boolean): Promise<CapturedRun> {
+  const client = api.app.get(Client);
+  if (withPolicy) {
+    // What configuring backups (R-OP-8) leaves behind: an active policy for the target.
+    const pg = new PgClient({ connectionString: api.config.databaseUrl });
+    await pg.connect();
+    try {
+      await pg.query(
+        `insert into backup_policy (id, target_kind, target_name, cron, retention_days, schedule_id, active, configured_by, created_at, updated_at)
+         select gen_random_uuid(), 'vm', $1::text, '0 2 * * *', 7, 'capture-' || $1::text, true, 'histories:capture', now(), now()
+         where not exists (select 1 from backup_policy where target_kind = 'vm' and target_name = $1::text)`,
+        [targetName],
+      );
+    } finally {
+      await pg.end();
+    }
+  }
+  const handle = await client.workflow.start('backupWorkflow', {
+    workflowId: `backup:vm:${targetName}:capture-${randomUUID()}`, taskQueue: api.config.temporal.taskQueue, args: [{ targetKind: 'vm', targetName }],
+  });
+  await handle.result().catch(() => undefined);
+  const { runId } = await handle.describe();
+  return { client, workflowId: handle.workflowId, runId };
+}
+
+export const API_SCENARIOS: Scenario[] = [
+  {
+    name: 'backup-vm-completed',
+    description: 'R-SCHED-2 / R-OP-8: one scheduled backup of a VM (as its Temporal Schedule starts it): taken into the catalog, old backups pruned.',
+    server: 'dev-server',
+    run: ({ api }) => backupRun(api!, 'vm-zeimu01', true),
+  },
+  {
+    name: 'backup-failure-notified',
+    description: 'R-SCHED-2: a scheduled backup of a VM that does not exist fails; the operators are e-mailed and the run fails (so the schedule shows it).',
+    server: 'dev-server',
+    run: ({ api }) => backupRun(api!, 'vm-does-not-exist', false),
+  },
+  {
+    name: 'incident-alert-resolved-on-site',
+    description: 'An Alertmanager alert opens the incident, a duplicate joins it and a resolved alert is logged (signals); resolved on site, verified by the department, approved.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const post = (body: unknown) => api!.request('POST', '/api/alerts', { body, headers: { authorization: 'Bearer opsdesk-demo-alerts' } });
+      const firing = await post(alertmanagerBody([{ hostname: 'vm-zeimu01', alertname: 'HostDown', summary: '税務システムのVMが応答しません' }]));
+      const number = firing.body.results[0].caseNumber as string;
+      await post(alertmanagerBody([{ hostname: 'vm-zeimu01', alertname: 'HostDown', summary: '再通知' }]));
+      await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
+      await post(alertmanagerBody([{ hostname: 'vm-zeimu01', alertname: 'HostDown', status: 'resolved' }]));
+      await flow.complete(number, 'triage', 'op1', triageResolved);
+      await flow.complete(number, 'verify_platform', 'op1', { outcome: 'ok' });
+      await finishIncident(flow, number);
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'incident-vendor-escalation-hold-resume',
+    description: "Triage needs the maker's desk: escalation and vendor e-mails, a vendor-progress note (vendorContacted signal), the case held waiting for the vendor and resumed, repaired, verified, approved.",
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const created = await flow.as('op1', 'POST', '/api/incidents', { hostname: 'esx01', subject: 'ESXiホストのNIC障害', summary: '監視でリンクダウンを検知', severity: 'major' });
+      const number = created.body.caseNumber as string;
+      await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
+      await flow.complete(number, 'triage', 'op1', { outcome: 'needs_vendor', data: { findings: 'NIC故障', impactScope: '税務・住民記録システム', serviceStopped: true } });
+      await flow.openTask(number, 'vendor_repair', 'op1');
+      expect200(await flow.as('op1', 'POST', `/api/cases/${number}/notes`, { text: '部品を発送済み', vendorProgress: true }));
+      expect200(await flow.as('op1', 'POST', `/api/cases/${number}/hold`, { reason: 'メーカーの部品到着待ち', waitingFor: 'vendor' }));
+      expect200(await flow.as('op1', 'POST', `/api/cases/${number}/resume`, { reason: '部品到着' }));
+      await flow.complete(number, 'vendor_repair', 'op1', { outcome: 'repaired', data: { vendorTicket: 'V-1234', summary: 'NIC交換' } });
+      await flow.complete(number, 'verify_platform', 'op2', { outcome: 'ok' });
+      await finishIncident(flow, number);
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'incident-rejection-loops',
+    description: 'Every way back: the platform check fails (back to triage), a department reports a problem (back to triage), the approver rejects (back to the platform check); then closed.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const created = await flow.as('op1', 'POST', '/api/incidents', { hostname: 'vm-zeimu01', subject: '税務システムの画面が遅い', summary: '税務課より電話', severity: 'minor' });
+      const number = created.body.caseNumber as string;
+      await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
+      await flow.complete(number, 'triage', 'op1', triageResolved);
+      await flow.complete(number, 'verify_platform', 'op1', { outcome: 'not_ok', note: '応答が依然として遅い' });
+      await flow.complete(number, 'triage', 'op1', { outcome: 'resolved', data: { findings: 'メモリ不足を解消', impactScope: '税務システム', serviceStopped: false } });
+      await flow.complete(number, 'verify_platform', 'op1', { outcome: 'ok' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'not_ok', note: '帳票出力が失敗する' });
+      await flow.complete(number, 'triage', 'op2', { outcome: 'resolved', data: { findings: '帳票サーバの再起動', impactScope: '税務システム', serviceStopped: false } });
+      await flow.complete(number, 'verify_platform', 'op2', { outcome: 'ok' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'rejected', note: '原因の記載が不十分' });
+      await flow.complete(number, 'verify_platform', 'op2', { outcome: 'ok', note: '原因: 帳票サーバのメモリリーク' });
+      await finishIncident(flow, number);
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'work-request-completed-hold-resume',
+    description: 'Submitted by a department, accepted (SLA starts), held waiting for the requester (SLA paused) and resumed, planned, confirmed, executed at the planned time (durable timer), verified, approved.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const submitted = await flow.as('dept1', 'POST', '/api/work-requests', {
+        type: 'vm.provision', subject: '税務システム検証用VMの払出し', note: '年内に必要です',
+        params: { vmName: 'vm-zeimu-test', cpu: 2, memoryGiB: 8, diskGiB: 100, os: 'rhel9', businessSystem: '税務システム' },
+      });
+      const number = submitted.body.caseNumber as string;
+      await flow.complete(number, 'accept_request', 'ga1', { outcome: 'accepted' });
+      expect200(await flow.as('op1', 'POST', `/api/cases/${number}/hold`, { reason: '設置場所を確認中', waitingFor: 'requester' }));
+      expect200(await flow.as('op1', 'POST', `/api/cases/${number}/resume`, { reason: '回答あり' }));
+      const start = new Date(Date.now() + 1500).toISOString();
+      const end = new Date(Date.now() + HOUR_MS).toISOString();
+      await flow.complete(number, 'plan_work', 'op1', { outcome: 'planned', data: { plannedStart: start, plannedEnd: end, content: 'VM作成、IP払出し、監視登録', stopsService: false } });
+      await flow.complete(number, 'confirm_plan', 'ga1', { outcome: 'confirmed' });
+      await executeWork(flow, number, 'op1', 'vm-zeimu-test を作成');
+      await flow.complete(number, 'verify_work', 'op1', { outcome: 'ok' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'approved' });
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'work-request-rejection-loops',
+    description: 'The plan sent back for revision, the work verified as not working (redone), a department reports a problem (redone), the approver rejects (verified again); then approved.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const submitted = await flow.as('dept1', 'POST', '/api/work-requests', { type: 'db.provide', subject: '検証用DBの提供', params: { databaseName: 'zeimu_test', sizeClass: 'small', businessSystem: '税務システム' } });
+      const number = submitted.body.caseNumber as string;
+      await flow.complete(number, 'accept_request', 'ga1', { outcome: 'accepted' });
+      const plan = () => ({ outcome: 'planned', data: { plannedStart: new Date(Date.now() + 1000).toISOString(), plannedEnd: new Date(Date.now() + HOUR_MS).toISOString(), content: 'DB作成', stopsService: false } });
+      await flow.complete(number, 'plan_work', 'op1', plan());
+      await flow.complete(number, 'confirm_plan', 'ga1', { outcome: 'revise', note: 'バックアップ設定を含めてください' });
+      await flow.complete(number, 'plan_work', 'op1', plan());
+      await flow.complete(number, 'confirm_plan', 'ga1', { outcome: 'confirmed' });
+      await executeWork(flow, number, 'op1', 'DB作成');
+      await flow.complete(number, 'verify_work', 'op1', { outcome: 'not_ok', note: '接続できない' });
+      await executeWork(flow, number, 'op1', 'pg_hba を修正');
+      await flow.complete(number, 'verify_work', 'op1', { outcome: 'ok' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'not_ok', note: '権限が不足' });
+      await executeWork(flow, number, 'op2', '権限を付与');
+      await flow.complete(number, 'verify_work', 'op2', { outcome: 'ok' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'rejected', note: '作業記録が不足' });
+      await flow.complete(number, 'verify_work', 'op2', { outcome: 'ok', note: '作業記録を追記' });
+      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
+      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'approved' });
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'work-request-returned-resubmitted-rejected',
+    description: 'Returned for more information, edited and resubmitted by the department, then rejected with a reason.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const submitted = await flow.as('dept1', 'POST', '/api/work-requests', { type: 'db.provide', subject: 'DB提供', params: { databaseName: 'zeimu_test', sizeClass: 'small', businessSystem: '税務' } });
+      const number = submitted.body.caseNumber as string;
+      await flow.complete(number, 'accept_request', 'ga1', { outcome: 'returned', note: '用途を記載してください' });
+      await flow.complete(number, 'resubmit_request', 'dept1', { outcome: 'resubmitted', data: { subject: 'DB提供（税務システム検証用）', params: { databaseName: 'zeimu_test', sizeClass: 'medium', businessSystem: '税務システム' } } });
+      await flow.complete(number, 'accept_request', 'ga1', { outcome: 'rejected', note: '既存DBで対応可能なため' });
+      return closedCase(api!, flow, number);
+    },
+  },
+  {
+    name: 'work-request-returned-withdrawn',
+    description: 'Returned for more information, then withdrawn by the department.',
+    server: 'dev-server',
+    async run({ api }) {
+      const flow = new FlowDriver(api!);
+      const submitted = await flow.as('dept2', 'POST', '/api/work-requests', { type: 'device.stop_start', subject: '住民記録サーバの再起動', params: { hostname: 'vm-shimin01', action: 'restart' } });
+      const number = submitted.body.caseNumber as string;
+      await flow.complete(number, 'accept_request', 'ga1', { outcome: 'returned', note: '希望日時を記載してください' });
+      await flow.complete(number, 'resubmit_request', 'dept2', { outcome: 'withdrawn' });
+      return closedCase(api!, flow, number);
+    },
+  },
+];
+
+async function finished(ts: TimeSkippingSystem, handle: WorkflowHandle): Promise<CapturedRun> {
+  await handle.result();
+  const { runId } = await handle.describe();
+  return { client: ts.client, workflowId: handle.workflowId, runId };
+}
+
+async function finishIncidentTs(ts: TimeSkippingSystem, handle: WorkflowHandle): Promise<void> {
+  const { actors } = ts;
+  await ts.complete(handle, 'triage', actors.op1, 'resolved', { findings: 'サービス再起動で復旧', impactScope: '税務システム', serviceStopped: false });
+  await ts.complete(handle, 'verify_platform', actors.op1, 'ok');
+  const request = await ts.openTask(handle, 'request_department_verification');
+  const departmentIds = (request.suggested?.departmentIds as string[]) ?? [ts.departments.tax.id];
+  await ts.complete(handle, 'request_department_verification', actors.ga1, 'requested', { departmentIds });
+  for (const id of departmentIds) await ts.complete(handle, 'department_verification', id === ts.departments.tax.id ? actors.dept1 : actors.dept2, 'ok');
+  await ts.complete(handle, 'approve_completion', actors.ga1, 'approved');
+}
+
+export const TIME_SKIPPING_SCENARIOS: Scenario[] = [
+  {
+    name: 'incident-sla-breach',
+    description: 'R-SLA-1: detected on a Tuesday at 10:00 JST inside reception hours; nobody arrives: 50 % and 75 % notices, breach at 12:00 (timers fire); on site at 12:30, then closed.',
+    server: 'time-skipping',
+    async run({ ts }) {
+      const sys = ts!;
+      const detected = await sys.nextJst('10:00', (d) => weekdayOf(d) === 2 && referenceBusinessDay(d));
+      const at = (hhmm: string) => jstInstant(`${jstDate(detected)}T${hhmm}`);
+      await sys.advanceTo(detected);
+      const handle = await sys.startIncident({ detectedAt: detected.toISOString(), severity: 'major' });
+      await sys.advanceTo(at('12:30'));
+      await sys.settle(handle);
+      await sys.complete(handle, 'acknowledge', sys.actors.op1, 'on_site');
+      await finishIncidentTs(sys, handle);
+      return finished(sys, handle);
+    },
+  },
+  {
+    name: 'incident-critical-out-of-hours',
+    description: 'R-SLA-2: a critical fault at 20:00 JST on a business day: urgent consultation with general affairs (respond now), on-site due next business day 10:30; then closed.',
+    server: 'time-skipping',
+    async run({ ts }) {
+      const sys = ts!;
+      const detected = await sys.nextJst('20:00', (d) => weekdayOf(d) >= 1 && weekdayOf(d) <= 4 && referenceBusinessDay(d));
+      await sys.advanceTo(detected);
+      const handle = await sys.startIncident({ detectedAt: detected.toISOString(), severity: 'critical' });
+      await sys.complete(handle, 'urgent_consultation', sys.actors.ga1, 'respond_now');
+      await sys.advanceBy(30 * MINUTE_MS);
+      await sys.complete(handle, 'acknowledge', sys.actors.op2, 'on_site');
+      await finishIncidentTs(sys, handle);
+      return finished(sys, handle);
+    },
+  },
+  {
+    name: 'work-request-maintenance',
+    description: 'R-SCHED-1: a service-stopping maintenance confirmed more than a month ahead: the due date becomes the end of the window, department notices on confirmation, a week before and a day before (timers over weeks); executed in the window, verified, approved.',
+    server: 'time-skipping',
+    async run({ ts }) {
+      const sys = ts!;
+      const acceptAt = await sys.nextJst('10:00', (d) => weekdayOf(d) === 1 && referenceBusinessDay(d));
+      const handle = await sys.startWorkRequest({ type: 'device.stop_start', subject: '仮想化基盤の計画停止', params: { hostname: 'esx01', action: 'restart' } });
+      await sys.advanceTo(acceptAt);
+      await sys.complete(handle, 'accept_request', sys.actors.ga1, 'accepted');
+      const startDay = jstDate(new Date(acceptAt.getTime() + 40 * DAY_MS));
+      const plannedStart = jstInstant(`${startDay}T18:00`);
+      const plannedEnd = jstInstant(`${startDay}T21:00`);
+      await sys.complete(handle, 'plan_work', sys.actors.op1, 'planned', {
+        plannedStart: plannedStart.toISOString(), plannedEnd: plannedEnd.toISOString(), content: 'ESXiホストの再起動', stopsService: true,
+      });
+      await sys.complete(handle, 'confirm_plan', sys.actors.ga1, 'confirmed');
+      await sys.advanceTo(plannedStart);
+      await sys.settle(handle);
+      await executeWorkTs(sys, handle, '再起動完了');
+      await sys.complete(handle, 'verify_work', sys.actors.op1, 'ok');
+      const request = await sys.openTask(handle, 'request_department_verification');
+      await sys.complete(handle, 'request_department_verification', sys.actors.ga1, 'requested', { departmentIds: (request.suggested?.departmentIds) ?? [sys.departments.tax.id] });
+      await sys.complete(handle, 'department_verification', sys.actors.dept1, 'ok');
+      await sys.complete(handle, 'approve_completion', sys.actors.ga1, 'approved');
+      return finished(sys, handle);
+    },
+  },
+  {
+    name: 'work-request-sla-breach-hold',
+    description: 'R-SLA-3: accepted, held waiting for the requester for a day (the clock pauses), resumed; nobody plans the work: 50 %, 75 % notices and the breach; then planned, executed, approved.',
+    server: 'time-skipping',
+    async run({ ts }) {
+      const sys = ts!;
+      const acceptAt = await sys.nextJst('09:00', (d) => weekdayOf(d) === 1 && referenceBusinessDay(d));
+      const handle = await sys.startWorkRequest();
+      await sys.advanceTo(acceptAt);
+      await sys.complete(handle, 'accept_request', sys.actors.ga1, 'accepted');
+      await sys.advanceBy(HOUR_MS);
+      await sys.hold(handle, sys.actors.op1, 'requester', '依頼元へ対象VM名を確認中');
+      await sys.advanceBy(DAY_MS);
+      await sys.resume(handle, sys.actors.op1, '回答を受領');
+      const state = await sys.state(handle);
+      await sys.advanceTo(new Date(Date.parse(state.sla!.dueAt) + HOUR_MS));
+      await sys.settle(handle);
+      const now = await sys.now();
+      await sys.complete(handle, 'plan_work', sys.actors.op1, 'planned', {
+        plannedStart: new Date(now.getTime() + HOUR_MS).toISOString(), plannedEnd: new Date(now.getTime() + 2 * HOUR_MS).toISOString(), content: 'メモリ増設', stopsService: false,
+      });
+      await sys.complete(handle, 'confirm_plan', sys.actors.ga1, 'confirmed');
+      await sys.advanceBy(HOUR_MS);
+      await executeWorkTs(sys, handle, 'メモリ増設完了');
+      await sys.complete(handle, 'verify_work', sys.actors.op1, 'ok');
+      const request = await sys.openTask(handle, 'request_department_verification');
+      await sys.complete(handle, 'request_department_verification', sys.actors.ga1, 'requested', { departmentIds: (request.suggested?.departmentIds) ?? [sys.departments.tax.id] });
+      await sys.complete(handle, 'department_verification', sys.actors.dept1, 'ok');
+      await sys.complete(handle, 'approve_completion', sys.actors.ga1, 'approved');
+      return finished(sys, handle);
+    },
+  },
+];
+
+function expect200(response: { status: number; text: string }): void {
+  if (response.status < 200 || response.status >= 300) throw new Error(`unexpected ${response.status}: ${response.text}`);
+}

@@ -1,0 +1,81 @@
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { Layout } from './components/Layout';
+import { Loading, PageTitle } from './components/ui';
+import { useI18n } from './lib/i18n';
+import { useSession } from './lib/session';
+import type { Role } from './lib/types';
+import { AlertSourcesPage } from './pages/AlertSources';
+import { BusinessCalendarPage } from './pages/BusinessCalendar';
+import { CasePage } from './pages/CasePage';
+import { DashboardPage } from './pages/Dashboard';
+import { InventoryPage } from './pages/Inventory';
+import { LoginPage } from './pages/Login';
+import { MaintenanceCalendarPage } from './pages/MaintenanceCalendar';
+import { MyTasksPage } from './pages/MyTasks';
+import { NewWorkRequestPage } from './pages/NewWorkRequest';
+import { ReportIncidentPage } from './pages/ReportIncident';
+import { WorkHistoryPage } from './pages/WorkHistory';
+
+function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+  const { hasRole } = useSession();
+  const { tr } = useI18n();
+  if (!hasRole(...roles)) {
+    return (
+      <>
+        <PageTitle>{tr('この画面は利用できません', 'Not available')}</PageTitle>
+        <div className="alert alert-error" role="alert">
+          {tr('この画面を使う権限がありません。メニューから利用できる画面を選んでください。', 'You are not allowed to use this page. Choose a page from the menu.')}
+        </div>
+      </>
+    );
+  }
+  return <>{children}</>;
+}
+
+function Home() {
+  const { hasRole } = useSession();
+  if (hasRole('operator', 'general_affairs', 'department')) return <Navigate to="/tasks" replace />;
+  if (hasRole('admin')) return <Navigate to="/dashboard" replace />;
+  return <Navigate to="/cases" replace />;
+}
+
+export function App() {
+  const { user, checking } = useSession();
+  const location = useLocation();
+  const { tr } = useI18n();
+  if (checking) return <Loading />;
+  if (!user) {
+    if (location.pathname === '/login') return <LoginPage />;
+    const next = location.pathname + location.search;
+    return <Navigate to={`/login${next && next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`} replace />;
+  }
+  const WORKERS: Role[] = ['operator', 'general_affairs', 'department'];
+  return (
+    <Layout>
+      <Routes>
+        <Route path="/" element={<Home />} />
+        <Route path="/login" element={<Navigate to={new URLSearchParams(location.search).get('next') || '/'} replace />} />
+        <Route path="/tasks" element={<RequireRole roles={WORKERS}><MyTasksPage /></RequireRole>} />
+        <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/cases" element={<WorkHistoryPage />} />
+        <Route path="/cases/:id" element={<CasePage />} />
+        <Route path="/calendar" element={<MaintenanceCalendarPage />} />
+        <Route path="/requests/new" element={<RequireRole roles={['department', 'general_affairs']}><NewWorkRequestPage /></RequireRole>} />
+        <Route path="/incidents/new" element={<RequireRole roles={['operator', 'general_affairs']}><ReportIncidentPage /></RequireRole>} />
+        <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
+        <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />
+        <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
+        <Route
+          path="*"
+          element={
+            <>
+              <PageTitle>{tr('ページが見つかりません', 'Page not found')}</PageTitle>
+              <p>{tr('アドレスを確認するか、メニューから選んでください。', 'Check the address or choose from the menu.')}</p>
+            </>
+          }
+        />
+      </Routes>
+    </Layout>
+  );
+}

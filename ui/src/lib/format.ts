@@ -1,0 +1,124 @@
+/**
+ * Dates are shown in Asia/Tokyo whatever the PC's time zone is, and date-time inputs are read as
+ * Japan time (the reception hours, the SLA and the work plans are all Japan time).
+ */
+export type Lang = 'ja' | 'en';
+
+const WEEKDAYS_JA = ['日', '月', '火', '水', '木', '金', '土'];
+const WEEKDAYS_EN = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const JST_OFFSET_MS = 9 * 3_600_000;
+
+export interface JstParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number; // 0 = Sunday
+}
+
+/** Japan has no daylight saving time: JST is always UTC+9. */
+export function jstParts(value: string | number | Date): JstParts {
+  const ms = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : value.getTime();
+  const d = new Date(ms + JST_OFFSET_MS);
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), weekday: d.getUTCDay(),
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+export function fmtDate(value: string | null | undefined, lang: Lang): string {
+  if (!value) return '—';
+  const p = jstParts(value);
+  if (Number.isNaN(p.year)) return value;
+  return lang === 'ja'
+    ? `${p.year}/${pad(p.month)}/${pad(p.day)}(${WEEKDAYS_JA[p.weekday]})`
+    : `${WEEKDAYS_EN[p.weekday]} ${p.day} ${MONTHS_EN[p.month - 1]} ${p.year}`;
+}
+
+export function fmtTime(value: string | null | undefined): string {
+  if (!value) return '—';
+  const p = jstParts(value);
+  return `${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+export function fmtDateTime(value: string | null | undefined, lang: Lang): string {
+  if (!value) return '—';
+  const p = jstParts(value);
+  if (Number.isNaN(p.year)) return value;
+  return `${fmtDate(value, lang)} ${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** For CSV: a plain date-time Excel recognises (yyyy/mm/dd hh:mm), Japan time. */
+export function fmtCsvDateTime(value: string | null | undefined): string {
+  if (!value) return '';
+  const p = jstParts(value);
+  return `${p.year}/${pad(p.month)}/${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** 'YYYY-MM-DD' of the Japan-time calendar day. */
+export function jstDateKey(value: string | number | Date): string {
+  const p = jstParts(value);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** The value for <input type="datetime-local"> showing this instant in Japan time. */
+export function toJstInput(value: string | number | Date): string {
+  const p = jstParts(value);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** Reads a datetime-local value as Japan time: ISO 8601 with +09:00 (what the API expects). */
+export function fromJstInput(value: string): string | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(:\d{2}(\.\d{1,3})?)?$/.exec(value.trim());
+  if (!m) return null;
+  return `${m[1]}T${m[2]}${m[3] ? m[3].slice(0, 3) : ':00'}+09:00`;
+}
+
+/** Start of a Japan-time calendar day ('YYYY-MM-DD') as ISO 8601. */
+export function jstDayStart(date: string, addDays = 0): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const ms = Date.UTC(y, m - 1, d + addDays) - JST_OFFSET_MS;
+  return new Date(ms).toISOString();
+}
+
+/** "2日3時間" / "2 d 3 h": a rough human duration, at most two units. */
+export function fmtDuration(ms: number, lang: Lang): string {
+  const abs = Math.abs(ms);
+  const minutes = Math.floor(abs / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (lang === 'ja') {
+    if (days > 0) return hours ? `${days}日${hours}時間` : `${days}日`;
+    if (hours > 0) return mins ? `${hours}時間${mins}分` : `${hours}時間`;
+    return `${Math.max(mins, abs > 0 && mins === 0 ? 1 : 0)}分`;
+  }
+  if (days > 0) return hours ? `${days} d ${hours} h` : `${days} d`;
+  if (hours > 0) return mins ? `${hours} h ${mins} min` : `${hours} h`;
+  return `${Math.max(mins, abs > 0 && mins === 0 ? 1 : 0)} min`;
+}
+
+const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
+
+/** Messages recorded by the workflows carry ISO instants in UTC: show them in Japan time. */
+export function localiseInstants(text: string, lang: Lang): string {
+  return text.replace(ISO_IN_TEXT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : fmtDateTime(iso, lang)));
+}
+
+export function minutesToClock(minutes: number): string {
+  return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
+
+export function clockToMinutes(value: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value);
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  if (h > 24 || min > 59) return null;
+  return h * 60 + min;
+}

@@ -1,0 +1,162 @@
+import type { CaseStatus, SlaView, WorkPlan, Impact } from '../../../workflows/shared/case-model';
+
+export type Role = 'general_affairs' | 'operator' | 'department' | 'auditor' | 'admin';
+export type Bilingual = { ja: string; en: string };
+
+export interface User {
+  userId: string;
+  username: string;
+  displayName: string;
+  email: string;
+  roles: Role[];
+  departmentId: string | null;
+  departmentCode: string | null;
+}
+
+export interface Meta {
+  name: string;
+  mode: 'embedded' | 'standard';
+  mailSinkUrl: string | null;
+  temporalUiUrl: string | null;
+}
+
+export interface Department {
+  id: string;
+  code: string;
+  nameJa: string;
+  nameEn: string;
+  email: string;
+}
+
+export interface CaseSummary {
+  id: string;
+  number: string;
+  kind: 'incident' | 'work_request';
+  kindLabel: Bilingual;
+  subject: string;
+  status: CaseStatus;
+  statusLabel: Bilingual;
+  resolution: 'completed' | 'rejected' | 'withdrawn' | null;
+  severity: string | null;
+  hostname: string | null;
+  requestType: string | null;
+  occurredAt: string;
+  assignee: string | null;
+  approver: string | null;
+  completedAt: string | null;
+  dueAt: string | null;
+  breached: boolean;
+  nextRole: string | null;
+  departmentIds: string[];
+  alertCount: number;
+  updatedAt: string;
+}
+
+export interface TimelineItem {
+  id: string;
+  at: string;
+  kind: string;
+  actor: string | null;
+  actorUsername: string | null;
+  messageJa: string;
+  messageEn: string;
+  data: Record<string, unknown> | null;
+}
+
+export interface Task {
+  id: string;
+  caseId: string;
+  caseNumber: string;
+  type: string;
+  label: Bilingual;
+  assigneeRole: Role;
+  departmentId: string | null;
+  state: 'open' | 'done' | 'cancelled';
+  dueAt: string | null;
+  allowedOutcomes: string[];
+  suggested: Record<string, unknown> | null;
+  createdAt: string;
+  completedAt: string | null;
+  completedBy: string | null;
+  outcome: string | null;
+  note: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface CaseDetail extends CaseSummary {
+  record: {
+    subject: string;
+    assignee: string | null;
+    occurredAt: string;
+    status: CaseStatus;
+    statusLabel: Bilingual;
+    impact: Impact | null;
+    actions: number;
+    workPlan: WorkPlan | null;
+    approver: string | null;
+    completedAt: string | null;
+  };
+  description: string | null;
+  params: Record<string, unknown> | null;
+  unregisteredDevice: boolean;
+  sla: SlaView | null;
+  timeline: TimelineItem[];
+  openTasks: Task[];
+  doneTasks: Task[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface Asset {
+  id: string;
+  hostname: string;
+  kind: string;
+  address: string | null;
+  subPlatform: string;
+  businessSystems: string[];
+  departments: Department[];
+  vendorDesk: { name: string; email: string; phone: string | null } | null;
+  protected: boolean;
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NonBusinessDay {
+  date: string;
+  kind: 'national_holiday' | 'closing_day';
+  nameJa: string;
+  nameEn: string;
+  onWeekend: boolean;
+}
+
+export interface ClosingDay {
+  date: string;
+  nameJa: string;
+  nameEn: string;
+  createdBy: string | null;
+  createdAt: string;
+}
+
+export interface CalendarSettings {
+  openMinutes: number;
+  closeMinutes: number;
+  closingPeriodFrom: string | null;
+  closingPeriodTo: string | null;
+  updatedAt?: string;
+  updatedBy?: string | null;
+}
+
+export interface AlertSource {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}

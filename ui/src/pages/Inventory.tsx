@@ -1,0 +1,254 @@
+import { useState, type FormEvent } from 'react';
+import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
+import { ApiError, get, post } from '../lib/api';
+import { useI18n } from '../lib/i18n';
+import { ASSET_KIND_LABELS, label, SUB_PLATFORM_LABELS } from '../lib/labels';
+import { describeProblem } from '../lib/problems';
+import { useSession } from '../lib/session';
+import type { Asset, Page } from '../lib/types';
+import { useLoad } from '../lib/useLoad';
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+const ADDRESS = /^[0-9a-z.:\-[\]%]+$/i;
+const PHONE = /^\+?[0-9][0-9\- ()]{3,38}[0-9]$/;
+const EMAIL = /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/;
+
+/** 構成管理: the devices and VMs of the platform, which departments use them, their maker's desk. */
+export function InventoryPage() {
+  const { lang, tr, pick } = useI18n();
+  const { hasRole } = useSession();
+  const [q, setQ] = useState('');
+  const [query, setQuery] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const { data, error, loading, reload } = useLoad(() => get<Page<Asset>>('/api/assets', { q: query || undefined, limit: 200 }), [query]);
+  const canEdit = hasRole('admin', 'operator');
+  return (
+    <>
+      <PageTitle>{tr('構成管理（機器一覧）', 'Inventory')}</PageTitle>
+      <p className="lead">{tr('基盤の機器と仮想マシン、利用する所管課、メーカー保守窓口です。障害の通知先と動作確認の依頼先はここから決まります。', 'The devices and VMs of the platform, the departments that use them and the maker\'s desks. Incident e-mails and verification requests follow this list.')}</p>
+      {created && <Notice>{created}</Notice>}
+      <form
+        className="inline-search"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setQuery(q.trim());
+        }}
+      >
+        <Field label={tr('ホスト名・業務システム名で検索', 'Search host name or business system')}>
+          {(control) => <input {...control} type="search" value={q} onChange={(e) => setQ(e.target.value)} />}
+        </Field>
+        <button type="submit" className="btn btn-secondary">
+          {tr('検索', 'Search')}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {loading && !data && <Loading />}
+      {data && (
+        <section className="panel" aria-labelledby="assets-heading">
+          <h2 id="assets-heading">{tr(`機器 ${data.total} 台`, `${data.total} assets`)}</h2>
+          {data.items.length === 0 ? (
+            <Empty>{tr('該当する機器はありません。', 'No asset matches.')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{tr('ホスト名', 'Host name')}</th>
+                    <th scope="col">{tr('種類', 'Kind')}</th>
+                    <th scope="col">{tr('基盤', 'Platform')}</th>
+                    <th scope="col">{tr('アドレス', 'Address')}</th>
+                    <th scope="col">{tr('業務システム', 'Business systems')}</th>
+                    <th scope="col">{tr('所管課', 'Departments')}</th>
+                    <th scope="col">{tr('メーカー保守窓口', 'Maker\'s desk')}</th>
+                    <th scope="col">{tr('保護', 'Protected')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((a) => (
+                    <tr key={a.id}>
+                      <td className="nowrap">
+                        <strong>{a.hostname}</strong>
+                        {a.notes && <div className="small muted">{a.notes}</div>}
+                      </td>
+                      <td className="nowrap">{label(ASSET_KIND_LABELS, a.kind, lang)}</td>
+                      <td className="nowrap">{label(SUB_PLATFORM_LABELS, a.subPlatform, lang)}</td>
+                      <td className="mono nowrap">{a.address ?? '—'}</td>
+                      <td>{a.businessSystems.join('、') || '—'}</td>
+                      <td>{a.departments.length ? a.departments.map((d) => <div key={d.id} className="nowrap">{pick({ ja: d.nameJa, en: d.nameEn })}</div>) : '—'}</td>
+                      <td>
+                        {a.vendorDesk ? (
+                          <>
+                            {a.vendorDesk.name}
+                            <div className="small muted">
+                              {a.vendorDesk.email}
+                              {a.vendorDesk.phone && ` / ${a.vendorDesk.phone}`}
+                            </div>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                      <td className="nowrap">{a.protected ? tr('保護あり', 'Yes') : tr('なし', 'No')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+      {canEdit && (
+        <AddAsset
+          onCreated={(a) => {
+            setCreated(tr(`${a.hostname} を登録しました。`, `${a.hostname} was registered.`));
+            reload();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
+  const { lang, tr, pick } = useI18n();
+  const { departments } = useSession();
+  const empty = { hostname: '', kind: '', subPlatform: '', address: '', businessSystems: '', vendorName: '', vendorEmail: '', vendorPhone: '', notes: '' };
+  const [v, setV] = useState(empty);
+  const [deptIds, setDeptIds] = useState<string[]>([]);
+  const [isProtected, setProtected] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k: keyof typeof empty, value: string) => setV((x) => ({ ...x, [k]: value }));
+  const labels: Record<string, string> = {
+    hostname: tr('ホスト名', 'Host name'),
+    kind: tr('種類', 'Kind'),
+    subPlatform: tr('基盤', 'Platform'),
+    address: tr('IPアドレスまたはDNS名', 'IP address or DNS name'),
+    businessSystems: tr('業務システム（読点・カンマ区切り）', 'Business systems (comma-separated)'),
+    'vendorDesk.name': tr('窓口名', 'Desk name'),
+    'vendorDesk.email': tr('窓口のメール', 'Desk e-mail'),
+    'vendorDesk.phone': tr('窓口の電話', 'Desk phone'),
+    notes: tr('備考', 'Notes'),
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setRefusal(null);
+    const found: Record<string, string> = {};
+    if (!HOSTNAME.test(v.hostname.trim())) found.hostname = v.hostname.trim() ? tr('ホスト名は英数字・ハイフン・ドットで入力してください。', 'Use letters, digits, hyphens and dots.') : describeProblem('is required', labels.hostname, lang);
+    if (!v.kind) found.kind = describeProblem('is required', labels.kind, lang, { choice: true });
+    if (!v.subPlatform) found.subPlatform = describeProblem('is required', labels.subPlatform, lang, { choice: true });
+    if (v.address.trim() && !ADDRESS.test(v.address.trim())) found.address = tr('IPアドレスまたはDNS名を入力してください。', 'Enter an IP address or a DNS name.');
+    const vendorGiven = v.vendorName.trim() || v.vendorEmail.trim() || v.vendorPhone.trim();
+    if (vendorGiven) {
+      if (!v.vendorName.trim()) found['vendorDesk.name'] = describeProblem('is required', labels['vendorDesk.name'], lang);
+      if (!EMAIL.test(v.vendorEmail.trim())) found['vendorDesk.email'] = describeProblem('must be an e-mail address', labels['vendorDesk.email'], lang);
+      if (v.vendorPhone.trim() && !PHONE.test(v.vendorPhone.trim())) found['vendorDesk.phone'] = tr('電話番号は数字・ハイフン・括弧で入力してください。', 'Digits, hyphens and parentheses only.');
+    }
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    setBusy(true);
+    try {
+      const systems = v.businessSystems.split(/[、,]/).map((s) => s.trim()).filter(Boolean);
+      const asset = await post<Asset>('/api/assets', {
+        hostname: v.hostname.trim(),
+        kind: v.kind,
+        subPlatform: v.subPlatform,
+        ...(v.address.trim() ? { address: v.address.trim() } : {}),
+        ...(systems.length ? { businessSystems: [...new Set(systems)] } : {}),
+        ...(deptIds.length ? { departmentIds: deptIds } : {}),
+        ...(vendorGiven ? { vendorDesk: { name: v.vendorName.trim(), email: v.vendorEmail.trim(), ...(v.vendorPhone.trim() ? { phone: v.vendorPhone.trim() } : {}) } } : {}),
+        protected: isProtected,
+        ...(v.notes.trim() ? { notes: v.notes } : {}),
+      });
+      setV(empty);
+      setDeptIds([]);
+      setProtected(false);
+      onCreated(asset);
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError(0, String(e));
+      const field = error.field ?? (/^(\w+) /.exec(error.message)?.[1] ?? '');
+      if (labels[field]) setErrors({ [field]: describeProblem(error.message, labels[field], lang) });
+      else setRefusal(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="add-asset-heading">
+      <h2 id="add-asset-heading">{tr('機器を登録する', 'Register an asset')}</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
+        <Field label={labels.hostname} required error={errors.hostname}>
+          {(control) => <input {...control} value={v.hostname} onChange={(e) => set('hostname', e.target.value)} spellCheck={false} />}
+        </Field>
+        <Field label={labels.kind} required error={errors.kind}>
+          {(control) => (
+            <select {...control} value={v.kind} onChange={(e) => set('kind', e.target.value)}>
+              <option value="">{tr('選択してください', 'Choose')}</option>
+              {Object.entries(ASSET_KIND_LABELS).map(([k, l]) => (
+                <option key={k} value={k}>
+                  {pick(l)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={labels.subPlatform} required error={errors.subPlatform}>
+          {(control) => (
+            <select {...control} value={v.subPlatform} onChange={(e) => set('subPlatform', e.target.value)}>
+              <option value="">{tr('選択してください', 'Choose')}</option>
+              {Object.entries(SUB_PLATFORM_LABELS).map(([k, l]) => (
+                <option key={k} value={k}>
+                  {pick(l)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={labels.address} error={errors.address}>
+          {(control) => <input {...control} value={v.address} onChange={(e) => set('address', e.target.value)} spellCheck={false} />}
+        </Field>
+        <Field label={labels.businessSystems} error={errors.businessSystems} className="wide">
+          {(control) => <input {...control} value={v.businessSystems} onChange={(e) => set('businessSystems', e.target.value)} placeholder={tr('例: 税務システム、住民記録システム', 'e.g. Tax system, Resident records')} />}
+        </Field>
+        <FieldGroup legend={tr('利用する所管課', 'Departments using it')} className="wide">
+          <div className="choices inline">
+            {departments.map((d) => (
+              <label key={d.id} className="choice">
+                <input type="checkbox" checked={deptIds.includes(d.id)} onChange={(e) => setDeptIds((ids) => (e.target.checked ? [...ids, d.id] : ids.filter((x) => x !== d.id)))} /> {pick({ ja: d.nameJa, en: d.nameEn })}
+              </label>
+            ))}
+          </div>
+        </FieldGroup>
+        <FieldGroup legend={tr('メーカー保守窓口（任意）', 'Maker\'s desk (optional)')} className="wide">
+          <div className="form-grid three">
+            <Field label={labels['vendorDesk.name']} error={errors['vendorDesk.name']}>
+              {(control) => <input {...control} value={v.vendorName} onChange={(e) => set('vendorName', e.target.value)} />}
+            </Field>
+            <Field label={labels['vendorDesk.email']} error={errors['vendorDesk.email']}>
+              {(control) => <input {...control} type="email" value={v.vendorEmail} onChange={(e) => set('vendorEmail', e.target.value)} />}
+            </Field>
+            <Field label={labels['vendorDesk.phone']} error={errors['vendorDesk.phone']}>
+              {(control) => <input {...control} type="tel" value={v.vendorPhone} onChange={(e) => set('vendorPhone', e.target.value)} />}
+            </Field>
+          </div>
+        </FieldGroup>
+        <Field label={labels.notes} className="wide">
+          {(control) => <textarea {...control} rows={2} maxLength={4000} value={v.notes} onChange={(e) => set('notes', e.target.value)} />}
+        </Field>
+        <label className="choice wide">
+          <input type="checkbox" checked={isProtected} onChange={(e) => setProtected(e.target.checked)} /> {tr('保護する（自動化された操作で削除しない）', 'Protected (never deleted by automated operations)')}
+        </label>
+        <div className="wide">
+          <ErrorBox error={refusal} />
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {tr('登録する', 'Register')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

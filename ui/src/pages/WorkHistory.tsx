@@ -1,0 +1,269 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { SlaBadge } from '../components/Sla';
+import { Empty, ErrorBox, Field, KindBadge, Loading, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
+import { ApiError, get } from '../lib/api';
+import { listAll, listByStatuses, OPEN_STATUSES } from '../lib/cases';
+import { download, toCsv } from '../lib/csv';
+import { fmtCsvDateTime, fmtDateTime, jstDateKey, jstDayStart } from '../lib/format';
+import { useI18n } from '../lib/i18n';
+import { CASE_STATUSES, label, RESOLUTION_LABELS, requestTypeLabel, SEVERITY_LABELS, STATUS_LABELS } from '../lib/labels';
+import { useSession } from '../lib/session';
+import type { CaseSummary, Page } from '../lib/types';
+import { useLoad } from '../lib/useLoad';
+
+const PAGE_SIZE = 50;
+const FILTER_KEYS = ['q', 'kind', 'status', 'departmentId', 'from', 'to', 'breached'] as const;
+type Filters = Record<(typeof FILTER_KEYS)[number], string>;
+
+function filtersOf(params: URLSearchParams): Filters {
+  return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Filters;
+}
+
+/** The API query of a filter set (dates are Japan-time days; "to" is inclusive). */
+function apiQuery(f: Filters): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (f.q.trim()) query.q = f.q.trim();
+  if (f.kind) query.kind = f.kind;
+  if (f.status && f.status !== 'open') query.status = f.status;
+  if (f.departmentId) query.departmentId = f.departmentId;
+  if (f.from) query.from = jstDayStart(f.from);
+  if (f.to) query.to = jstDayStart(f.to, 1);
+  if (f.breached === 'true') query.breached = 'true';
+  return query;
+}
+
+/**
+ * 作業履歴の検索: by number / subject / device, status, kind, department and date range; the
+ * result as a CSV that Excel opens as it is.
+ */
+export function WorkHistoryPage() {
+  const { lang, tr, pick } = useI18n();
+  const { departments, hasRole, departmentName } = useSession();
+  const [params, setParams] = useSearchParams();
+  const applied = filtersOf(params);
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const [form, setForm] = useState<Filters>(applied);
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<ApiError | null>(null);
+  const [dateError, setDateError] = useState<string | null>(null);
+  const key = params.toString();
+  useEffect(() => setForm(filtersOf(new URLSearchParams(key))), [key]);
+
+  const { data, error, loading } = useLoad(async (): Promise<Page<CaseSummary>> => {
+    const query = apiQuery(applied);
+    if (applied.status === 'open') {
+      // "未完了": the API filters one status at a time, so merge the four open ones.
+      const items = (await listByStatuses(OPEN_STATUSES, query)).sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt));
+      return { items: items.slice(offset, offset + PAGE_SIZE), total: items.length, limit: PAGE_SIZE, offset };
+    }
+    return get<Page<CaseSummary>>('/api/cases', { ...query, limit: PAGE_SIZE, offset });
+  }, [key]);
+
+  const search = (e: FormEvent) => {
+    e.preventDefault();
+    if (form.from && form.to && form.from > form.to) {
+      setDateError(tr('終了日は開始日以降にしてください。', 'The end date must be on or after the start date.'));
+      return;
+    }
+    setDateError(null);
+    const next = new URLSearchParams();
+    for (const k of FILTER_KEYS) if (form[k]) next.set(k, form[k]);
+    setParams(next);
+  };
+  const clear = () => {
+    const empty = Object.fromEntries(FILTER_KEYS.map((k) => [k, ''])) as Filters;
+    setForm(empty);
+    setParams(new URLSearchParams());
+  };
+  const goto = (nextOffset: number) => {
+    const next = new URLSearchParams(params);
+    next.set('offset', String(nextOffset));
+    setParams(next);
+  };
+
+  const exportCsv = async () => {
+    setExporting(true);
+    setExportError(null);
+    try {
+      const query = apiQuery(applied);
+      const items = applied.status === 'open' ? await listByStatuses(OPEN_STATUSES, query) : await listAll(query);
+      const header = ['案件番号', '種別', '件名', '対応状況', '終了区分', '重要度', '依頼種別', '対象機器', '発生日時', '対応担当者', 'SLA期限', 'SLA超過', '承認者', '対応完了日', '所管課'];
+      const rows = items.map((c) => [
+        c.number,
+        c.kindLabel.ja,
+        c.subject,
+        c.statusLabel.ja,
+        c.resolution ? label(RESOLUTION_LABELS, c.resolution, 'ja') : '',
+        c.severity ? label(SEVERITY_LABELS, c.severity, 'ja') : '',
+        c.requestType ? requestTypeLabel(c.requestType, 'ja') : '',
+        c.hostname ?? '',
+        fmtCsvDateTime(c.occurredAt),
+        c.assignee ?? '',
+        fmtCsvDateTime(c.dueAt),
+        c.breached ? '超過' : '',
+        c.approver ?? '',
+        fmtCsvDateTime(c.completedAt),
+        c.departmentIds.map((d) => departmentName(d, 'ja')).join('・'),
+      ]);
+      const stamp = jstDateKey(Date.now()).replace(/-/g, '');
+      download(`作業履歴_${stamp}.csv`, toCsv([header, ...rows]));
+    } catch (e) {
+      setExportError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const set = (k: keyof Filters, v: string) => setForm((f) => ({ ...f, [k]: v }));
+  const isDepartment = hasRole('department') && !hasRole('general_affairs', 'operator', 'auditor', 'admin');
+
+  return (
+    <>
+      <PageTitle>{tr('作業履歴', 'Work history')}</PageTitle>
+      <form className="panel search-form" onSubmit={search} noValidate role="search" aria-label={tr('作業履歴の検索', 'Search the work history')}>
+        <div className="form-grid search">
+          <Field label={tr('番号・件名・対象機器', 'Number, subject or device')} className="wide2">
+            {(control) => <input {...control} type="search" name="q" value={form.q} onChange={(e) => set('q', e.target.value)} placeholder={tr('例: INC-2026-0001、vm-zeimu01', 'e.g. INC-2026-0001, vm-zeimu01')} />}
+          </Field>
+          <Field label={tr('種別', 'Kind')}>
+            {(control) => (
+              <select {...control} name="kind" value={form.kind} onChange={(e) => set('kind', e.target.value)}>
+                <option value="">{tr('すべて', 'All')}</option>
+                <option value="incident">{tr('障害対応', 'Incident')}</option>
+                <option value="work_request">{tr('作業依頼', 'Work request')}</option>
+              </select>
+            )}
+          </Field>
+          <Field label={tr('対応状況', 'Status')}>
+            {(control) => (
+              <select {...control} name="status" value={form.status} onChange={(e) => set('status', e.target.value)}>
+                <option value="">{tr('すべて', 'All')}</option>
+                <option value="open">{tr('未完了（完了以外すべて）', 'Open (all but done)')}</option>
+                {CASE_STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {pick(STATUS_LABELS[s])}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {!isDepartment && (
+            <Field label={tr('所管課', 'Department')}>
+              {(control) => (
+                <select {...control} name="departmentId" value={form.departmentId} onChange={(e) => set('departmentId', e.target.value)}>
+                  <option value="">{tr('すべて', 'All')}</option>
+                  {departments.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {lang === 'ja' ? d.nameJa : d.nameEn}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
+          <Field label={tr('発生日（から）', 'Occurred from')} error={dateError}>
+            {(control) => <input {...control} type="date" name="from" value={form.from} onChange={(e) => set('from', e.target.value)} />}
+          </Field>
+          <Field label={tr('発生日（まで）', 'Occurred until')}>
+            {(control) => <input {...control} type="date" name="to" value={form.to} onChange={(e) => set('to', e.target.value)} />}
+          </Field>
+          <div className="field checkbox-field">
+            <label className="choice">
+              <input type="checkbox" name="breached" checked={form.breached === 'true'} onChange={(e) => set('breached', e.target.checked ? 'true' : '')} /> {tr('SLA超過のみ', 'SLA breached only')}
+            </label>
+          </div>
+        </div>
+        <div className="actions">
+          <button type="submit" className="btn btn-primary">
+            {tr('検索', 'Search')}
+          </button>
+          <button type="button" className="btn btn-secondary" onClick={clear}>
+            {tr('条件をクリア', 'Clear')}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn btn-secondary" onClick={() => void exportCsv()} disabled={exporting || !data || data.total === 0}>
+            {exporting ? tr('出力中…', 'Exporting…') : tr('CSV出力（Excel用）', 'Export CSV (Excel)')}
+          </button>
+        </div>
+        <ErrorBox error={exportError} />
+      </form>
+
+      <ErrorBox error={error} />
+      {loading && !data && <Loading />}
+      {data && (
+        <section aria-labelledby="results-heading" className="panel">
+          <h2 id="results-heading" aria-live="polite">
+            {tr(`検索結果 ${data.total} 件`, `${data.total} results`)}
+            {data.total > 0 && <span className="muted small"> {tr(`（${offset + 1}〜${Math.min(offset + PAGE_SIZE, data.total)} 件目）`, ` (${offset + 1}–${Math.min(offset + PAGE_SIZE, data.total)})`)}</span>}
+          </h2>
+          {data.items.length === 0 ? (
+            <Empty>{tr('条件に合う案件はありません。', 'No case matches.')}</Empty>
+          ) : (
+            <div className="table-wrap">
+              <table className="table">
+                <thead>
+                  <tr>
+                    <th scope="col">{tr('案件番号', 'Number')}</th>
+                    <th scope="col">{tr('件名', 'Subject')}</th>
+                    <th scope="col">{tr('対応状況', 'Status')}</th>
+                    <th scope="col">{tr('重要度・依頼種別', 'Severity / type')}</th>
+                    <th scope="col">{tr('発生日時', 'Occurred')}</th>
+                    <th scope="col">{tr('対応担当者', 'Assignee')}</th>
+                    <th scope="col">{tr('SLA期限', 'SLA due')}</th>
+                    <th scope="col">{tr('対応完了日', 'Completed')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.items.map((c) => (
+                    <tr key={c.id}>
+                      <td className="nowrap">
+                        <Link to={`/cases/${c.number}`}>{c.number}</Link>
+                        <div>
+                          <KindBadge kind={c.kind} />
+                        </div>
+                      </td>
+                      <td>
+                        {c.subject}
+                        {c.hostname && <div className="small muted">{c.hostname}</div>}
+                      </td>
+                      <td>
+                        <StatusBadge status={c.status} />
+                        {c.resolution && c.resolution !== 'completed' && <div className="small">{pick(RESOLUTION_LABELS[c.resolution])}</div>}
+                      </td>
+                      <td>{c.kind === 'incident' ? <SeverityBadge severity={c.severity} /> : requestTypeLabel(c.requestType, lang)}</td>
+                      <td className="nowrap">{fmtDateTime(c.occurredAt, lang)}</td>
+                      <td>{c.assignee ?? <span className="muted">—</span>}</td>
+                      <td className="nowrap">
+                        {c.dueAt ? fmtDateTime(c.dueAt, lang) : <span className="muted">—</span>}
+                        {c.breached && (
+                          <div>
+                            <SlaBadge state={c.status === 'done' ? 'missed' : 'breached'} />
+                          </div>
+                        )}
+                      </td>
+                      <td className="nowrap">{c.completedAt ? fmtDateTime(c.completedAt, lang) : <span className="muted">—</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {data.total > PAGE_SIZE && (
+            <nav className="pager" aria-label={tr('ページ送り', 'Pages')}>
+              <button type="button" className="btn btn-secondary btn-small" disabled={offset === 0} onClick={() => goto(Math.max(0, offset - PAGE_SIZE))}>
+                {tr('← 前へ', '← Previous')}
+              </button>
+              <span>
+                {Math.floor(offset / PAGE_SIZE) + 1} / {Math.ceil(data.total / PAGE_SIZE)}
+              </span>
+              <button type="button" className="btn btn-secondary btn-small" disabled={offset + PAGE_SIZE >= data.total} onClick={() => goto(offset + PAGE_SIZE)}>
+                {tr('次へ →', 'Next →')}
+              </button>
+            </nav>
+          )}
+        </section>
+      )}
+    </>
+  );
+}
