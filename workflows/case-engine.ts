@@ -290,7 +290,9 @@ export class CaseEngine {
   private validateComplete(input: CompleteTaskInput): void {
     if (!input || typeof input.taskId !== 'string' || !input.actor) throw invalid('taskId', 'taskId and actor are required');
     const slot = this.tasks.get(input.taskId);
-    if (this.closed || !slot || !slot.ready || slot.result || slot.cancelled || slot.completing) {
+    // A task may be completed as soon as its row is visible, even before the activity that wrote it
+    // has reported back (the handler waits for that); only done, cancelled or unknown tasks refuse.
+    if (this.closed || !slot || slot.result || slot.cancelled || slot.completing) {
       throw conflict(`この作業は既に完了しているか、受け付けられない状態です / task ${input.taskId} is not open (already done, or the case has moved on)`);
     }
     if (this.hold) throw conflict('案件は保留中です。再開してから完了してください / the case is on hold: resume it first');
@@ -307,6 +309,7 @@ export class CaseEngine {
   private async handleComplete(input: CompleteTaskInput): Promise<CompleteTaskResult> {
     const slot = this.tasks.get(input.taskId)!;
     slot.completing = true;
+    await condition(() => slot.ready);
     const definition = TASK_TYPES[slot.view.type];
     const outcome = definition.outcomes.find((o) => o.value === input.outcome)!;
     const note = input.note?.trim() ? input.note.trim() : null;

@@ -20,6 +20,8 @@ interface LoadResult {
   errors: string[];
   /** Indexes of the cases that completed. */
   succeeded: number[];
+  /** Alerts the API answered without a case number (its 15 s wait ran out). */
+  lateCaseNumbers?: number;
   latencies: Record<string, number[]>;
   caseNumbers?: string[];
 }
@@ -29,6 +31,8 @@ interface RunFigures {
   round: number;
   completed: number;
   failed: number;
+  /** Alerts answered without a case number (the API's 15 s wait ran out): found in the case list instead. */
+  lateCaseNumbers: number;
   seconds: number;
   casesPerSecond: number;
   /** Waiting for the last workflows to close after the last case was done (trailing e-mail etc.). */
@@ -94,7 +98,7 @@ function summariseRun(system: RunFigures['system'], round: number, measured: Mea
   const perCase: Record<string, number> = {};
   for (const [group, value] of Object.entries(cpu.cpuSeconds)) perCase[group] = result.completed ? Math.round((value / result.completed) * 10_000) / 10_000 : NaN;
   return {
-    system, round, completed: result.completed, failed: result.failed, seconds,
+    system, round, completed: result.completed, failed: result.failed, lateCaseNumbers: result.lateCaseNumbers ?? 0, seconds,
     casesPerSecond: result.completed / seconds, drainSeconds,
     caseLatencyMs: percentiles(result.latencies.case ?? []),
     cpuSecondsPerCase: perCase,

@@ -17,6 +17,8 @@ export interface ScaleSection {
   accepted: number;
   failed: number;
   errors: string[];
+  /** Submissions answered without a case number (the API's 15 s wait ran out): found in the case list instead. */
+  lateCaseNumbers: number;
   seconds: number;
   /** Work requests submitted and accepted per second. */
   startRate: number;
@@ -57,7 +59,7 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
   let measured;
   try {
     measured = await ctx.measure('scale', () =>
-      ctx.load.call<{ startedAt: number; endedAt: number; accepted: number; failed: number; errors: string[]; latencies: Record<string, number[]> }>('workRequests', {
+      ctx.load.call<{ startedAt: number; endedAt: number; accepted: number; failed: number; errors: string[]; lateCaseNumbers: number; latencies: Record<string, number[]> }>('workRequests', {
         n: opts.requests, concurrency: opts.requestConcurrency, tag: ctx.tag('scale'),
       }));
   } finally {
@@ -84,7 +86,7 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
     tasksMineAfter = await measureGets(ctx, 'tasks-after-scale', tasksRequests, 1);
   }
   return {
-    requests: opts.requests, concurrency: opts.requestConcurrency, accepted: result.accepted, failed: result.failed, errors: result.errors,
+    requests: opts.requests, concurrency: opts.requestConcurrency, accepted: result.accepted, failed: result.failed, errors: result.errors, lateCaseNumbers: result.lateCaseNumbers,
     seconds, startRate: result.accepted / seconds,
     submitMs: percentiles(result.latencies.submit ?? []), acceptMs: percentiles(result.latencies['complete.accept_request'] ?? []),
     openWithRunningSla: Number(open),

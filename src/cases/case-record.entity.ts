@@ -9,6 +9,13 @@ import type { CaseKind } from '../../workflows/shared/ids';
  */
 @Entity({ tableName: 'case_record' })
 @Index({ properties: ['kind', 'status', 'createdAt'] })
+@Index({ properties: ['createdAt'] })
+// Department users list only their department's cases: `department_ids @> {id}` needs GIN.
+@Index({ name: 'case_record_department_ids_gin', expression: 'create index "case_record_department_ids_gin" on "case_record" using gin ("department_ids")' })
+// Search by any part of the number, subject or hostname (ILIKE '%…%') stays fast at 100k cases.
+@Index({ name: 'case_record_number_trgm', expression: 'create index "case_record_number_trgm" on "case_record" using gin ("number" gin_trgm_ops)' })
+@Index({ name: 'case_record_subject_trgm', expression: 'create index "case_record_subject_trgm" on "case_record" using gin ("subject" gin_trgm_ops)' })
+@Index({ name: 'case_record_hostname_trgm', expression: 'create index "case_record_hostname_trgm" on "case_record" using gin ("hostname" gin_trgm_ops)' })
 export class CaseRecord {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -77,7 +77,7 @@ export async function installWorkerRuntime(options: WorkerRuntimeOptions = {}, e
 
 async function startWorkerMetricsServer(bind: string, coreUrl: string, token: string | undefined): Promise<WorkerRuntime> {
   const separator = bind.lastIndexOf(':');
-  const host = bind.slice(0, separator) || '127.0.0.1';
+  const host = bind.slice(0, separator).replace(/^\[|\]$/g, '') || '127.0.0.1';
   const port = Number(bind.slice(separator + 1));
   const server = http.createServer((request, response) => {
     void (async () => {

@@ -100,7 +100,7 @@ const PROBES: Record<string, Probe> = {
   'POST /api/assets': { who: [ADM, OP], body: PROBE_BODY, allowed: 400 },
   'PATCH /api/assets/:id': { who: [ADM, OP], path: (f) => `/api/assets/${f.assetId}`, body: PROBE_BODY, allowed: 400 },
 
-  'GET /api/meta': { who: ALL, allowed: 200 },
+  'GET /api/meta': { who: 'public', allowed: 200 },
   'GET /health': { who: 'public', allowed: [200, 503] },
   'GET /health/live': { who: 'public', allowed: 200 },
   'GET /health/ready': { who: 'public', allowed: [200, 503] },

@@ -104,7 +104,8 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     let found: string[] = [];
     for (let i = 0; i < 50 && found.length === 0; i++) {
       found = [];
-      for await (const wf of client.workflow.list({ query: `OpsCaseNumber = '${number}' AND OpsStatus = 'done' AND OpsCaseKind = 'incident'` })) found.push(wf.workflowId);
+      // Other test files share the server and number their cases from 0001 too: scope to this file's queue.
+      for await (const wf of client.workflow.list({ query: `OpsCaseNumber = '${number}' AND OpsStatus = 'done' AND OpsCaseKind = 'incident' AND TaskQueue = '${system.config.temporal.taskQueue}'` })) found.push(wf.workflowId);
       if (!found.length) await new Promise((r) => setTimeout(r, 200));
     }
     expect(found).toEqual([detail.workflowId]);

@@ -118,6 +118,15 @@ async function insertRowsForEveryTable(execute: Execute): Promise<InsertedRow[]>
   const written = new Map<string, Record<string, string | null>>();
   const result: InsertedRow[] = [];
   for (const table of order) {
+    const key = primary.filter((p) => p.table_name === table).map((p) => p.column_name as string);
+    const textColumns = columns.filter((c) => c.table_name === table).map((c) => `"${c.column_name}"::text as "${c.column_name}"`).join(', ');
+    // A table a migration seeded (a singleton settings row ...): its row is that schema's row.
+    const [seeded] = (await execute(`select ${textColumns} from "${table}" limit 1`)) as Array<Record<string, string | null>>;
+    if (seeded) {
+      written.set(table, seeded);
+      result.push({ table, key: key.length ? key : Object.keys(seeded), columns: Object.keys(seeded), values: seeded });
+      continue;
+    }
     const values: Record<string, unknown> = {};
     for (const column of columns.filter((c) => c.table_name === table)) {
       const name = column.column_name as string;
@@ -140,7 +149,6 @@ async function insertRowsForEveryTable(execute: Execute): Promise<InsertedRow[]>
     const [row] = await execute(sql, names.map((n) => values[n]));
     const text = (await execute(`select ${Object.keys(row).map((c) => `"${c}"::text as "${c}"`).join(', ')} from "${table}" where ctid = (select max(ctid) from "${table}")`))[0] as Record<string, string | null>;
     written.set(table, text);
-    const key = primary.filter((p) => p.table_name === table).map((p) => p.column_name as string);
     result.push({ table, key: key.length ? key : Object.keys(text), columns: Object.keys(text), values: text });
   }
   return result;

@@ -86,7 +86,8 @@ describe('tracing: API → workflow → activity in one trace, exported over OTL
     while (Date.now() < deadline) {
       const start = otlp.spans.find((s) => s.name === 'StartWorkflow:incidentWorkflow');
       trace = start ? otlp.spans.filter((s) => s.traceId === start.traceId) : [];
-      if (wanted.every((name) => trace.some((s) => s.name === name))) break;
+      // Each process exports in batches: wait for the API's HTTP span too.
+      if (wanted.every((name) => trace.some((s) => s.name === name)) && trace.some((s) => !s.parentSpanId)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(trace.map((s) => s.name)).toEqual(expect.arrayContaining(wanted));

@@ -6,6 +6,7 @@ import { useI18n } from './lib/i18n';
 import { useSession } from './lib/session';
 import type { Role } from './lib/types';
 import { AlertSourcesPage } from './pages/AlertSources';
+import { AuditLogPage } from './pages/AuditLog';
 import { BusinessCalendarPage } from './pages/BusinessCalendar';
 import { CasePage } from './pages/CasePage';
 import { DashboardPage } from './pages/Dashboard';
@@ -65,6 +66,7 @@ export function App() {
         <Route path="/incidents/new" element={<RequireRole roles={['operator', 'general_affairs']}><ReportIncidentPage /></RequireRole>} />
         <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
         <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />
+        <Route path="/audit" element={<RequireRole roles={['auditor', 'admin']}><AuditLogPage /></RequireRole>} />
         <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
         <Route
           path="*"

@@ -44,6 +44,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/admin/inventory', ja: '構成管理', en: 'Inventory', roles: ['admin', 'operator', 'general_affairs'] },
     { to: '/admin/calendar', ja: '営業日カレンダー', en: 'Business calendar', roles: ['admin'] },
     { to: '/admin/alert-sources', ja: '監視連携', en: 'Alert sources', roles: ['admin'] },
+    { to: '/audit', ja: '監査ログ', en: 'Audit log', roles: ['auditor', 'admin'] },
   ];
   const visible = items.filter((i) => i.roles === 'all' || hasRole(...i.roles));
   const roleText = user.roles.map((r) => pick(ROLE_LABELS[r])).join('・');

@@ -84,3 +84,35 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 
 export const get = <T>(path: string, query?: Query) => api<T>('GET', withQuery(path, query));
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
+
+/**
+ * A file from the API (raw history JSON, audit CSV): fetched with the bearer token (it is not a
+ * cookie, so a plain link would not be signed in) and handed back as a Blob with the server's
+ * file name from Content-Disposition.
+ */
+export async function fetchFile(path: string, query?: Query): Promise<{ blob: Blob; filename: string | null }> {
+  const headers: Record<string, string> = {};
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(withQuery(path, query), { headers });
+  } catch {
+    throw new ApiError(0, 'The server could not be reached / サーバーに接続できません');
+  }
+  if (!response.ok) {
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = JSON.parse(await response.text()) as { message?: unknown };
+      if (typeof body.message === 'string') message = body.message;
+    } catch {
+      /* not JSON */
+    }
+    if (response.status === 401 && token) unauthorizedListeners.forEach((l) => l());
+    throw new ApiError(response.status, message);
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const m = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition);
+  const filename = m ? (m[1] ? decodeURIComponent(m[1]) : m[2]) : null;
+  return { blob: await response.blob(), filename };
+}

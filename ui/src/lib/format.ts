@@ -122,3 +122,11 @@ export function clockToMinutes(value: string): number | null {
   if (h > 24 || min > 59) return null;
   return h * 60 + min;
 }
+
+/** Like fmtDateTime, with seconds (audit views: the order of events within a minute matters). */
+export function fmtDateTimeSeconds(value: string | null | undefined, lang: Lang): string {
+  if (!value) return '—';
+  const p = jstParts(value);
+  if (Number.isNaN(p.year)) return value;
+  return `${fmtDate(value, lang)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}

@@ -160,3 +160,96 @@ export interface AlertSource {
   revokedAt: string | null;
   lastUsedAt: string | null;
 }
+
+/* ---- auditor views (src/audit-history, src/audit) ---- */
+
+export interface HistoryEvent {
+  eventId: number;
+  at: string;
+  eventType: string;
+  kind: string;
+  ja: string;
+  en: string;
+  actor?: string | null;
+  actorUsername?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export interface HistoryArchiveInfo {
+  archivedAt: string;
+  archivedBy: string;
+  sha256: string;
+  compressedBytes: number;
+  jsonBytes: number;
+  checksumVerified: boolean;
+}
+
+export interface CaseHistoryView {
+  source: 'temporal' | 'archive';
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  status: string;
+  eventCount: number;
+  startTime: string | null;
+  closeTime: string | null;
+  sha256: string;
+  archive: HistoryArchiveInfo | null;
+  timeline: HistoryEvent[];
+}
+
+export interface ReplayResult {
+  ok: boolean;
+  case: string;
+  source: 'temporal' | 'archive';
+  workflowId: string;
+  runId: string | null;
+  workflowType: string;
+  eventCount: number;
+  durationMs: number;
+  problem?: {
+    kind: 'nondeterminism' | 'workflow_task_failure' | 'internal';
+    eventId: number | null;
+    eventType: string | null;
+    eventTime: string | null;
+    historyDid: { ja: string; en: string } | null;
+    codeDid: { ja: string; en: string } | null;
+    ja: string;
+    en: string;
+    sdkMessage: string;
+  };
+}
+
+export interface ConsistencyResult {
+  case: string;
+  source: string;
+  runId: string;
+  consistent: boolean;
+  toleranceMs: number;
+  checked: { steps: number; tasks: number; holdsAndResumes: number; emails: number; timelineEntries: number };
+  mismatches: Array<{ kind: string; ja: string; en: string; eventId?: number; timelineKey?: string; expected?: unknown; actual?: unknown }>;
+}
+
+export interface AuditEntry {
+  seq: number;
+  id: string;
+  at: string;
+  actor: { id: string | null; username: string | null; displayName: string | null; roles: string[] } | null;
+  action: string;
+  target: string | null;
+  requestId: string | null;
+  sourceAddress: string | null;
+  outcome: string;
+  status: number | null;
+  change: unknown;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  lastSeq: number;
+  headHash: string;
+  firstBroken: { seq: number; id: string | null; reason: 'altered' | 'link' | 'missing' | 'head'; message: string } | null;
+}

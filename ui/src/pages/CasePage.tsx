@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
+import { AuditHistoryPanel } from '../components/AuditHistory';
 import { SlaPanel } from '../components/Sla';
 import { ParamsSummary, TaskForm } from '../components/TaskForm';
 import { Empty, ErrorBox, Field, KindBadge, Loading, Notice, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
@@ -243,6 +244,8 @@ export function CasePage() {
             </div>
             <Timeline items={timeline} />
           </section>
+
+          {hasRole('auditor', 'admin') && <AuditHistoryPanel caseId={c.number} caseNumber={c.number} />}
         </div>
 
         <aside className="case-side" aria-label={tr('対応', 'Work')}>
@@ -277,14 +280,6 @@ export function CasePage() {
           {canNote && <NoteForm c={c} onDone={after} vendorOption={isDesk && c.kind === 'incident'} />}
           {isDesk && <ContactForm c={c} onDone={after} />}
 
-          {hasRole('auditor', 'admin') && (
-            <section className="panel placeholder" aria-labelledby="audit-heading" role="note">
-              <h2 id="audit-heading">
-                {tr('監査: ワークフロー履歴の再生', 'Audit: workflow history replay')} <span className="badge neutral">{tr('準備中', 'Coming soon')}</span>
-              </h2>
-              <p>{tr('この案件のワークフロー履歴を取得して再生・検証する機能は、まだ提供されていません（履歴・再生の API の追加後に対応します）。現在は上記の作業履歴と対応内容を参照してください。', 'Fetching and replaying this case\'s workflow history is not available yet (it comes with the history and replay API). Until then, use the work record and actions above.')}</p>
-            </section>
-          )}
 
           <section className="panel" aria-labelledby="done-tasks-heading">
             <h2 id="done-tasks-heading">{tr('完了した作業', 'Completed steps')}</h2>

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+import { ensureUiBuilt, launch, shot, signIn } from './browser';
+
+/**
+ * The auditor's views (issue 8): a case's workflow history as a readable timeline, its raw JSON,
+ * replay against the current code, the record/history consistency check; the audit log with
+ * filters, its CSV, and the hash-chain check. Screenshots go to test/artifacts/screenshots/.
+ */
+describe('web UI: auditor views', () => {
+  let system: TestSystem;
+  let browser: Browser;
+  let incident: string;
+  const sessions: Array<{ errors: string[]; context: BrowserContext }> = [];
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    [system, browser] = await Promise.all([startTestSystem(), launch()]);
+    const alert = await system.request('POST', '/api/alerts', {
+      headers: { authorization: 'Bearer opsdesk-demo-alerts' },
+      body: { source: 'test', hostname: 'vm-zeimu01', alertName: 'DiskFull', severity: 'major', summary: 'ディスク使用率95%', detectedAt: new Date().toISOString() },
+    });
+    if (alert.status >= 300) throw new Error(`alert: ${alert.status} ${alert.text}`);
+    incident = alert.body.results[0].caseNumber;
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await system?.close();
+  });
+  afterEach(async () => {
+    const errors = sessions.flatMap((s) => s.errors);
+    await Promise.all(sessions.splice(0).map((s) => s.context.close()));
+    expect(errors).toEqual([]);
+  });
+
+  const as = async (username: string) => {
+    const session = await signIn(browser, system.baseUrl, username);
+    sessions.push(session);
+    return session.page;
+  };
+
+  test('the auditor reads a case\'s workflow history, downloads it, replays it (OK) and checks consistency', async () => {
+    const page = await as('audit1');
+    await page.goto(`${system.baseUrl}/cases/${incident}`);
+    const panel = page.getByRole('region', { name: 'ワークフロー履歴' });
+    await panel.getByRole('heading', { name: 'ワークフロー履歴' }).waitFor();
+    expect(await page.getByText('準備中').count()).toBe(0);
+    const timeline = panel.getByRole('list', { name: '履歴（時系列）' });
+    await timeline.waitFor({ timeout: 30_000 });
+    expect(await timeline.getByRole('listitem').count()).toBeGreaterThan(2);
+    expect(await timeline.getByText('開始', { exact: true }).count()).toBeGreaterThan(0);
+    // Read-only for the auditor: none of the desk's actions.
+    for (const action of ['保留にする', '対応内容に記録する']) expect(await page.getByText(action, { exact: true }).count()).toBe(0);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: '履歴JSONをダウンロード' }).click()]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${incident}_.+\\.history\\.json$`));
+    const raw = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(Array.isArray(raw.events)).toBe(true);
+    expect(raw.events[0].eventType).toMatch(/WORKFLOW_EXECUTION_STARTED/);
+
+    await panel.getByRole('button', { name: '再生検証', exact: true }).click();
+    const ok = panel.getByRole('status').filter({ hasText: '再生検証: OK' });
+    await ok.waitFor({ timeout: 60_000 });
+    expect(await ok.textContent()).toMatch(/イベント \d+ 件、所要 \d+ ms/);
+
+    await panel.getByRole('button', { name: '整合性確認', exact: true }).click();
+    await panel.getByRole('status').filter({ hasText: /整合性確認: (一致|不一致)/ }).waitFor({ timeout: 30_000 });
+    await shot(page, 'case-auditor-history');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    const english = page.getByRole('region', { name: 'Workflow history' });
+    await english.getByRole('heading', { name: 'Workflow history' }).waitFor();
+    await english.getByText('Replay: OK').waitFor();
+    await shot(page, 'case-auditor-history-en');
+    await page.getByRole('button', { name: '日本語' }).click();
+  });
+
+  test('the audit log: filter by actor, export CSV, verify the chain', async () => {
+    const page = await as('audit1');
+    await page.getByRole('link', { name: '監査ログ' }).click();
+    await page.getByRole('heading', { name: '監査ログ', level: 1 }).waitFor();
+    await page.getByLabel('操作者（ユーザー名）').fill('audit1');
+    await page.getByRole('button', { name: '検索', exact: true }).click();
+    expect(page.url()).toContain('actor=audit1');
+    await page.getByRole('heading', { name: /検索結果 [1-9]\d* 件/ }).waitFor();
+    const rows = page.locator('table.audit-table tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const text of await rows.locator('td:nth-child(3)').allTextContents()) expect(text).toContain('audit1');
+    await shot(page, 'audit-log');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV出力' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^opsdesk-audit-\d{8}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv.charCodeAt(0)).toBe(0xfeff);
+    expect(csv).toContain('audit1');
+
+    await page.getByRole('button', { name: 'チェーン検証' }).click();
+    await page.getByRole('status').filter({ hasText: 'チェーン検証: OK' }).waitFor({ timeout: 30_000 });
+    await shot(page, 'audit-log-verified');
+
+    // Other roles have no menu entry and are refused the page.
+    const ga = await as('ga1');
+    expect(await ga.getByRole('link', { name: '監査ログ' }).count()).toBe(0);
+    await ga.goto(`${system.baseUrl}/audit`);
+    await ga.getByRole('heading', { name: 'この画面は利用できません' }).waitFor();
+  });
+});
