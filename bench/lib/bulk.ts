@@ -38,7 +38,7 @@ export async function bulkInsertCases(stack: Stack, count: number, seed: number)
                              impact, work_plan, approver, completed_at, severity, hostname, unregistered_device, alert_count, department_ids,
                              requester_id, request_type, params, description, sla, breached, due_at, next_role, created_at, updated_at)
     select gen_random_uuid(),
-           (case when incident then 'INC' else 'REQ' end) || '-' || yr || '-' || lpad(seq::text, 4, '0'),
+           (case when incident then 'INC' else 'REQ' end) || '-' || yr || '-' || lpad(seq::text, greatest(4, length(seq::text)), '0'),
            case when incident then 'incident' else 'work_request' end,
            case when incident then 'incident:alert:' || hosts[h + 1] || ':' || lower(alerts[a + 1]) || ':' || g else 'work-request:' || gen_random_uuid() end,
            gen_random_uuid()::text,

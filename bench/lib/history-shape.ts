@@ -108,3 +108,70 @@ export function shapeOf(history: History): BaselineShape {
   }
   return { segments, signalWithStart };
 }
+
+const millis = (t: { seconds?: number | { toNumber(): number } | null; nanos?: number | null } | null | undefined): number => {
+  if (!t) return NaN;
+  const seconds = typeof t.seconds === 'number' ? t.seconds : (t.seconds?.toNumber() ?? 0);
+  return seconds * 1000 + (t.nanos ?? 0) / 1e6;
+};
+
+/** Where the time went from the start of a workflow to the completion of its first activity of a type, from the history's event times. */
+export interface PathBreakdown {
+  /** WorkflowExecutionStarted → the activity completed. */
+  totalMs: number;
+  /** Workflow tasks: scheduled → started (waiting for the worker to poll them). */
+  workflowTaskQueueMs: number;
+  /** Workflow tasks: started → completed (the worker running workflow code, and the round trip). */
+  workflowTaskRunMs: number;
+  /** Activities: scheduled → started. */
+  activityQueueMs: number;
+  /** Activities: started → completed (the activity's own work, e.g. database writes, SMTP). */
+  activityRunMs: number;
+  /** The target activity's own run (e.g. the SMTP conversation of sendCaseMail). */
+  targetRunMs: number;
+  activities: number;
+  workflowTasks: number;
+}
+
+export function pathToActivity(history: History, activityType: string): PathBreakdown | null {
+  const events = history.events ?? [];
+  const byId = new Map(events.map((e) => [e.eventId?.toString() ?? '', e]));
+  const start = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  if (!start) return null;
+  const t0 = millis(start.eventTime);
+  const out: PathBreakdown = { totalMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, activityQueueMs: 0, activityRunMs: 0, targetRunMs: 0, activities: 0, workflowTasks: 0 };
+  for (const event of events) {
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+        const scheduled = byId.get(event.workflowTaskStartedEventAttributes?.scheduledEventId?.toString() ?? '');
+        if (scheduled) out.workflowTaskQueueMs += millis(event.eventTime) - millis(scheduled.eventTime);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
+        const started = byId.get(event.workflowTaskCompletedEventAttributes?.startedEventId?.toString() ?? '');
+        if (started) out.workflowTaskRunMs += millis(event.eventTime) - millis(started.eventTime);
+        out.workflowTasks += 1;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attrs = event.activityTaskCompletedEventAttributes;
+        const scheduled = byId.get(attrs?.scheduledEventId?.toString() ?? '');
+        const started = byId.get(attrs?.startedEventId?.toString() ?? '');
+        if (!scheduled || !started) break;
+        out.activities += 1;
+        out.activityQueueMs += millis(started.eventTime) - millis(scheduled.eventTime);
+        const run = millis(event.eventTime) - millis(started.eventTime);
+        out.activityRunMs += run;
+        if (scheduled.activityTaskScheduledEventAttributes?.activityType?.name === activityType) {
+          out.targetRunMs = run;
+          out.totalMs = millis(event.eventTime) - t0;
+          return out;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return null;
+}

@@ -66,7 +66,7 @@ export function parseOptions(argv: string[]): Options {
       }
     : {
         quick, sections: new Set([1, 2, 3, 4, 5, 6]), seed: 42, rounds: 3, incidents: 100, warmupIncidents: 20, concurrency: 16,
-        cases: 100_000, latencyConcurrency: 4, latencyRequests: 600, completions: 100, alerts: 30, slaCases: 20, slaLeadSeconds: 15,
+        cases: 100_000, latencyConcurrency: 4, latencyRequests: 600, completions: 100, alerts: 30, slaCases: 20, slaLeadSeconds: 30,
         requests: 1_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       };
   const options = { ...defaults };

@@ -35,7 +35,7 @@ export interface Versions {
   nestjs: string;
 }
 
-export type Role = 'api' | 'worker' | 'baseline' | 'load';
+export type Role = 'api' | 'worker' | 'baseline' | 'load' | 'replay';
 
 const quiet = () => undefined;
 const bundleLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error };
@@ -144,10 +144,10 @@ export class Stack {
     };
   }
 
-  private async startChild(role: Role, script: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<RpcClient> {
+  private async startChild(role: Role, script: string, env: NodeJS.ProcessEnv, timeoutMs = 120_000, execArgv: string[] = []): Promise<RpcClient> {
     const logFile = join(this.options.logDir, `${role}.log`);
     const fd = openSync(logFile, 'a');
-    const child: ChildProcess = fork(join(__dirname, '..', script), [], { env, stdio: ['ignore', fd, fd, 'ipc'], execArgv: [] });
+    const child: ChildProcess = fork(join(__dirname, '..', script), [], { env, stdio: ['ignore', fd, fd, 'ipc'], execArgv });
     closeSync(fd);
     let ready!: (data: unknown) => void;
     const readyPromise = new Promise((resolve) => (ready = resolve));
@@ -181,6 +181,12 @@ export class Stack {
     return this.startChild('load', 'load/client.js', { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' });
   }
 
+  /** The replay process; `profileDir` runs it under `--cpu-prof` (every thread writes a profile at exit). */
+  async startReplay(profileDir?: string): Promise<RpcClient> {
+    const execArgv = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    return this.startChild('replay', 'processes/replay.js', { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production' }, 120_000, execArgv);
+  }
+
   get baseUrl(): string {
     return `http://127.0.0.1:${this.apiPort}`;
   }
@@ -211,7 +217,7 @@ export class Stack {
   /** The process groups whose CPU time the bench follows. */
   processGroups(): ProcessGroup[] {
     const groups: ProcessGroup[] = [];
-    for (const role of ['api', 'worker', 'baseline', 'load'] as Role[]) {
+    for (const role of ['api', 'worker', 'baseline', 'load', 'replay'] as Role[]) {
       const pid = this.pid(role);
       if (pid) groups.push({ name: role, pid });
     }
@@ -285,7 +291,7 @@ export class Stack {
   }
 
   async stop(): Promise<void> {
-    for (const role of ['load', 'api', 'worker', 'baseline'] as Role[]) await this.stopChild(role).catch(() => undefined);
+    for (const role of ['load', 'api', 'worker', 'baseline', 'replay'] as Role[]) await this.stopChild(role).catch(() => undefined);
     await this.temporal?.connection.close().catch(() => undefined);
     await this.smtp?.stop().catch(() => undefined);
     await this.temporalServer?.stop().catch(() => undefined);

@@ -1,12 +1,18 @@
 /**
  * Section 6 — replay: the time `Worker.runReplayHistory` takes for a history of ~1,000 events
  * (an incident that many repeated alerts joined: each is a signal and a record activity), the
- * way an auditor or a deployment check replays it. Also the same history replayed many times in
- * one replay worker (per-history cost without the worker's start-up) and a typical incident.
+ * way an auditor or a deployment check replays it; also per history when several are replayed by
+ * one replay worker (runReplayHistories: without the worker's start-up), and a typical incident.
+ * Replays run in a process of their own (processes/replay.ts).
  */
-import { Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BaselineShape } from '../baseline/shape';
 import type { Ctx } from '../lib/context';
 import { countHistory } from '../lib/history-shape';
+import { ensureDir } from '../lib/stack';
+import { summariseProfile, type ProfileSummary } from '../lib/profile-summary';
 import { spread, type Spread } from '../lib/stats';
 
 const HOST = 'vm-zeimu01';
@@ -17,26 +23,22 @@ export interface ReplaySection {
   rounds: number;
   /** One Worker.runReplayHistory call (creates the replay worker, replays, shuts it down). */
   replayMs: Spread;
-  /** Per history when many are replayed by one replay worker (runReplayHistories). */
+  warmUpMs: number;
+  /** Per history when `amortisedBatch` copies are replayed by one replay worker (runReplayHistories). */
   amortisedMs: Spread;
   amortisedBatch: number;
-  typicalIncident: { events: number; replayMs: Spread } | null;
+  typicalIncident: { events: number; replayMs: Spread; amortisedMs: Spread } | null;
+  /** The same for a bare workflow (bench/baseline) of about as many events: Temporal's SDK alone. */
+  bareWorkflow: { events: number; replayMs: Spread; amortisedMs: Spread } | null;
+  profiles?: ProfileSummary[];
 }
 
-async function timeReplay(ctx: Ctx, history: unknown, workflowId: string): Promise<number> {
-  const t0 = performance.now();
-  await Worker.runReplayHistory({ workflowBundle: { codePath: ctx.stack.workflowBundle }, replayName: 'opsdesk-bench' }, history, workflowId);
-  return performance.now() - t0;
+/** Protobuf binary, exactly as the server sent it (processes/replay.ts decodes it). */
+function encodeHistory(history: temporal.api.history.v1.IHistory): Uint8Array {
+  return temporal.api.history.v1.History.encode(temporal.api.history.v1.History.fromObject(history)).finish();
 }
 
-async function timeReplayMany(ctx: Ctx, history: unknown, workflowId: string, count: number): Promise<number> {
-  const histories = Array.from({ length: count }, () => ({ history, workflowId }));
-  const t0 = performance.now();
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: ctx.stack.workflowBundle }, replayName: 'opsdesk-bench-many' }, histories as never)) {
-    if (result.error) throw result.error;
-  }
-  return (performance.now() - t0) / count;
-}
+interface ReplayTimes { warmUpMs: number; singleMs: number[]; perHistoryInBatchMs: number[] }
 
 export async function runReplay(ctx: Ctx): Promise<ReplaySection> {
   const { opts, stack, say } = ctx;
@@ -64,28 +66,79 @@ export async function runReplay(ctx: Ctx): Promise<ReplaySection> {
   }
   const history = await handle.fetchHistory();
   const counts = countHistory(history);
-  say(`history of ${counts.events} events (${alerts} alerts, ${counts.signals} signals, ${counts.activities} activities); replaying ...`);
+  const dir = ensureDir(join(stack.scratch, 'histories'));
+  const longFile = join(dir, 'long.pb');
+  writeFileSync(longFile, encodeHistory(history));
 
-  await timeReplay(ctx, history, row.workflow_id); // warm-up
-  const single: number[] = [];
-  for (let i = 0; i < opts.replayRounds; i++) single.push(await timeReplay(ctx, history, row.workflow_id));
-  const batch = opts.quick ? 3 : 10;
-  const many: number[] = [];
-  for (let i = 0; i < Math.min(3, opts.replayRounds); i++) many.push(await timeReplayMany(ctx, history, row.workflow_id, batch));
-
-  let typicalIncident: ReplaySection['typicalIncident'] = null;
+  let typical: { file: string; workflowId: string; events: number } | null = null;
   const [done] = await stack.sql<{ workflow_id: string }>(`select workflow_id from case_record where kind = 'incident' and status = 'done' and workflow_id like 'incident:alert:%benchload%' limit 1`);
   if (done) {
-    const typical = await stack.temporal.workflow.getHandle(done.workflow_id).fetchHistory();
-    const times: number[] = [];
-    for (let i = 0; i < opts.replayRounds; i++) times.push(await timeReplay(ctx, typical, done.workflow_id));
-    typicalIncident = { events: typical.events?.length ?? 0, replayMs: spread(times) };
+    const typicalHistory = await stack.temporal.workflow.getHandle(done.workflow_id).fetchHistory();
+    typical = { file: join(dir, 'typical.pb'), workflowId: done.workflow_id, events: typicalHistory.events?.length ?? 0 };
+    writeFileSync(typical.file, encodeHistory(typicalHistory));
+  }
+
+  // A bare workflow with about as many events: Updates answered after three no-op activities each.
+  let bare: { file: string; workflowId: string; events: number } | null = null;
+  try {
+    await stack.startBaselineWorker();
+    const updates = Math.max(1, Math.round(opts.replayEvents / 23));
+    const shape: BaselineShape = {
+      signalWithStart: true,
+      segments: [
+        { beforeReturn: [], afterReturn: [1], timersStarted: [], timersCancelled: 0 },
+        ...Array.from({ length: updates }, () => ({ beforeReturn: [1, 1, 1], afterReturn: [], timersStarted: [], timersCancelled: 0 })),
+      ],
+    };
+    const tag = ctx.tag('replay-bare');
+    const run = await ctx.load.call<{ completed: number; errors: string[] }>('baseline', { n: 1, concurrency: 1, tag, taskQueue: stack.baselineTaskQueue, shape });
+    if (run.completed !== 1) throw new Error(run.errors.join('; '));
+    const workflowId = `bench-baseline-${tag}-0`;
+    const bareHandle = stack.temporal.workflow.getHandle(workflowId);
+    await bareHandle.result();
+    const bareHistory = await bareHandle.fetchHistory();
+    bare = { file: join(dir, 'bare.pb'), workflowId, events: bareHistory.events?.length ?? 0 };
+    writeFileSync(bare.file, encodeHistory(bareHistory));
+  } catch (error) {
+    say(`no bare-workflow history to compare with: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await stack.stopChild('baseline');
+  }
+
+  say(`history of ${counts.events} events (${alerts} alerts, ${counts.signals} signals, ${counts.activities} activities); replaying in a process of its own ...`);
+  const profileDir = opts.profile ? ensureDir(join(ctx.runDir, 'profiles', 'replay')) : undefined;
+  const replayer = await stack.startReplay(profileDir);
+  const batch = opts.quick ? 3 : 10;
+  let long: ReplayTimes;
+  let typicalTimes: ReplayTimes | null = null;
+  let bareTimes: ReplayTimes | null = null;
+  try {
+    long = await replayer.call<ReplayTimes>('replay', {
+      historyFile: longFile, workflowId: row.workflow_id, bundle: stack.workflowBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
+    });
+    if (typical) {
+      typicalTimes = await replayer.call<ReplayTimes>('replay', {
+        historyFile: typical.file, workflowId: typical.workflowId, bundle: stack.workflowBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
+      });
+    }
+    if (bare) {
+      bareTimes = await replayer.call<ReplayTimes>('replay', {
+        historyFile: bare.file, workflowId: bare.workflowId, bundle: stack.baselineBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
+      });
+    }
+  } finally {
+    await stack.stopChild('replay');
   }
   const result: ReplaySection = {
     events: counts.events, alertsJoined: alerts, rounds: opts.replayRounds,
-    replayMs: spread(single), amortisedMs: spread(many), amortisedBatch: batch, typicalIncident,
+    replayMs: spread(long.singleMs), warmUpMs: long.warmUpMs, amortisedMs: spread(long.perHistoryInBatchMs), amortisedBatch: batch,
+    typicalIncident: typical && typicalTimes ? { events: typical.events, replayMs: spread(typicalTimes.singleMs), amortisedMs: spread(typicalTimes.perHistoryInBatchMs) } : null,
+    bareWorkflow: bare && bareTimes ? { events: bare.events, replayMs: spread(bareTimes.singleMs), amortisedMs: spread(bareTimes.perHistoryInBatchMs) } : null,
   };
+  if (profileDir) result.profiles = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => summariseProfile(join(profileDir, f)));
   say(`replay of ${counts.events} events: median ${result.replayMs.median.toFixed(0)} ms (min ${result.replayMs.min.toFixed(0)}, max ${result.replayMs.max.toFixed(0)}); ` +
-    `${result.amortisedMs.median.toFixed(0)} ms each when ${batch} share a replay worker`);
+    `${result.amortisedMs.median.toFixed(0)} ms each when ${batch} share a replay worker` +
+    (result.typicalIncident ? `; a typical incident (${result.typicalIncident.events} events) ${result.typicalIncident.replayMs.median.toFixed(0)} ms` : '') +
+    (result.bareWorkflow ? `; a bare workflow of ${result.bareWorkflow.events} events ${result.bareWorkflow.replayMs.median.toFixed(0)} ms (${result.bareWorkflow.amortisedMs.median.toFixed(0)} ms shared)` : ''));
   return result;
 }

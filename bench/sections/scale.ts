@@ -36,6 +36,12 @@ export interface ScaleSection {
   cpu: CpuReading;
   listAfter: ListLatency | null;
   tasksMineAfter: ListLatency | null;
+  /**
+   * With fewer than 10,000 requests: the worker's memory at 10,000, from the measured growth per
+   * cached workflow. The SDK keeps at most maxCachedWorkflows in memory (the rest are replayed
+   * from history when their timer fires), so memory grows until the cache is full, then stays.
+   */
+  projectionAt10000: { bytesPerCachedWorkflow: number; cachedAt10000: number; rssBytes: number } | null;
 }
 
 export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<ScaleSection> {
@@ -51,6 +57,9 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
       return null;
     }
   };
+  type CacheInfo = { maxCachedWorkflows: number; cachedWorkflows: number; heapSizeLimitBytes: number };
+  const cacheInfo = () => stack.rpc('worker').call<CacheInfo>('info').catch(() => null);
+  const cacheBefore = await cacheInfo();
   const before = { worker: rssBytes(workerPid()!), temporal: temporalPid ? rssBytes(temporalPid) : null, db: await dbSize() };
   const samples: Array<{ t: number; rssBytes: number | null }> = [];
   const t0 = Date.now();
@@ -70,13 +79,22 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
   say(`${result.accepted}/${opts.requests} accepted in ${seconds.toFixed(0)} s = ${(result.accepted / seconds).toFixed(1)}/s${result.failed ? ` (${result.failed} failed: ${result.errors[0]})` : ''}`);
   await new Promise((r) => setTimeout(r, opts.quick ? 1_000 : 5_000)); // the last e-mails and records
   const memory = await stack.rpc('worker').call<NodeJS.MemoryUsage>('memory').catch(() => null);
-  const cache = await stack.rpc('worker').call<{ maxCachedWorkflows: number; cachedWorkflows: number; heapSizeLimitBytes: number }>('info').catch(() => null);
+  const cache = await cacheInfo();
   const [{ open }] = await stack.sql<{ open: string }>(
     `select count(*) as open from case_record where kind = 'work_request' and status = 'in_progress' and due_at is not null and (sla->>'stoppedAt') is null`,
   );
   const after = { worker: rssBytes(workerPid()!), peak: peakRssBytes(workerPid()!), temporal: temporalPid ? rssBytes(temporalPid) : null, db: await dbSize() };
   say(`worker RSS ${mib(before.worker)} → ${mib(after.worker)} MiB (peak ${mib(after.peak)} MiB); Temporal server ${mib(before.temporal)} → ${mib(after.temporal)} MiB; ` +
     `database ${mib(before.db)} → ${mib(after.db)} MiB; ${open} requests open with a running SLA; ${cache?.cachedWorkflows ?? '?'} workflows in the worker's cache (max ${cache?.maxCachedWorkflows ?? '?'})`);
+
+  let projectionAt10000: ScaleSection['projectionAt10000'] = null;
+  const grown = (cache?.cachedWorkflows ?? 0) - (cacheBefore?.cachedWorkflows ?? 0);
+  if (opts.requests < 10_000 && cache && after.worker !== null && before.worker !== null && grown > 50) {
+    const perWorkflow = (after.worker - before.worker) / grown;
+    const cachedAt10000 = Math.min(cache.maxCachedWorkflows, cache.cachedWorkflows + (10_000 - opts.requests));
+    projectionAt10000 = { bytesPerCachedWorkflow: perWorkflow, cachedAt10000, rssBytes: after.worker + perWorkflow * (cachedAt10000 - cache.cachedWorkflows) };
+    say(`${(perWorkflow / 1024).toFixed(0)} KiB per cached workflow: at 10,000 open requests the cache holds ${cachedAt10000} → worker RSS ≈ ${mib(projectionAt10000.rssBytes)} MiB (projected)`);
+  }
 
   let listAfter: ListLatency | null = null;
   let tasksMineAfter: ListLatency | null = null;
@@ -97,7 +115,7 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
     temporal: temporalPid ? { rssBeforeBytes: before.temporal, rssAfterBytes: after.temporal, sqliteBytes: sqliteBytes() } : null,
     database: { sizeBeforeBytes: before.db, sizeAfterBytes: after.db },
     cpu: measured.cpu,
-    listAfter, tasksMineAfter,
+    listAfter, tasksMineAfter, projectionAt10000,
   };
 }
 

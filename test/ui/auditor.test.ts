@@ -84,6 +84,12 @@ describe('web UI: auditor views', () => {
     await page.getByRole('button', { name: '検索', exact: true }).click();
     expect(page.url()).toContain('actor=audit1');
     await page.getByRole('heading', { name: /検索結果 [1-9]\d* 件/ }).waitFor();
+    // The unfiltered page may still be on screen for a moment: wait for the filtered rows.
+    await page.waitForFunction(() => {
+      const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> } };
+      const cells = Array.from(document.querySelectorAll('table.audit-table tbody tr td:nth-child(3)'));
+      return cells.length > 0 && cells.every((cell) => (cell.textContent ?? '').includes('audit1'));
+    });
     const rows = page.locator('table.audit-table tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.locator('td:nth-child(3)').allTextContents()) expect(text).toContain('audit1');
