@@ -13,6 +13,8 @@ export interface CpuReading {
   cpuSeconds: Record<string, number>;
   /** Busy share of all cores over the phase, 0..1. */
   machineBusyShare: number | null;
+  /** Share of all cores' time spent idle waiting for disk I/O. */
+  machineIowaitShare: number | null;
   /** CPU seconds used by processes outside the bench during the phase (other work on the machine). */
   foreignCpuSeconds: number | null;
   /** CPU seconds per thread name in the worker processes (main = the JS thread running activities). */

@@ -37,15 +37,15 @@ const HELP = `npm run bench -- [options]
                           4 SLA lateness, 5 scale, 6 replay); default all
   --seed N                seed of generated data and query mixes (default 42)
   --rounds N              measured rounds per section (default 3)
-  --incidents N           section 1: incidents per round (default 100; the issue's 300 takes ~3 times longer)
+  --incidents N           section 1: incidents per round (default 300)
   --concurrency N         section 1: cases in flight, opsdesk and baseline alike (default 16)
   --cases N               section 2: closed cases bulk-inserted (default 100000)
   --latency-concurrency N section 2/5: requests in flight (default 4)
-  --latency-requests N    section 2/5: requests per round per endpoint (default 600)
-  --completions N         section 2: task completions per round (default 100)
+  --latency-requests N    section 2/5: requests per round per endpoint, at most 30 s (default 400)
+  --completions N         section 2: task completions per round (default 60)
   --alerts N              section 3: alerts per round (default 30)
   --sla-cases N           section 4: cases per round (default 20)
-  --requests N            section 5: open work requests (default 1000; 10000 takes ~50 min on 2 cores)
+  --requests N            section 5: open work requests (default 10000: about 40 min on 2 cores)
   --request-concurrency N section 5: submissions in flight (default 16)
   --replay-events N       section 6: length of the replayed history (default 1000)
   --profile               CPU profiles of the API and workers per measured phase (bench/results/<run>/profiles)
@@ -65,9 +65,9 @@ export function parseOptions(argv: string[]): Options {
         requests: 20, requestConcurrency: 4, replayEvents: 200, replayRounds: 2, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       }
     : {
-        quick, sections: new Set([1, 2, 3, 4, 5, 6]), seed: 42, rounds: 3, incidents: 100, warmupIncidents: 20, concurrency: 16,
-        cases: 100_000, latencyConcurrency: 4, latencyRequests: 600, completions: 100, alerts: 30, slaCases: 20, slaLeadSeconds: 30,
-        requests: 1_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
+        quick, sections: new Set([1, 2, 3, 4, 5, 6]), seed: 42, rounds: 3, incidents: 300, warmupIncidents: 20, concurrency: 16,
+        cases: 100_000, latencyConcurrency: 4, latencyRequests: 400, completions: 60, alerts: 30, slaCases: 20, slaLeadSeconds: 30,
+        requests: 10_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       };
   const options = { ...defaults };
   const int = (name: string, value: string | undefined): number => {

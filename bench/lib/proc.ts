@@ -138,13 +138,13 @@ export function findDescendant(root: number, comm: RegExp): number | null {
 }
 
 /** Machine-wide CPU: busy and total seconds over all cores since boot. */
-export function machineCpu(): { busy: number; total: number } | null {
+export function machineCpu(): { busy: number; total: number; iowait: number } | null {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const values = line.trim().split(/\s+/).slice(1).map(Number);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = values;
     const busy = user + nice + system + irq + softirq + steal;
-    return { busy: busy / TICKS_PER_SECOND, total: (busy + idle + iowait) / TICKS_PER_SECOND };
+    return { busy: busy / TICKS_PER_SECOND, total: (busy + idle + iowait) / TICKS_PER_SECOND, iowait: iowait / TICKS_PER_SECOND };
   } catch {
     return null;
   }
@@ -153,7 +153,7 @@ export function machineCpu(): { busy: number; total: number } | null {
 /** CPU accounting between two instants. */
 export class CpuMeter {
   private readonly startGroups: Record<string, number>;
-  private readonly startMachine: { busy: number; total: number } | null;
+  private readonly startMachine: { busy: number; total: number; iowait: number } | null;
   private readonly startedAt = Date.now();
 
   constructor(private readonly groups: () => ProcessGroup[]) {
@@ -165,7 +165,7 @@ export class CpuMeter {
    * CPU seconds used per group since the start, the machine's busy share (0..1 of all cores), and
    * the CPU seconds of processes that are not the bench's (other work on the machine: noise).
    */
-  read(): { wallSeconds: number; cpuSeconds: Record<string, number>; machineBusyShare: number | null; foreignCpuSeconds: number | null } {
+  read(): { wallSeconds: number; cpuSeconds: Record<string, number>; machineBusyShare: number | null; machineIowaitShare: number | null; foreignCpuSeconds: number | null } {
     const now = cpuSecondsByGroup(this.groups());
     const cpuSeconds: Record<string, number> = {};
     for (const [name, value] of Object.entries(now)) cpuSeconds[name] = Math.max(0, value - (this.startGroups[name] ?? 0));
@@ -176,6 +176,7 @@ export class CpuMeter {
       wallSeconds: (Date.now() - this.startedAt) / 1000,
       cpuSeconds,
       machineBusyShare: valid ? (machine.busy - this.startMachine.busy) / (machine.total - this.startMachine.total) : null,
+      machineIowaitShare: valid ? (machine.iowait - this.startMachine.iowait) / (machine.total - this.startMachine.total) : null,
       foreignCpuSeconds: valid ? Math.max(0, machine.busy - this.startMachine.busy - ours) : null,
     };
   }

@@ -72,6 +72,9 @@ const sp = (s: Spread | undefined, digits = 1, unit = '') => (s ? `${f(s.median,
 const pct = (l: LatencySpread | undefined) => (l ? `${f(l.p50.median)} / ${f(l.p95.median)} / ${f(l.p99.median)}` : '—');
 const mib = (b: number | null | undefined) => (b === null || b === undefined ? '—' : `${(b / 2 ** 20).toFixed(0)} MiB`);
 
+const cpuLine = (cpu: Record<string, number> | undefined) =>
+  cpu ? Object.entries(cpu).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${v.toFixed(1)}`).join(', ') : '—';
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
@@ -111,8 +114,12 @@ export function formatReport(result: BenchResult): string {
   if (api) {
     rows.push(['2', `GET /api/cases, ${api.cases.toLocaleString('en')} cases, ${api.list.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.list.all)]);
     for (const [variant, figures] of Object.entries(api.list.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
+    rows.push(['2', '  … CPU ms per request', cpuLine(api.list.cpuMsPerRequest)]);
     rows.push(['2', `GET /api/tasks?mine=true: p50 / p95 / p99 ms`, pct(api.tasksMine.all)]);
+    for (const [variant, figures] of Object.entries(api.tasksMine.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
+    rows.push(['2', '  … CPU ms per request', cpuLine(api.tasksMine.cpuMsPerRequest)]);
     rows.push(['2', `task completion (Update round trip), ${api.completion.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.completion.latency)]);
+    rows.push(['2', '  … CPU ms per completion', cpuLine(api.completion.cpuMsPerRequest)]);
   }
   const mail = ok(s.alertToEmail as AlertMailSection);
   err(3, 'alert → e-mail', s.alertToEmail);

@@ -64,16 +64,22 @@ function expectStatus(response: HttpResult<unknown>, status: number, what: strin
 }
 
 /** Runs `fn(0..n-1)` with at most `concurrency` in flight (a closed loop), reporting progress. */
-async function pool(n: number, concurrency: number, label: string, fn: (i: number) => Promise<void>): Promise<{ failed: number; errors: string[]; succeeded: number[] }> {
+/** `maxMs`: stop starting new items after this long (the ones in flight finish). */
+async function pool(n: number, concurrency: number, label: string, fn: (i: number) => Promise<void>, maxMs = Infinity): Promise<{ failed: number; errors: string[]; succeeded: number[]; stoppedEarly: boolean }> {
   let next = 0;
   let done = 0;
   let failed = 0;
   const errors: string[] = [];
   const succeeded: number[] = [];
   const started = Date.now();
+  let stoppedEarly = false;
   const ticker = setInterval(() => emitEvent('progress', { label, done, n, failed, perSecond: done / ((Date.now() - started) / 1000) }), 5_000);
   const lane = async () => {
     for (;;) {
+      if (Date.now() - started > maxMs) {
+        stoppedEarly = next < n;
+        return;
+      }
       const i = next++;
       if (i >= n) return;
       try {
@@ -95,7 +101,7 @@ async function pool(n: number, concurrency: number, label: string, fn: (i: numbe
   } finally {
     clearInterval(ticker);
   }
-  return { failed, errors, succeeded };
+  return { failed, errors, succeeded, stoppedEarly };
 }
 
 /** Waits until the case has an open task of this type (what an inbox shows), as FlowDriver.openTask does. */
@@ -282,7 +288,7 @@ const handlers = {
   },
 
   /** Section 2/5: GETs at a fixed concurrency; each call picks one of `requests` at random (seeded). */
-  async getLatency(args: { requests: Array<{ label: string; username: string; path: string }>; count: number; concurrency: number; label: string }) {
+  async getLatency(args: { requests: Array<{ label: string; username: string; path: string }>; count: number; concurrency: number; label: string; maxSeconds?: number }) {
     const latencies: Latencies = {};
     let bytes = 0;
     let calls = 0;
@@ -294,7 +300,7 @@ const handlers = {
       bytes += JSON.stringify(response.body).length;
       calls += 1;
       push(latencies, pick.label, response.ms);
-    });
+    }, (args.maxSeconds ?? Infinity) * 1000);
     return { latencies, startedAt, endedAt: Date.now(), meanBytes: calls ? bytes / calls : 0, ...outcome };
   },
 

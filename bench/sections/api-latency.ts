@@ -4,8 +4,8 @@
  * and a task completion (the Update round trip through the workflow).
  */
 import { bulkInsertCases } from '../lib/bulk';
-import type { Ctx } from '../lib/context';
-import { percentiles, seededRandom, spreadOfPercentiles, type Percentiles } from '../lib/stats';
+import type { CpuReading, Ctx } from '../lib/context';
+import { percentiles, seededRandom, spread, spreadOfPercentiles, type Percentiles } from '../lib/stats';
 
 const HOST = 'vm-zeimu01';
 
@@ -19,6 +19,20 @@ export interface ListLatency {
   all: LatencySpread;
   variants: Record<string, LatencySpread>;
   requestsPerSecond: number[];
+  /** CPU milliseconds per request by process group (median of rounds): where each request's time goes. */
+  cpuMsPerRequest: Record<string, number>;
+}
+
+/** Per-request CPU ms by group, the median over rounds. */
+export function cpuPerRequest(readings: Array<{ cpu: CpuReading; requests: number }>): Record<string, number> {
+  const groups = [...new Set(readings.flatMap((r) => Object.keys(r.cpu.cpuSeconds)))];
+  const out: Record<string, number> = {};
+  for (const g of groups) {
+    const values = readings.map((r) => (r.requests ? ((r.cpu.cpuSeconds[g] ?? 0) * 1000) / r.requests : 0));
+    const median = Math.round(spread(values).median * 100) / 100;
+    if (median > 0.05) out[g] = median;
+  }
+  return out;
 }
 
 export interface ApiLatencySection {
@@ -27,10 +41,13 @@ export interface ApiLatencySection {
   tableSizeBytes: number;
   list: ListLatency;
   tasksMine: ListLatency;
-  completion: { concurrency: number; perRound: number; rounds: number; latency: LatencySpread; preparedSeconds: number };
+  completion: { concurrency: number; perRound: number; rounds: number; latency: LatencySpread; preparedSeconds: number; cpuMsPerRequest: Record<string, number> };
 }
 
-interface GetResult { latencies: Record<string, number[]>; startedAt: number; endedAt: number; failed: number; errors: string[] }
+interface GetResult { latencies: Record<string, number[]>; startedAt: number; endedAt: number; failed: number; errors: string[]; stoppedEarly: boolean }
+
+/** A round ends after this many requests or this long, whichever comes first (a very slow endpoint must not stall the run). */
+const ROUND_MAX_SECONDS = 30;
 
 /** The list requests people make: filtered by kind and status and paged, searched, by month, a department's own. */
 export function listRequests(seed: number, years: number[]): Array<{ label: string; username: string; path: string }> {
@@ -53,27 +70,31 @@ export function listRequests(seed: number, years: number[]): Array<{ label: stri
 
 export async function measureGets(ctx: Ctx, label: string, requests: Array<{ label: string; username: string; path: string }>, rounds: number): Promise<ListLatency> {
   const { opts, say } = ctx;
-  await ctx.load.call<GetResult>('getLatency', { requests, count: Math.max(10, Math.ceil(opts.latencyRequests / 6)), concurrency: opts.latencyConcurrency, label: `${label} warm-up` });
+  await ctx.load.call<GetResult>('getLatency', { requests, count: Math.max(10, Math.ceil(opts.latencyRequests / 6)), concurrency: opts.latencyConcurrency, label: `${label} warm-up`, maxSeconds: ROUND_MAX_SECONDS / 3 });
   const all: Percentiles[] = [];
   const variants: Record<string, Percentiles[]> = {};
   const rps: number[] = [];
+  const readings: Array<{ cpu: CpuReading; requests: number }> = [];
   for (let round = 1; round <= rounds; round++) {
     const measured = await ctx.measure(`${label}-r${round}`, () =>
-      ctx.load.call<GetResult>('getLatency', { requests, count: opts.latencyRequests, concurrency: opts.latencyConcurrency, label: `${label} r${round}` }));
+      ctx.load.call<GetResult>('getLatency', { requests, count: opts.latencyRequests, concurrency: opts.latencyConcurrency, label: `${label} r${round}`, maxSeconds: ROUND_MAX_SECONDS }));
     const result = measured.result;
     if (result.failed) throw new Error(`${label}: ${result.failed} requests failed: ${result.errors.join('; ')}`);
     const values = Object.values(result.latencies).flat();
+    readings.push({ cpu: measured.cpu, requests: values.length });
     const p = percentiles(values);
     all.push(p);
     for (const [name, v] of Object.entries(result.latencies)) (variants[name] ??= []).push(percentiles(v));
     rps.push(values.length / ((result.endedAt - result.startedAt) / 1000));
-    say(`${label} round ${round}/${rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms (${rps[rps.length - 1].toFixed(0)} req/s at ${opts.latencyConcurrency} in flight)`);
+    say(`${label} round ${round}/${rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms (${rps[rps.length - 1].toFixed(0)} req/s at ${opts.latencyConcurrency} in flight` +
+      `${result.stoppedEarly ? `; stopped after ${ROUND_MAX_SECONDS} s with ${values.length} of ${opts.latencyRequests} requests` : ''})`);
   }
   return {
     concurrency: opts.latencyConcurrency, requestsPerRound: opts.latencyRequests, rounds,
     all: spreadOfPercentiles(all),
     variants: Object.fromEntries(Object.entries(variants).map(([name, list]) => [name, spreadOfPercentiles(list)])),
     requestsPerSecond: rps,
+    cpuMsPerRequest: cpuPerRequest(readings),
   };
 }
 
@@ -107,6 +128,7 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
   const tasks = prepared.tasks;
   await ctx.load.call('completeLatency', { tasks: tasks.slice(0, warm), concurrency: opts.latencyConcurrency, label: 'complete warm-up' });
   const rounds: Percentiles[] = [];
+  const readings: Array<{ cpu: CpuReading; requests: number }> = [];
   for (let round = 1; round <= opts.rounds; round++) {
     const slice = tasks.slice(warm + (round - 1) * perRound, warm + round * perRound);
     if (slice.length === 0) break;
@@ -115,11 +137,12 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
     if (measured.result.failed) throw new Error(`completion: ${measured.result.failed} failed: ${measured.result.errors.join('; ')}`);
     const p = percentiles(measured.result.latencies);
     rounds.push(p);
+    readings.push({ cpu: measured.cpu, requests: measured.result.latencies.length });
     say(`task completion round ${round}/${opts.rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`);
   }
   return {
     cases: opts.cases, bulkInsertSeconds: bulk.seconds, tableSizeBytes: Number(size), years: bulk.years,
     list, tasksMine,
-    completion: { concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds },
+    completion: { concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds, cpuMsPerRequest: cpuPerRequest(readings) },
   };
 }

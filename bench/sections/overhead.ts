@@ -42,6 +42,7 @@ interface RunFigures {
   /** PostgreSQL transactions and rows per case (pg_stat_database). */
   databasePerCase: Record<string, number> | null;
   machineBusyShare: number | null;
+  machineIowaitShare: number | null;
   /** CPU seconds of processes outside the bench during the run (noise). */
   foreignCpuSeconds: number | null;
   workerThreads: CpuReading['threads'];
@@ -103,7 +104,7 @@ function summariseRun(system: RunFigures['system'], round: number, measured: Mea
     caseLatencyMs: percentiles(result.latencies.case ?? []),
     cpuSecondsPerCase: perCase,
     databasePerCase: cpu.database ? Object.fromEntries(Object.entries(cpu.database).map(([k, v]) => [k, result.completed ? Math.round((v / result.completed) * 10) / 10 : NaN])) : null,
-    machineBusyShare: cpu.machineBusyShare, foreignCpuSeconds: cpu.foreignCpuSeconds, workerThreads: cpu.threads,
+    machineBusyShare: cpu.machineBusyShare, machineIowaitShare: cpu.machineIowaitShare, foreignCpuSeconds: cpu.foreignCpuSeconds, workerThreads: cpu.threads,
     errors: result.errors, profiles: measured.profiles,
   };
 }
@@ -157,7 +158,7 @@ export async function runOverhead(ctx: Ctx): Promise<OverheadSection> {
       }
       const last = runs[runs.length - 1];
       say(`  ${system}: ${last.completed}/${n} done in ${last.seconds.toFixed(1)} s = ${last.casesPerSecond.toFixed(2)} cases/s` +
-        `${last.failed ? ` (${last.failed} failed: ${last.errors[0]})` : ''}; case p50 ${last.caseLatencyMs.p50.toFixed(0)} ms; CPU busy ${last.machineBusyShare === null ? '?' : Math.round(last.machineBusyShare * 100)} %`);
+        `${last.failed ? ` (${last.failed} failed: ${last.errors[0]})` : ''}; case p50 ${last.caseLatencyMs.p50.toFixed(0)} ms; CPU busy ${last.machineBusyShare === null ? '?' : Math.round(last.machineBusyShare * 100)} %, I/O wait ${last.machineIowaitShare === null ? '?' : Math.round(last.machineIowaitShare * 100)} %`);
     }
   }
   await stack.stopChild('baseline');

@@ -8,8 +8,9 @@ import type { CaseKind } from '../../workflows/shared/ids';
  * from the workflow, which alone decides the status.
  */
 @Entity({ tableName: 'case_record' })
-@Index({ properties: ['kind', 'status', 'createdAt'] })
-@Index({ properties: ['createdAt'] })
+// The list is newest first by 発生日時: filtered by kind and status, by period, or neither.
+@Index({ properties: ['kind', 'status', 'occurredAt'] })
+@Index({ properties: ['occurredAt'] })
 // Department users list only their department's cases: `department_ids @> {id}` needs GIN.
 @Index({ name: 'case_record_department_ids_gin', expression: 'create index "case_record_department_ids_gin" on "case_record" using gin ("department_ids")' })
 // Search by any part of the number, subject or hostname (ILIKE '%…%') stays fast at 100k cases.

@@ -17,6 +17,12 @@ export class CasesController {
     return this.cases.list(actor, query);
   }
 
+  /** Exact counts per kind and status of the cases the caller may see (the dashboard's figures). */
+  @Get('counts')
+  counts(@CurrentActor() actor: Actor) {
+    return this.cases.counts(actor);
+  }
+
   /** The record (R-REC-1..9), the timeline, open and done tasks, and the SLA. */
   @Get(':id')
   detail(@CurrentActor() actor: Actor, @Param('id') id: string) {

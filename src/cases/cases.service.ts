@@ -1,8 +1,9 @@
-import { EntityManager, type FilterQuery } from '@mikro-orm/postgresql';
+import { EntityManager, raw, type Knex, type ObjectQuery } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { KIND_LABELS, STATUS_LABELS, type ActorRef } from '../../workflows/shared/case-model';
+import { KIND_LABELS, STATUS_LABELS, type ActorRef, type CaseStatus } from '../../workflows/shared/case-model';
+import type { CaseKind } from '../../workflows/shared/ids';
 import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/messages';
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
@@ -14,6 +15,9 @@ import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+
+/** Past this many matches a list reports "more than" instead of an exact total. */
+export const LIST_COUNT_CAP = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,24 +85,55 @@ export class CasesService {
     private readonly caseMailer: CaseMailer,
   ) {}
 
+  /**
+   * 作業履歴 newest first by 発生日時. `total` is exact up to LIST_COUNT_CAP matches; past it the
+   * list says "more than" (`totalExact: false`) instead of counting every row on each page turn:
+   * with years of cases an exact count costs a scan of every match (tens of milliseconds),
+   * capped it costs a millisecond. Exact figures per kind and status come from `counts()`.
+   */
   async list(actor: Actor, query: ListCasesQuery) {
-    const where: FilterQuery<CaseRecord> = {};
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const where = this.listFilter(actor, query);
+    if (!where) return { items: [], total: 0, totalExact: true, limit, offset };
+    const rows = await this.em.createQueryBuilder(CaseRecord, 'c').select('*').where(where)
+      .orderBy({ occurredAt: 'desc', number: 'desc' }).limit(limit).offset(offset).execute('all', true);
+    // Plain rows, not managed entities: a read-only page needs no identity map or change snapshots.
+    const items = rows.map((row) => caseSummary(row));
+    const counted: Knex.QueryBuilder = this.em.createQueryBuilder(CaseRecord, 'c').select(raw('1')).where(where).limit(LIST_COUNT_CAP + 1).getKnexQuery();
+    const [{ n }] = await this.em.getKnex().count<Array<{ n: string }>>('* as n').from(counted.as('matches'));
+    const total = Math.max(Number(n), offset + items.length);
+    return { items, total: Math.min(total, LIST_COUNT_CAP), totalExact: total <= LIST_COUNT_CAP, limit, offset };
+  }
+
+  /** Exact case counts per kind and status (the dashboard), in one index-only pass. */
+  async counts(actor: Actor) {
+    const scope = departmentScope(actor);
+    const counts: Record<CaseKind, Partial<Record<CaseStatus, number>>> = { incident: {}, work_request: {} };
+    if (scope === null) return counts;
+    const qb = this.em.createQueryBuilder(CaseRecord, 'c').select(['kind', 'status', raw('count(*) as n')]).groupBy(['kind', 'status']);
+    if (scope) qb.where({ departmentIds: { $contains: [scope] } });
+    const rows = await qb.execute<Array<{ kind: CaseKind; status: CaseStatus; n: string }>>('all', false);
+    for (const row of rows) counts[row.kind][row.status] = Number(row.n);
+    return counts;
+  }
+
+  /** The list's WHERE for this actor, or null when the actor may see none of what was asked. */
+  private listFilter(actor: Actor, query: ListCasesQuery): ObjectQuery<CaseRecord> | null {
+    const where: ObjectQuery<CaseRecord> = {};
     if (query.kind) where.kind = query.kind;
     if (query.status) where.status = { $in: query.status.split(',') as Array<CaseRecord['status']> };
     if (query.breached !== undefined) where.breached = query.breached;
     if (query.from || query.to) where.occurredAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
     const scope = departmentScope(actor);
     const departments = [scope, query.departmentId].filter((d): d is string => typeof d === 'string' && UUID.test(d));
-    if (scope === null || (query.departmentId && !UUID.test(query.departmentId))) return { items: [], total: 0, limit: query.limit ?? 50, offset: query.offset ?? 0 };
+    if (scope === null || (query.departmentId && !UUID.test(query.departmentId))) return null;
     if (departments.length) where.departmentIds = { $contains: departments };
     if (query.q) {
       const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.$or = [{ number: { $ilike: like } }, { subject: { $ilike: like } }, { hostname: { $ilike: like } }];
     }
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    const [items, total] = await this.em.findAndCount(CaseRecord, where, { orderBy: { createdAt: 'desc', number: 'desc' }, limit, offset });
-    return { items: items.map(caseSummary), total, limit, offset };
+    return where;
   }
 
   async find(actor: Actor, idOrNumber: string): Promise<CaseRecord> {

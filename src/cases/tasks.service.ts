@@ -33,12 +33,13 @@ export class TasksService {
       where.assigneeRole = { $in: actor.roles };
       if (actor.roles.includes('department')) where.$or = [{ departmentId: null }, { departmentId: actor.departmentId }];
     }
-    if (scope !== undefined) {
-      if (!scope) return { items: [] };
-      const visible = await this.em.find(CaseRecord, { departmentIds: { $contains: [scope] } }, { fields: ['id'] });
-      where.caseId = where.caseId ? where.caseId : { $in: visible.map((r) => r.id) };
-    }
-    const tasks = await this.em.find(CaseTask, where, { orderBy: { dueAt: 'asc nulls last', createdAt: 'asc' }, limit: query.limit ?? 100 });
+    if (scope === null) return { items: [] };
+    const qb = this.em.createQueryBuilder(CaseTask, 't').select('*').where(where)
+      .orderBy({ dueAt: 'asc nulls last', createdAt: 'asc' }).limit(query.limit ?? 100);
+    // A department sees the tasks of its own cases. A subquery, not a list of its case ids: with years
+    // of closed cases that list has tens of thousands of entries, and building it cost 0.5 s per call.
+    if (scope) qb.andWhere('t.case_id in (select r.id from case_record r where r.department_ids @> array[?]::text[])', [scope]);
+    const tasks = await qb.getResultList();
     // The inbox shows each task with its case's subject, status and SLA, in one extra query.
     const cases = await this.em.find(CaseRecord, { id: { $in: [...new Set(tasks.map((t) => t.caseId))] } });
     const byId = new Map(cases.map((c) => [c.id, c]));

@@ -52,6 +52,12 @@ export interface TemporalConfig {
   taskQueue: string;
   /** Prepended to every workflow id, so several opsdesk instances can share one namespace. */
   workflowIdPrefix: string;
+  /**
+   * Workflows the worker keeps in memory (WORKER_MAX_CACHED_WORKFLOWS). The SDK's default follows the
+   * heap size (about 2,300 here) at roughly 0.5 MiB each; 1,000 keeps the worker under 1 GiB with any
+   * number of open cases. An evicted case is replayed from its history when its next event arrives.
+   */
+  maxCachedWorkflows: number;
   tls?: { serverName?: string; clientCertPath?: string; clientKeyPath?: string; serverRootCaPath?: string };
 }
 
@@ -73,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       namespace: env.TEMPORAL_NAMESPACE ?? 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'opsdesk',
       workflowIdPrefix: env.TEMPORAL_WORKFLOW_ID_PREFIX ?? '',
+      maxCachedWorkflows: intFrom(env, 'WORKER_MAX_CACHED_WORKFLOWS', 1000),
       tls: tlsEnabled
         ? {
             serverName: env.TEMPORAL_TLS_SERVER_NAME,

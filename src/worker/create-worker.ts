@@ -50,6 +50,7 @@ export async function createOpsdeskWorker(
     activities,
     ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     shutdownGraceTime: '20s',
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     // Activity log lines with case number and run id; OpenTelemetry interceptors when tracing is on.
     ...workerObservabilityOptions({
       prebuiltBundle: !!overrides.workflowBundle,

@@ -65,6 +65,9 @@ describe('department isolation: dept2 cannot read, list or act on dept1’s case
     expect(tasks.body.items.some((t: any) => t.caseNumber === request.number || t.caseNumber === incident.number)).toBe(false);
     const mine = await flow.as('dept2', 'GET', '/api/tasks?mine=true');
     expect(mine.body.items.some((t: any) => t.caseNumber === request.number)).toBe(false);
+    // …while dept1's own inbox has it.
+    const own = await flow.as('dept1', 'GET', '/api/tasks?mine=true');
+    expect(own.body.items.map((t: any) => `${t.caseNumber} ${t.type}`)).toContain(`${request.number} resubmit_request`);
   });
 
   test('guessing: every case number of the year and random ids give nothing that is not dept2’s', async () => {

@@ -25,7 +25,7 @@ export async function listAll(query: Record<string, string>, cap = 5000): Promis
   for (let offset = 0; offset < cap; offset += 200) {
     const page = await get<Page<CaseSummary>>('/api/cases', { ...query, limit: 200, offset });
     items.push(...page.items);
-    if (items.length >= page.total || page.items.length === 0) break;
+    if (page.items.length < 200 || (page.totalExact !== false && items.length >= page.total)) break;
   }
   return items;
 }

@@ -107,7 +107,9 @@ export interface CaseDetail extends CaseSummary {
 
 export interface Page<T> {
   items: T[];
+  /** Exact when `totalExact` is not false; otherwise "at least this many" (the case list caps its count). */
   total: number;
+  totalExact?: boolean;
   limit: number;
   offset: number;
 }

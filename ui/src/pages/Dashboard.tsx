@@ -27,14 +27,13 @@ export function DashboardPage() {
   const { lang, tr, pick } = useI18n();
   const now = useNow(30_000);
   const { data, error, loading, reload } = useLoad(async (): Promise<DashboardData> => {
-    const countPairs = KINDS.flatMap((kind) => CASE_STATUSES.map((status) => ({ kind, status })));
     const [totals, open, breaches] = await Promise.all([
-      Promise.all(countPairs.map(({ kind, status }) => get<Page<CaseSummary>>('/api/cases', { kind, status, limit: 1 }).then((p) => p.total))),
+      get<Record<(typeof KINDS)[number], Partial<Record<(typeof CASE_STATUSES)[number], number>>>>('/api/cases/counts'),
       listByStatuses(OPEN_STATUSES),
       get<Page<CaseSummary>>('/api/cases', { breached: 'true', limit: 10 }),
     ]);
     const counts: DashboardData['counts'] = { incident: {}, work_request: {} };
-    countPairs.forEach(({ kind, status }, i) => (counts[kind][status] = totals[i]));
+    for (const kind of KINDS) for (const status of CASE_STATUSES) counts[kind][status] = totals[kind]?.[status] ?? 0;
     const byDue = [...open].sort((a, b) => (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity));
     const details = await detailsOf(byDue, 60);
     const todayKey = jstDateKey(Date.now());

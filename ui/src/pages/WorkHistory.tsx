@@ -194,7 +194,9 @@ export function WorkHistoryPage() {
       {data && (
         <section aria-labelledby="results-heading" className="panel">
           <h2 id="results-heading" aria-live="polite">
-            {tr(`検索結果 ${data.total} 件`, `${data.total} results`)}
+            {data.totalExact === false
+              ? tr(`検索結果 ${data.total.toLocaleString('ja-JP')} 件以上`, `More than ${data.total.toLocaleString('en')} results`)
+              : tr(`検索結果 ${data.total} 件`, `${data.total} results`)}
             {data.total > 0 && <span className="muted small"> {tr(`（${offset + 1}〜${Math.min(offset + PAGE_SIZE, data.total)} 件目）`, ` (${offset + 1}–${Math.min(offset + PAGE_SIZE, data.total)})`)}</span>}
           </h2>
           {data.items.length === 0 ? (
@@ -256,8 +258,9 @@ export function WorkHistoryPage() {
               </button>
               <span>
                 {Math.floor(offset / PAGE_SIZE) + 1} / {Math.ceil(data.total / PAGE_SIZE)}
+                {data.totalExact === false && '+'}
               </span>
-              <button type="button" className="btn btn-secondary btn-small" disabled={offset + PAGE_SIZE >= data.total} onClick={() => goto(offset + PAGE_SIZE)}>
+              <button type="button" className="btn btn-secondary btn-small" disabled={offset + PAGE_SIZE >= data.total && data.totalExact !== false} onClick={() => goto(offset + PAGE_SIZE)}>
                 {tr('次へ →', 'Next →')}
               </button>
             </nav>
