@@ -175,3 +175,44 @@ export function pathToActivity(history: History, activityType: string): PathBrea
   }
   return null;
 }
+
+/** Where an Update's round trip went inside the workflow: its first Update, accepted → completed. */
+export function pathOfFirstUpdate(history: History): PathBreakdown | null {
+  const events = history.events ?? [];
+  const byId = new Map(events.map((e) => [e.eventId?.toString() ?? '', e]));
+  const acceptedAt = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  if (acceptedAt < 0) return null;
+  const t0 = millis(events[acceptedAt].eventTime);
+  const out: PathBreakdown = { totalMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, activityQueueMs: 0, activityRunMs: 0, targetRunMs: 0, activities: 0, workflowTasks: 0 };
+  for (const event of events.slice(acceptedAt + 1)) {
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+        const scheduled = byId.get(event.workflowTaskStartedEventAttributes?.scheduledEventId?.toString() ?? '');
+        if (scheduled) out.workflowTaskQueueMs += millis(event.eventTime) - millis(scheduled.eventTime);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
+        const started = byId.get(event.workflowTaskCompletedEventAttributes?.startedEventId?.toString() ?? '');
+        if (started) out.workflowTaskRunMs += millis(event.eventTime) - millis(started.eventTime);
+        out.workflowTasks += 1;
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const attrs = event.activityTaskCompletedEventAttributes;
+        const scheduled = byId.get(attrs?.scheduledEventId?.toString() ?? '');
+        const started = byId.get(attrs?.startedEventId?.toString() ?? '');
+        if (!scheduled || !started) break;
+        out.activities += 1;
+        out.activityQueueMs += millis(started.eventTime) - millis(scheduled.eventTime);
+        out.activityRunMs += millis(event.eventTime) - millis(started.eventTime);
+        break;
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+        out.totalMs = millis(event.eventTime) - t0;
+        return out;
+      default:
+        break;
+    }
+  }
+  return null;
+}

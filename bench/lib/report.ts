@@ -120,6 +120,15 @@ export function formatReport(result: BenchResult): string {
     rows.push(['2', '  … CPU ms per request', cpuLine(api.tasksMine.cpuMsPerRequest)]);
     rows.push(['2', `task completion (Update round trip), ${api.completion.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.completion.latency)]);
     rows.push(['2', '  … CPU ms per completion', cpuLine(api.completion.cpuMsPerRequest)]);
+    const alone = api.completion.alone;
+    if (alone) rows.push(['2', '  … one at a time: p50 / p95 / p99 ms', `${f(alone.p50)} / ${f(alone.p95)} / ${f(alone.p99)}`]);
+    const w = api.completion.workflowPathMedianMs;
+    if (w) {
+      rows.push(['2', '  … inside the workflow, Update accepted → completed (median)',
+        `${f(w.totalMs, 0)} ms: ${f(w.activities, 0)} activities running ${f(w.activityRunMs, 0)} ms (waiting ${f(w.activityQueueMs, 0)}), ` +
+        `${f(w.workflowTasks, 0)} workflow tasks running ${f(w.workflowTaskRunMs, 0)} ms (waiting ${f(w.workflowTaskQueueMs, 0)})`]);
+    }
+    for (const [label, p] of Object.entries(api.listAlone ?? {})) rows.push(['2', `one at a time, ${label}: p50 / p95 / p99 ms`, `${f(p.p50)} / ${f(p.p95)} / ${f(p.p99)}`]);
   }
   const mail = ok(s.alertToEmail as AlertMailSection);
   err(3, 'alert → e-mail', s.alertToEmail);

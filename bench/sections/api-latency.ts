@@ -4,6 +4,7 @@
  * and a task completion (the Update round trip through the workflow).
  */
 import { bulkInsertCases } from '../lib/bulk';
+import { pathOfFirstUpdate, type PathBreakdown } from '../lib/history-shape';
 import type { CpuReading, Ctx } from '../lib/context';
 import { percentiles, seededRandom, spread, spreadOfPercentiles, type Percentiles } from '../lib/stats';
 
@@ -41,7 +42,15 @@ export interface ApiLatencySection {
   tableSizeBytes: number;
   list: ListLatency;
   tasksMine: ListLatency;
-  completion: { concurrency: number; perRound: number; rounds: number; latency: LatencySpread; preparedSeconds: number; cpuMsPerRequest: Record<string, number> };
+  completion: {
+    concurrency: number; perRound: number; rounds: number; latency: LatencySpread; preparedSeconds: number; cpuMsPerRequest: Record<string, number>;
+    /** The same completions one at a time: the round trip without waiting behind others. */
+    alone: Percentiles | null;
+    /** Inside the workflow, from the histories of measured completions (medians): Update accepted → completed. */
+    workflowPathMedianMs: Record<keyof PathBreakdown, number> | null;
+  };
+  /** List and inbox requests one at a time: what a request costs without waiting behind others. */
+  listAlone: Record<string, Percentiles>;
 }
 
 interface GetResult { latencies: Record<string, number[]>; startedAt: number; endedAt: number; failed: number; errors: string[]; stoppedEarly: boolean }
@@ -118,9 +127,10 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
   const perRound = opts.completions;
   const warm = Math.max(2, Math.ceil(perRound / 10));
   const t0 = Date.now();
-  say(`opening ${warm + perRound * opts.rounds} incidents for the completion round trip ...`);
+  const aloneCount = Math.max(5, Math.ceil(perRound / 3));
+  say(`opening ${warm + perRound * opts.rounds + aloneCount} incidents for the completion round trip ...`);
   const prepared = await ctx.load.call<{ tasks: string[]; failed: number; errors: string[] }>('openIncidents', {
-    n: warm + perRound * opts.rounds, concurrency: Math.max(4, opts.latencyConcurrency), tag: ctx.tag('complete'), hostname: HOST,
+    n: warm + perRound * opts.rounds + aloneCount, concurrency: Math.max(4, opts.latencyConcurrency), tag: ctx.tag('complete'), hostname: HOST,
   });
   if (prepared.tasks.length < warm + perRound) throw new Error(`only ${prepared.tasks.length} incidents opened: ${prepared.errors.join('; ')}`);
   const preparedSeconds = (Date.now() - t0) / 1000;
@@ -140,9 +150,46 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
     readings.push({ cpu: measured.cpu, requests: measured.result.latencies.length });
     say(`task completion round ${round}/${opts.rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`);
   }
+  // One at a time: the service time, without the queueing of 4 in flight on 2 cores.
+  const aloneSlice = tasks.slice(warm + opts.rounds * perRound);
+  let alone: Percentiles | null = null;
+  if (aloneSlice.length) {
+    const result = await ctx.load.call<{ latencies: number[]; failed: number; errors: string[] }>('completeLatency', { tasks: aloneSlice, concurrency: 1, label: 'complete alone' });
+    alone = percentiles(result.latencies);
+    say(`task completion one at a time (${aloneSlice.length}): p50 ${alone.p50.toFixed(1)} ms, p99 ${alone.p99.toFixed(1)} ms`);
+  }
+  const workflowPathMedianMs = await updatePaths(ctx, tasks.slice(warm, warm + Math.min(perRound, 30)));
+  const listAlone: Record<string, Percentiles> = {};
+  for (const [label, requests] of [['list', listRequests(opts.seed, bulk.years)], ['tasks?mine', tasksRequests]] as const) {
+    const result = await ctx.load.call<GetResult>('getLatency', { requests, count: Math.max(20, Math.ceil(opts.latencyRequests / 4)), concurrency: 1, label: `${label} alone`, maxSeconds: ROUND_MAX_SECONDS });
+    listAlone[label] = percentiles(Object.values(result.latencies).flat());
+    for (const [variant, values] of Object.entries(result.latencies)) listAlone[`${label}: ${variant}`] = percentiles(values);
+    say(`${label} one at a time: p50 ${listAlone[label].p50.toFixed(1)} ms, p99 ${listAlone[label].p99.toFixed(1)} ms`);
+  }
   return {
     cases: opts.cases, bulkInsertSeconds: bulk.seconds, tableSizeBytes: Number(size), years: bulk.years,
-    list, tasksMine,
-    completion: { concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds, cpuMsPerRequest: cpuPerRequest(readings) },
+    list, tasksMine, listAlone,
+    completion: {
+      concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds, cpuMsPerRequest: cpuPerRequest(readings),
+      alone, workflowPathMedianMs,
+    },
   };
+}
+
+/** Medians of where each completion's Update spent its time inside the workflow (from the histories). */
+async function updatePaths(ctx: Ctx, taskIds: string[]): Promise<Record<keyof PathBreakdown, number> | null> {
+  const numbers = taskIds.map((id) => id.replace(/-T\d+$/, ''));
+  const rows = await ctx.stack.sql<{ workflow_id: string }>('select workflow_id from case_record where number = any($1)', [numbers]);
+  const paths: PathBreakdown[] = [];
+  for (const row of rows) {
+    const path = pathOfFirstUpdate(await ctx.stack.temporal.workflow.getHandle(row.workflow_id).fetchHistory());
+    if (path) paths.push(path);
+  }
+  if (!paths.length) return null;
+  const keys = Object.keys(paths[0]) as Array<keyof PathBreakdown>;
+  const medians = Object.fromEntries(keys.map((k) => [k, percentiles(paths.map((p) => p[k])).p50])) as Record<keyof PathBreakdown, number>;
+  ctx.say(`in the workflow (medians of ${paths.length}): Update accepted → completed ${medians.totalMs.toFixed(0)} ms = ${medians.workflowTasks} workflow tasks ` +
+    `(waiting ${medians.workflowTaskQueueMs.toFixed(0)} ms, running ${medians.workflowTaskRunMs.toFixed(0)} ms) + ${medians.activities} activities ` +
+    `(waiting ${medians.activityQueueMs.toFixed(0)} ms, running ${medians.activityRunMs.toFixed(0)} ms)`);
+  return medians;
 }

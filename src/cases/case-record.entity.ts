@@ -13,10 +13,8 @@ import type { CaseKind } from '../../workflows/shared/ids';
 @Index({ properties: ['occurredAt'] })
 // Department users list only their department's cases: `department_ids @> {id}` needs GIN.
 @Index({ name: 'case_record_department_ids_gin', expression: 'create index "case_record_department_ids_gin" on "case_record" using gin ("department_ids")' })
-// Search by any part of the number, subject or hostname (ILIKE '%…%') stays fast at 100k cases.
-@Index({ name: 'case_record_number_trgm', expression: 'create index "case_record_number_trgm" on "case_record" using gin ("number" gin_trgm_ops)' })
-@Index({ name: 'case_record_subject_trgm', expression: 'create index "case_record_subject_trgm" on "case_record" using gin ("subject" gin_trgm_ops)' })
-@Index({ name: 'case_record_hostname_trgm', expression: 'create index "case_record_hostname_trgm" on "case_record" using gin ("hostname" gin_trgm_ops)' })
+// Search by any part of the number, subject or hostname (LIKE '%…%' on searchText) stays fast at 100k cases.
+@Index({ name: 'case_record_search_text_trgm', expression: 'create index "case_record_search_text_trgm" on "case_record" using gin ("search_text" gin_trgm_ops)' })
 export class CaseRecord {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -77,6 +75,13 @@ export class CaseRecord {
 
   @Property({ type: 'text', nullable: true })
   hostname?: string | null;
+
+  /**
+   * Number, subject and hostname in lower case, kept by PostgreSQL: one LIKE on one trigram index
+   * instead of three ILIKEs (case-folding every row three times made searches ten times slower).
+   */
+  @Property({ type: 'text', nullable: true, lazy: true, hidden: true, generated: `(lower("number" || ' ' || "subject" || ' ' || coalesce("hostname", ''))) stored` })
+  searchText?: string | null;
 
   @Property({ type: 'boolean' })
   unregisteredDevice: boolean = false;

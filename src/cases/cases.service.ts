@@ -130,8 +130,8 @@ export class CasesService {
     if (scope === null || (query.departmentId && !UUID.test(query.departmentId))) return null;
     if (departments.length) where.departmentIds = { $contains: departments };
     if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ number: { $ilike: like } }, { subject: { $ilike: like } }, { hostname: { $ilike: like } }];
+      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.searchText = { $like: like };
     }
     return where;
   }

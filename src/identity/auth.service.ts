@@ -90,12 +90,24 @@ export class AuthService {
     return { token, expiresAt, actor };
   }
 
+  /**
+   * Every request passes here: one plain query, no entities. (Loading the token, user and
+   * department as managed entities was a third of a small request's CPU.)
+   */
   async authenticate(token: string): Promise<Actor> {
-    const found = await this.em.findOne(AuthToken, { tokenHash: hashToken(token) }, { populate: ['user', 'user.department'] });
-    if (!found || found.revokedAt || found.expiresAt <= new Date() || found.user.disabled) {
-      throw unauthenticated('The token is invalid, expired or revoked / トークンが無効です');
-    }
-    return actorOf(found.user);
+    const [found] = await this.em.getConnection().execute<Array<{
+      user_id: string; username: string; display_name: string; email: string; roles: string[]; department_id: string | null; department_code: string | null;
+    }>>(
+      `select u.id as user_id, u.username, u.display_name, u.email, u.roles, d.id as department_id, d.code as department_code
+         from auth_token t join app_user u on u.id = t.user_id left join department d on d.id = u.department_id
+        where t.token_hash = ? and t.revoked_at is null and t.expires_at > now() and not u.disabled`,
+      [hashToken(token)],
+    );
+    if (!found) throw unauthenticated('The token is invalid, expired or revoked / トークンが無効です');
+    return {
+      userId: found.user_id, username: found.username, displayName: found.display_name, email: found.email,
+      roles: [...found.roles] as Actor['roles'], departmentId: found.department_id, departmentCode: found.department_code,
+    };
   }
 
   async logout(token: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -29,7 +30,13 @@ export class IncidentsService {
   constructor(
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly em: EntityManager,
   ) {}
+
+  /** Whether the run has written its case row (registerCase), i.e. whether querying it can find a number. */
+  private registered(runId: string): () => Promise<boolean> {
+    return async () => (await this.em.getConnection().execute<unknown[]>('select 1 from case_record where run_id = ? limit 1', [runId])).length > 0;
+  }
 
   /**
    * R-FLOW-1 intake. Opening and joining are one atomic step: signal-with-start on a workflow id
@@ -67,7 +74,7 @@ export class IncidentsService {
     const handle = await this.temporal.workflow.signalWithStart('incidentWorkflow', {
       workflowId, taskQueue: this.config.temporal.taskQueue, args: [input], signal: alertReceived, signalArgs: [signal],
     });
-    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId);
+    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, { registered: this.registered(handle.signaledRunId) });
     return { ...base, caseNumber: state?.caseNumber ?? null, joined: state ? state.openedByAlertId !== signal.alertId : false };
   }
 
@@ -81,7 +88,7 @@ export class IncidentsService {
     };
     try {
       const handle = await this.temporal.workflow.start('incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
-      const state = await waitForCaseNumber(handle);
+      const state = await waitForCaseNumber(handle, undefined, { registered: this.registered(handle.firstExecutionRunId) });
       return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, caseNumber: null, caseId: null };

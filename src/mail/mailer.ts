@@ -167,9 +167,14 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     ...timeouts,
   });
 
-  const transporter = createTransport(
-    baseOptions({ connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000, dnsTimeout: 10_000 }),
-  );
+  // Pooled: a connection per message meant a TCP connect, greeting and EHLO (and AUTH) for every
+  // e-mail, several per case. The pool keeps a few connections open and opens new ones when the
+  // server closes idle ones; the messages themselves are the same.
+  const transporter = createTransport({
+    ...baseOptions({ connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000, dnsTimeout: 10_000 }),
+    pool: true,
+    maxConnections: 4,
+  });
   let closed = false;
 
   return {

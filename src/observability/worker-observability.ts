@@ -29,14 +29,27 @@ import { workerTracing } from './tracing';
 /** runId → case number, filled from registerCase's answers and from case_record on a miss. */
 class CaseNumbers {
   private readonly byRun = new Map<string, string>();
-  constructor(private readonly limit = 10_000) {}
+  /** Runs case_record had no row for, and when: a new case's first activities come before its number. */
+  private readonly missed = new Map<string, number>();
+  constructor(private readonly limit = 10_000, private readonly missTtlMs = 30_000) {}
   get(runId: string): string | undefined {
     return this.byRun.get(runId);
   }
   set(runId: string, caseNumber: string): void {
+    this.missed.delete(runId);
     this.byRun.delete(runId);
     this.byRun.set(runId, caseNumber);
     if (this.byRun.size > this.limit) this.byRun.delete(this.byRun.keys().next().value as string);
+  }
+  /** Whether case_record was asked about this run so recently that asking again would only find nothing again. */
+  recentlyMissed(runId: string, now = Date.now()): boolean {
+    const at = this.missed.get(runId);
+    return at !== undefined && now - at < this.missTtlMs;
+  }
+  noteMiss(runId: string, now = Date.now()): void {
+    this.missed.delete(runId);
+    this.missed.set(runId, now);
+    if (this.missed.size > this.limit) this.missed.delete(this.missed.keys().next().value as string);
   }
 }
 
@@ -129,7 +142,10 @@ class ActivityLogInterceptor implements ActivityInboundCallsInterceptor {
     const workflowId = info.workflowExecution?.workflowId ?? '';
     const runId = info.workflowExecution?.runId ?? '';
     let caseNumber = caseNumbers.get(runId) ?? caseNumberIn(input.args[0]);
-    if (!caseNumber && this.lookup) caseNumber = await this.lookup(runId).catch(() => undefined);
+    if (!caseNumber && this.lookup && runId && !caseNumbers.recentlyMissed(runId)) {
+      caseNumber = await this.lookup(runId).catch(() => undefined);
+      if (!caseNumber) caseNumbers.noteMiss(runId);
+    }
     if (caseNumber) caseNumbers.set(runId, caseNumber);
     const context: LogContext = { workflowId, runId, activityType: info.activityType, ...(caseNumber ? { caseNumber } : {}) };
     const started = Date.now();

@@ -2,20 +2,41 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { getCaseState, type CaseStateView } from '../../workflows/shared/messages';
 
 const WAIT_MS = 15_000;
+/** With a registration check, the workflow is still asked at least this often. */
+const QUERY_EVERY_MS = 1_000;
+
+export interface WaitOptions {
+  /**
+   * Whether the case row is in the database yet. Until it is, the workflow cannot have its number,
+   * and asking the database is far cheaper than a workflow query (a round trip through the Temporal
+   * server and a worker, several per new case under load).
+   */
+  registered?: () => Promise<boolean>;
+}
 
 /**
  * A new case gets its number from its first activity; the API waits (briefly) for it so the caller
  * gets `INC-2026-0001` in the answer. Returns null if the worker is not running.
  */
-export async function waitForCaseNumber(handle: WorkflowHandle, ready: (state: CaseStateView) => boolean = (s) => !!s.caseNumber): Promise<CaseStateView | null> {
+export async function waitForCaseNumber(
+  handle: WorkflowHandle,
+  ready: (state: CaseStateView) => boolean = (s) => !!s.caseNumber,
+  options: WaitOptions = {},
+): Promise<CaseStateView | null> {
   const deadline = Date.now() + WAIT_MS;
   let delay = 10;
+  let queriedAt = 0;
   while (Date.now() < deadline) {
-    try {
-      const state = await handle.query(getCaseState);
-      if (ready(state)) return state;
-    } catch {
-      // No worker has picked the workflow up yet.
+    const now = Date.now();
+    const ask = !options.registered || now - queriedAt >= QUERY_EVERY_MS || (await options.registered().catch(() => true));
+    if (ask) {
+      queriedAt = now;
+      try {
+        const state = await handle.query(getCaseState);
+        if (ready(state)) return state;
+      } catch {
+        // No worker has picked the workflow up yet.
+      }
     }
     await new Promise((r) => setTimeout(r, delay));
     delay = Math.min(delay * 2, 250);
