@@ -96,12 +96,12 @@ export class CasesService {
     const offset = query.offset ?? 0;
     const where = this.listFilter(actor, query);
     if (!where) return { items: [], total: 0, totalExact: true, limit, offset };
-    const rows = await this.em.createQueryBuilder(CaseRecord, 'c').select('*').where(where)
-      .orderBy({ occurredAt: 'desc', number: 'desc' }).limit(limit).offset(offset).execute('all', true);
     // Plain rows, not managed entities: a read-only page needs no identity map or change snapshots.
-    const items = rows.map((row) => caseSummary(row));
+    const page = this.em.createQueryBuilder(CaseRecord, 'c').select('*').where(where)
+      .orderBy({ occurredAt: 'desc', number: 'desc' }).limit(limit).offset(offset).execute('all', true);
     const counted: Knex.QueryBuilder = this.em.createQueryBuilder(CaseRecord, 'c').select(raw('1')).where(where).limit(LIST_COUNT_CAP + 1).getKnexQuery();
-    const [{ n }] = await this.em.getKnex().count<Array<{ n: string }>>('* as n').from(counted.as('matches'));
+    const [rows, [{ n }]] = await Promise.all([page, this.em.getKnex().count<Array<{ n: string }>>('* as n').from(counted.as('matches'))]);
+    const items = rows.map((row) => caseSummary(row));
     const total = Math.max(Number(n), offset + items.length);
     return { items, total: Math.min(total, LIST_COUNT_CAP), totalExact: total <= LIST_COUNT_CAP, limit, offset };
   }
