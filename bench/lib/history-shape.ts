@@ -133,14 +133,17 @@ export interface PathBreakdown {
   workflowTasks: number;
 }
 
-export function pathToActivity(history: History, activityType: string): PathBreakdown | null {
-  const events = history.events ?? [];
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/**
+ * Adds up workflow-task and activity times from `events[from]` on, until `stop` says an event ends
+ * the path (it then gets the breakdown so far and the activity's run time if it was a completion).
+ */
+function walkPath(events: HistoryEvent[], from: number, stop: (event: HistoryEvent, out: PathBreakdown, activity: { type: string; runMs: number } | null) => boolean): PathBreakdown | null {
   const byId = new Map(events.map((e) => [e.eventId?.toString() ?? '', e]));
-  const start = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
-  if (!start) return null;
-  const t0 = millis(start.eventTime);
   const out: PathBreakdown = { totalMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, activityQueueMs: 0, activityRunMs: 0, targetRunMs: 0, activities: 0, workflowTasks: 0 };
-  for (const event of events) {
+  for (const event of events.slice(from)) {
+    let activity: { type: string; runMs: number } | null = null;
     switch (event.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
         const scheduled = byId.get(event.workflowTaskStartedEventAttributes?.scheduledEventId?.toString() ?? '');
@@ -160,59 +163,40 @@ export function pathToActivity(history: History, activityType: string): PathBrea
         if (!scheduled || !started) break;
         out.activities += 1;
         out.activityQueueMs += millis(started.eventTime) - millis(scheduled.eventTime);
-        const run = millis(event.eventTime) - millis(started.eventTime);
-        out.activityRunMs += run;
-        if (scheduled.activityTaskScheduledEventAttributes?.activityType?.name === activityType) {
-          out.targetRunMs = run;
-          out.totalMs = millis(event.eventTime) - t0;
-          return out;
-        }
+        activity = { type: scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '', runMs: millis(event.eventTime) - millis(started.eventTime) };
+        out.activityRunMs += activity.runMs;
         break;
       }
       default:
         break;
     }
+    if (stop(event, out, activity)) return out;
   }
   return null;
+}
+
+export function pathToActivity(history: History, activityType: string): PathBreakdown | null {
+  const events = history.events ?? [];
+  const start = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+  if (!start) return null;
+  const t0 = millis(start.eventTime);
+  return walkPath(events, 0, (event, out, activity) => {
+    if (activity?.type !== activityType) return false;
+    out.targetRunMs = activity.runMs;
+    out.totalMs = millis(event.eventTime) - t0;
+    return true;
+  });
 }
 
 /** Where an Update's round trip went inside the workflow: its first Update, accepted → completed. */
 export function pathOfFirstUpdate(history: History): PathBreakdown | null {
   const events = history.events ?? [];
-  const byId = new Map(events.map((e) => [e.eventId?.toString() ?? '', e]));
   const acceptedAt = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
   if (acceptedAt < 0) return null;
   const t0 = millis(events[acceptedAt].eventTime);
-  const out: PathBreakdown = { totalMs: 0, workflowTaskQueueMs: 0, workflowTaskRunMs: 0, activityQueueMs: 0, activityRunMs: 0, targetRunMs: 0, activities: 0, workflowTasks: 0 };
-  for (const event of events.slice(acceptedAt + 1)) {
-    switch (event.eventType) {
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-        const scheduled = byId.get(event.workflowTaskStartedEventAttributes?.scheduledEventId?.toString() ?? '');
-        if (scheduled) out.workflowTaskQueueMs += millis(event.eventTime) - millis(scheduled.eventTime);
-        break;
-      }
-      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
-        const started = byId.get(event.workflowTaskCompletedEventAttributes?.startedEventId?.toString() ?? '');
-        if (started) out.workflowTaskRunMs += millis(event.eventTime) - millis(started.eventTime);
-        out.workflowTasks += 1;
-        break;
-      }
-      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
-        const attrs = event.activityTaskCompletedEventAttributes;
-        const scheduled = byId.get(attrs?.scheduledEventId?.toString() ?? '');
-        const started = byId.get(attrs?.startedEventId?.toString() ?? '');
-        if (!scheduled || !started) break;
-        out.activities += 1;
-        out.activityQueueMs += millis(started.eventTime) - millis(scheduled.eventTime);
-        out.activityRunMs += millis(event.eventTime) - millis(started.eventTime);
-        break;
-      }
-      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-        out.totalMs = millis(event.eventTime) - t0;
-        return out;
-      default:
-        break;
-    }
-  }
-  return null;
+  return walkPath(events, acceptedAt + 1, (event, out) => {
+    if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) return false;
+    out.totalMs = millis(event.eventTime) - t0;
+    return true;
+  });
 }

@@ -58,8 +58,11 @@ export function evaluateGoals(result: BenchResult): Goal[] {
   add(2, 'task completion (Update round trip) p99', '< 150 ms', api?.completion.latency.p99.median, 'ms', (v) => v < 150);
   const mail = ok(s.alertToEmail as AlertMailSection);
   add(3, 'alert → e-mail accepted p99', '< 1 s', mail?.alertToMailMs.p99.median, 'ms', (v) => v < 1000);
+  const sla = ok(s.slaLateness as SlaSection);
+  add(4, 'SLA deadline → breach e-mail accepted p99', '< 1 s', sla?.deadlineToMailMs.p99.median, 'ms', (v) => v < 1000);
   const scale = ok(s.scale as ScaleSection);
-  add(5, `worker resident memory with ${scale?.accepted ?? '—'} requests open (measured)`, '< 1 GiB', scale?.worker.rssAfterBytes === undefined || scale?.worker.rssAfterBytes === null ? null : scale.worker.rssAfterBytes / GiB, 'GiB', (v) => v < 1);
+  const peak = scale?.worker.peakRssBytes ?? scale?.worker.rssAfterBytes;
+  add(5, `worker resident memory with ${scale?.accepted ?? '—'} requests open (measured, peak)`, '< 1 GiB', peak === undefined || peak === null ? null : peak / GiB, 'GiB', (v) => v < 1);
   if (scale?.projectionAt10000) add(5, 'worker resident memory with 10,000 open (projected from the growth per cached workflow)', '< 1 GiB', scale.projectionAt10000.rssBytes / GiB, 'GiB', (v) => v < 1);
   add(5, 'GET /api/cases p99 with the requests open', '< 50 ms', scale?.listAfter?.all.p99.median, 'ms', (v) => v < 50);
   const replay = ok(s.replay as ReplaySection);
