@@ -18,7 +18,7 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function actorOf(user: User): Actor {
+export function actorOf(user: Pick<User, 'id' | 'username' | 'displayName' | 'email' | 'roles'> & { department?: { id: string; code: string } | null }): Actor {
   return {
     userId: user.id,
     username: user.username,
@@ -104,10 +104,10 @@ export class AuthService {
       [hashToken(token)],
     );
     if (!found) throw unauthenticated('The token is invalid, expired or revoked / トークンが無効です');
-    return {
-      userId: found.user_id, username: found.username, displayName: found.display_name, email: found.email,
-      roles: [...found.roles] as Actor['roles'], departmentId: found.department_id, departmentCode: found.department_code,
-    };
+    return actorOf({
+      id: found.user_id, username: found.username, displayName: found.display_name, email: found.email, roles: found.roles as User['roles'],
+      department: found.department_id && found.department_code ? { id: found.department_id, code: found.department_code } : null,
+    });
   }
 
   async logout(token: string): Promise<void> {

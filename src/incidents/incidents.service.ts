@@ -9,7 +9,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
-import { waitForCaseNumber } from '../temporal/case-start';
+import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import type { ParsedAlert } from './alert-payload';
 import type { ReportIncidentDto } from './dto/incident.dto';
 
@@ -33,9 +33,8 @@ export class IncidentsService {
     private readonly em: EntityManager,
   ) {}
 
-  /** Whether the run has written its case row (registerCase), i.e. whether querying it can find a number. */
   private registered(runId: string): () => Promise<boolean> {
-    return async () => (await this.em.getConnection().execute<unknown[]>('select 1 from case_record where run_id = ? limit 1', [runId])).length > 0;
+    return caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), runId);
   }
 
   /**

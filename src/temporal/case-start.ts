@@ -5,6 +5,14 @@ const WAIT_MS = 15_000;
 /** With a registration check, the workflow is still asked at least this often. */
 const QUERY_EVERY_MS = 1_000;
 
+/** Runs one SQL statement with positional `?` parameters (MikroORM's connection `execute`). */
+export type SqlExecute = (sql: string, params: unknown[]) => Promise<unknown[]>;
+
+/** `WaitOptions.registered` for a run: whether registerCase has written its case_record row yet. */
+export function caseRowWritten(execute: SqlExecute, runId: string): () => Promise<boolean> {
+  return async () => (await execute('select 1 from case_record where run_id = ? limit 1', [runId])).length > 0;
+}
+
 export interface WaitOptions {
   /**
    * Whether the case row is in the database yet. Until it is, the workflow cannot have its number,

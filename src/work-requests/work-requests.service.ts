@@ -11,7 +11,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
-import { waitForCaseNumber } from '../temporal/case-start';
+import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 
 @Injectable()
@@ -45,7 +45,8 @@ export class WorkRequestsService {
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
     const handle = await this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
-    const state = await waitForCaseNumber(handle);
+    const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
+    const state = await waitForCaseNumber(handle, undefined, { registered });
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
   }
 }

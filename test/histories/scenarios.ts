@@ -50,6 +50,13 @@ async function finishIncident(flow: FlowDriver, number: string, approver = 'ga1'
  * request type (R-OP-1..9), in which case the flow waits at verify_work; when the automation
  * failed (execution_failed), the operator abandons it and does the work by hand.
  */
+/** General affairs asks the departments the workflow suggests; dept1 answers. */
+async function departmentVerifies(flow: FlowDriver, number: string, answer: { outcome: string; note?: string }): Promise<void> {
+  const { departmentIds } = (await flow.openTask(number, 'request_department_verification')).suggested;
+  await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds } });
+  await flow.complete(number, 'department_verification', 'dept1', answer);
+}
+
 async function executeWork(flow: FlowDriver, number: string, user: string, result: string): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -178,12 +185,10 @@ export const API_SCENARIOS: Scenario[] = [
       await flow.complete(number, 'verify_platform', 'op1', { outcome: 'not_ok', note: '応答が依然として遅い' });
       await flow.complete(number, 'triage', 'op1', { outcome: 'resolved', data: { findings: 'メモリ不足を解消', impactScope: '税務システム', serviceStopped: false } });
       await flow.complete(number, 'verify_platform', 'op1', { outcome: 'ok' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'not_ok', note: '帳票出力が失敗する' });
+      await departmentVerifies(flow, number, { outcome: 'not_ok', note: '帳票出力が失敗する' });
       await flow.complete(number, 'triage', 'op2', { outcome: 'resolved', data: { findings: '帳票サーバの再起動', impactScope: '税務システム', serviceStopped: false } });
       await flow.complete(number, 'verify_platform', 'op2', { outcome: 'ok' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await departmentVerifies(flow, number, { outcome: 'ok' });
       await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'rejected', note: '原因の記載が不十分' });
       await flow.complete(number, 'verify_platform', 'op2', { outcome: 'ok', note: '原因: 帳票サーバのメモリリーク' });
       await finishIncident(flow, number);
@@ -210,8 +215,7 @@ export const API_SCENARIOS: Scenario[] = [
       await flow.complete(number, 'confirm_plan', 'ga1', { outcome: 'confirmed' });
       await executeWork(flow, number, 'op1', 'vm-zeimu-test を作成');
       await flow.complete(number, 'verify_work', 'op1', { outcome: 'ok' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await departmentVerifies(flow, number, { outcome: 'ok' });
       await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'approved' });
       return closedCase(api!, flow, number);
     },
@@ -234,16 +238,13 @@ export const API_SCENARIOS: Scenario[] = [
       await flow.complete(number, 'verify_work', 'op1', { outcome: 'not_ok', note: '接続できない' });
       await executeWork(flow, number, 'op1', 'pg_hba を修正');
       await flow.complete(number, 'verify_work', 'op1', { outcome: 'ok' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'not_ok', note: '権限が不足' });
+      await departmentVerifies(flow, number, { outcome: 'not_ok', note: '権限が不足' });
       await executeWork(flow, number, 'op2', '権限を付与');
       await flow.complete(number, 'verify_work', 'op2', { outcome: 'ok' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await departmentVerifies(flow, number, { outcome: 'ok' });
       await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'rejected', note: '作業記録が不足' });
       await flow.complete(number, 'verify_work', 'op2', { outcome: 'ok', note: '作業記録を追記' });
-      await flow.complete(number, 'request_department_verification', 'ga1', { outcome: 'requested', data: { departmentIds: (await flow.openTask(number, 'request_department_verification')).suggested.departmentIds } });
-      await flow.complete(number, 'department_verification', 'dept1', { outcome: 'ok' });
+      await departmentVerifies(flow, number, { outcome: 'ok' });
       await flow.complete(number, 'approve_completion', 'ga1', { outcome: 'approved' });
       return closedCase(api!, flow, number);
     },

@@ -136,3 +136,26 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;
 }
+
+/**
+ * Previous / next over an offset-paged list. `totalExact: false` (a list that stops counting at a
+ * cap) shows "n+" pages and keeps "next" open while pages are full.
+ */
+export function Pager({ offset, pageSize, total, totalExact = true, onGoto }: { offset: number; pageSize: number; total: number; totalExact?: boolean; onGoto: (offset: number) => void }) {
+  const { tr } = useI18n();
+  if (total <= pageSize) return null;
+  return (
+    <nav className="pager" aria-label={tr('ページ送り', 'Pages')}>
+      <button type="button" className="btn btn-secondary btn-small" disabled={offset === 0} onClick={() => onGoto(Math.max(0, offset - pageSize))}>
+        {tr('← 前へ', '← Previous')}
+      </button>
+      <span>
+        {Math.floor(offset / pageSize) + 1} / {Math.ceil(total / pageSize)}
+        {!totalExact && '+'}
+      </span>
+      <button type="button" className="btn btn-secondary btn-small" disabled={offset + pageSize >= total && totalExact} onClick={() => onGoto(offset + pageSize)}>
+        {tr('次へ →', 'Next →')}
+      </button>
+    </nav>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { Empty, ErrorBox, Field, Loading, PageTitle } from '../components/ui';
+import { Empty, ErrorBox, Field, Loading, PageTitle, Pager } from '../components/ui';
 import { ApiError, fetchFile, get, type Query } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
 import { fmtDateTimeSeconds, jstDateKey, jstDayStart } from '../lib/format';
@@ -269,19 +269,7 @@ export function AuditLogPage() {
               </table>
             </div>
           )}
-          {data.total > PAGE_SIZE && (
-            <nav className="pager" aria-label={tr('ページ送り', 'Pages')}>
-              <button type="button" className="btn btn-secondary btn-small" disabled={offset === 0} onClick={() => goto(Math.max(0, offset - PAGE_SIZE))}>
-                {tr('← 前へ', '← Previous')}
-              </button>
-              <span>
-                {Math.floor(offset / PAGE_SIZE) + 1} / {Math.ceil(data.total / PAGE_SIZE)}
-              </span>
-              <button type="button" className="btn btn-secondary btn-small" disabled={offset + PAGE_SIZE >= data.total} onClick={() => goto(offset + PAGE_SIZE)}>
-                {tr('次へ →', 'Next →')}
-              </button>
-            </nav>
-          )}
+          <Pager offset={offset} pageSize={PAGE_SIZE} total={data.total} onGoto={goto} />
         </section>
       )}
     </>

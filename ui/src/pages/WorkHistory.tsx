@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { SlaBadge } from '../components/Sla';
-import { Empty, ErrorBox, Field, KindBadge, Loading, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
+import { Empty, ErrorBox, Field, KindBadge, Loading, PageTitle, Pager, SeverityBadge, StatusBadge } from '../components/ui';
 import { ApiError, get } from '../lib/api';
 import { listAll, listByStatuses, OPEN_STATUSES } from '../lib/cases';
 import { download, toCsv } from '../lib/csv';
@@ -251,20 +251,7 @@ export function WorkHistoryPage() {
               </table>
             </div>
           )}
-          {data.total > PAGE_SIZE && (
-            <nav className="pager" aria-label={tr('ページ送り', 'Pages')}>
-              <button type="button" className="btn btn-secondary btn-small" disabled={offset === 0} onClick={() => goto(Math.max(0, offset - PAGE_SIZE))}>
-                {tr('← 前へ', '← Previous')}
-              </button>
-              <span>
-                {Math.floor(offset / PAGE_SIZE) + 1} / {Math.ceil(data.total / PAGE_SIZE)}
-                {data.totalExact === false && '+'}
-              </span>
-              <button type="button" className="btn btn-secondary btn-small" disabled={offset + PAGE_SIZE >= data.total && data.totalExact !== false} onClick={() => goto(offset + PAGE_SIZE)}>
-                {tr('次へ →', 'Next →')}
-              </button>
-            </nav>
-          )}
+          <Pager offset={offset} pageSize={PAGE_SIZE} total={data.total} totalExact={data.totalExact !== false} onGoto={goto} />
         </section>
       )}
     </>
