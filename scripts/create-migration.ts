@@ -15,7 +15,7 @@ import { startEmbeddedPostgres } from '../src/embedded/postgres';
 async function main(): Promise<void> {
   const name = process.argv[2];
   const scratch = mkdtempSync(join(tmpdir(), 'opsdesk-migration-'));
-  const pg = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: scratch, port: await freePort() });
+  const pg = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: scratch, port: await freePort(), ephemeral: true });
   try {
     if (pg) await pg.createDatabase('opsdesk_schema');
     const orm = await MikroORM.init(ormOptions(process.env.DATABASE_URL ?? pg!.urlFor('opsdesk_schema')));

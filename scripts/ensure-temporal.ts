@@ -1,9 +1,9 @@
-/** Run before `npm start` and `npm test`: installs the Temporal binaries when they are missing. */
+/** Run before `npm start`: installs the Temporal CLI when it is missing (the tests' pre-step installs both binaries). */
 import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 
-if (!process.env.TEMPORAL_ADDRESS || process.argv.includes('--with-test-server')) {
+if (!process.env.TEMPORAL_ADDRESS) {
   try {
-    ensureTemporalBinaries({ testServer: process.argv.includes('--with-test-server') });
+    ensureTemporalBinaries({ testServer: false });
   } catch (error) {
     console.error(`[opsdesk] ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

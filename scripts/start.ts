@@ -7,11 +7,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
-import { isPortOpen } from '../src/embedded/ports';
-import { startEmbeddedPostgres, type RunningPostgres } from '../src/embedded/postgres';
+import { isPortOpen, waitForPort } from '../src/embedded/ports';
+import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
-import { startTemporalDevServer, stopChild, type RunningTemporal } from '../src/embedded/temporal-dev-server';
-import { startMailSink } from '../src/mail/mail-sink';
+import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -44,39 +43,44 @@ async function main(): Promise<void> {
   if (childEnv.OPSDESK_WORKER_METRICS !== 'off') childEnv.OPSDESK_WORKER_METRICS_URL ??= `http://${childEnv.OPSDESK_WORKER_METRICS}/metrics`;
 
   if (!env.DATABASE_URL) {
-    say(`starting embedded PostgreSQL 15 on 127.0.0.1:${PORTS.postgres} (data: ${join(dataDir, 'postgres')}) ...`);
-    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: PORTS.postgres });
-    services.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+    const pgDir = join(dataDir, 'postgres');
+    say(`starting embedded PostgreSQL 15 on 127.0.0.1:${PORTS.postgres} (data: ${pgDir}) ...`);
+    const pg = await superviseServer('PostgreSQL', () => startEmbeddedPostgres({ dataDir: pgDir, port: PORTS.postgres }));
     await pg.createDatabase('opsdesk');
     childEnv.DATABASE_URL = pg.urlFor('opsdesk');
     childEnv.OPSDESK_MODE = 'embedded';
   }
   if (!env.DB_PLATFORM_URL) {
     // The database platform the operation items drive (R-OP-5/6): a second server, never opsdesk's own database.
-    say(`starting the embedded database platform (PostgreSQL 15) on 127.0.0.1:${PORTS.dbPlatform} (data: ${join(dataDir, 'db-platform')}) ...`);
-    const platform: RunningPostgres = await startEmbeddedPostgres({ dataDir: join(dataDir, 'db-platform'), port: PORTS.dbPlatform });
-    services.push({ name: 'database platform', stop: () => platform.stop() });
+    const platformDir = join(dataDir, 'db-platform');
+    say(`starting the embedded database platform (PostgreSQL 15) on 127.0.0.1:${PORTS.dbPlatform} (data: ${platformDir}) ...`);
+    const platform = await superviseServer('database platform', () => startEmbeddedPostgres({ dataDir: platformDir, port: PORTS.dbPlatform }));
     childEnv.DB_PLATFORM_URL = platform.urlFor('postgres');
   }
   if (!env.TEMPORAL_ADDRESS) {
     ensureTemporalBinaries({ testServer: false });
     say(`starting Temporal dev server on 127.0.0.1:${PORTS.temporal} (UI :${PORTS.temporalUi}, data: ${join(dataDir, 'temporal')}) ...`);
-    const temporal: RunningTemporal = await startTemporalDevServer({
-      port: PORTS.temporal,
-      uiPort: PORTS.temporalUi,
-      dataDir: join(dataDir, 'temporal'),
-      log: (line) => { if (/error|fatal/i.test(line) && !/context canceled/.test(line)) console.log(`[temporal] ${line}`); },
-    });
-    services.push({ name: 'Temporal', stop: () => temporal.stop() });
+    const temporal = await superviseServer('Temporal', () =>
+      startTemporalDevServer({
+        port: PORTS.temporal,
+        uiPort: PORTS.temporalUi,
+        dataDir: join(dataDir, 'temporal'),
+        log: (line) => { if (/error|fatal/i.test(line) && !/context canceled/.test(line)) console.log(`[temporal] ${line}`); },
+      }),
+    );
     childEnv.TEMPORAL_ADDRESS = temporal.address;
     childEnv.OPSDESK_TEMPORAL_UI_URL = temporal.uiUrl;
   }
   if (!env.SMTP_URL) {
-    const sink = await startMailSink({ smtpPort: PORTS.smtp, httpPort: PORTS.mailWeb, storeDir: join(dataDir, 'mail') });
-    services.push({ name: 'mail sink', stop: () => sink.stop() });
-    childEnv.SMTP_URL = sink.smtpUrl;
-    childEnv.OPSDESK_MAIL_SINK_URL = sink.webUrl;
-    say(`mail sink: SMTP ${sink.smtpUrl}, messages at ${sink.webUrl}`);
+    startChild('mail sink', join(PROJECT_ROOT, 'dist', 'src', 'mail', 'mail-sink-main.js'), {
+      ...childEnv,
+      OPSDESK_SMTP_PORT: String(PORTS.smtp),
+      OPSDESK_MAIL_WEB_PORT: String(PORTS.mailWeb),
+      OPSDESK_MAIL_STORE_DIR: join(dataDir, 'mail'),
+    });
+    await waitForPort(PORTS.smtp, 30_000, 'the mail sink');
+    childEnv.SMTP_URL = `smtp://127.0.0.1:${PORTS.smtp}`;
+    childEnv.OPSDESK_MAIL_SINK_URL = `http://127.0.0.1:${PORTS.mailWeb}/`;
   }
 
   startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
@@ -102,6 +106,55 @@ async function refuseBusyPorts(): Promise<void> {
   }
 }
 
+/** How often a part may fail within a minute before the whole system stops instead of limping on. */
+const RESTARTS_PER_MINUTE = 5;
+
+interface EmbeddedServer {
+  stop(): Promise<void>;
+  exited: Promise<ProcessExit>;
+}
+
+/**
+ * Starts an embedded server and restarts it (same port, same data) whenever it exits on its own,
+ * saying so each time; after repeated failures everything stops with a message, never a
+ * half-dead stack. The API and the worker reconnect by themselves once it is back.
+ */
+async function superviseServer<T extends EmbeddedServer>(name: string, start: () => Promise<T>): Promise<T> {
+  const first = await start();
+  let current: T = first;
+  const restarts: number[] = [];
+  services.push({ name, stop: () => current.stop() });
+  const watch = (server: T) => {
+    void server.exited.then(async (how) => {
+      if (stopping) return;
+      for (;;) {
+        restarts.push(Date.now());
+        while (restarts.length && Date.now() - restarts[0] > 60_000) restarts.shift();
+        if (restarts.length > RESTARTS_PER_MINUTE) {
+          say(`${name} keeps failing (${restarts.length} times within a minute); stopping everything. See the lines above for its last error.`);
+          void shutdown(1);
+          return;
+        }
+        say(`${name} exited unexpectedly (${how.signal ?? `exit ${how.code}`}); restarting it on the same port and data ...`);
+        const t0 = Date.now();
+        try {
+          current = await start();
+          say(`${name} is back after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+          if (stopping) await current.stop();
+          else watch(current);
+          return;
+        } catch (error) {
+          say(`${name} could not restart: ${error instanceof Error ? error.message : String(error)}`);
+          await new Promise((r) => setTimeout(r, 2_000));
+          if (stopping) return;
+        }
+      }
+    });
+  };
+  watch(first);
+  return first;
+}
+
 /** Restarts a crashed child a few times (like a process manager) before giving up on the whole system. */
 function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, restarts: number[] = []): void {
   // Own process group: Ctrl-C reaches only the supervisor, which then stops children in order.
@@ -117,7 +170,7 @@ function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, r
     children.delete(name);
     if (stopping) return;
     const recent = [...restarts, Date.now()].filter((t) => Date.now() - t < 60_000);
-    if (recent.length > 5) {
+    if (recent.length > RESTARTS_PER_MINUTE) {
       say(`${name} keeps failing (exit ${code ?? signal}); stopping everything.`);
       void shutdown(1);
       return;
@@ -151,7 +204,14 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping: API and worker first, then the embedded servers ...');
-  await Promise.all([...children.values()].map((child) => stopChild(child, new Promise((r) => child.once('exit', r)), 25_000)));
+  // The worker drains first: its last activities may still send mail through the sink.
+  const stopChildren = (names: string[]) =>
+    Promise.all(names.flatMap((name) => {
+      const child = children.get(name);
+      return child ? [stopChild(child, new Promise((r) => child.once('exit', r)), 25_000)] : [];
+    }));
+  await stopChildren(['api', 'worker']);
+  await stopChildren([...children.keys()]);
   for (const service of services.reverse()) {
     try {
       // Ctrl-C reaches the embedded servers too; one that already stopped must not hold us up.

@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = processLogger('worker'); // pino: JSON lines, or pretty on a terminal
   const runtime = await installWorkerRuntime(); // pino logs, SDK metrics on OPSDESK_WORKER_METRICS
-  const { worker, close } = await createOpsdeskWorker(config);
+  // A workflow bundle built beforehand (OPSDESK_WORKFLOW_BUNDLE) spares the worker's webpack run at start.
+  const prebuilt = process.env.OPSDESK_WORKFLOW_BUNDLE;
+  const { worker, close } = await createOpsdeskWorker(config, prebuilt ? { workflowBundle: { codePath: prebuilt } } : {});
   log.log(`polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address} (namespace ${config.temporal.namespace})`);
   try {
     // Resolves once SIGINT/SIGTERM has drained the worker (the SDK installs those handlers).

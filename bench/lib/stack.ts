@@ -94,7 +94,7 @@ export class Stack {
     } else {
       const port = await freePort();
       say(`starting embedded PostgreSQL on 127.0.0.1:${port} ...`);
-      this.pg = await startEmbeddedPostgres({ dataDir: join(this.scratch, 'postgres'), port, log: serverLog('postgres') });
+      this.pg = await startEmbeddedPostgres({ dataDir: join(this.scratch, 'postgres'), port, ephemeral: true, log: serverLog('postgres') });
       this.databaseName = 'opsdesk_bench';
       await this.pg.createDatabase(this.databaseName);
       this.databaseUrl = this.pg.urlFor(this.databaseName);

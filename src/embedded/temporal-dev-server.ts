@@ -5,9 +5,17 @@ import { SEARCH_ATTRIBUTE_TYPES } from './search-attributes';
 import { temporalCliPath } from './temporal-binaries';
 import { waitForPort } from './ports';
 
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
 export interface RunningTemporal {
   address: string;
   uiUrl?: string;
+  pid: number;
+  /** Settles when the server process exits, for whatever reason. */
+  exited: Promise<ProcessExit>;
   stop(): Promise<void>;
 }
 
@@ -34,17 +42,19 @@ export async function startTemporalDevServer(opts: {
   if (!existsSync(cli)) throw new Error(`the Temporal CLI is missing at ${cli}: run "npm start" (it installs it) or set TEMPORAL_CLI_PATH`);
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   pipeLines(child, opts.log);
-  const exited = new Promise<number | null>((resolveExit) => {
-    child.once('exit', (code) => resolveExit(code));
-    child.once('error', () => resolveExit(-1));
+  const exited = new Promise<ProcessExit>((resolveExit) => {
+    child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    child.once('error', () => resolveExit({ code: -1, signal: null }));
   });
   await Promise.race([
     waitForPort(opts.port, 60_000, 'Temporal dev server'),
-    exited.then((code) => { throw new Error(`Temporal dev server exited with code ${code} before it was ready`); }),
+    exited.then(({ code, signal }) => { throw new Error(`Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready`); }),
   ]);
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
+    pid: child.pid!,
+    exited,
     stop: () => stopChild(child, exited),
   };
 }

@@ -172,9 +172,14 @@ interface Embedded {
 async function startEmbedded(layout: SystemLayout, smtp: SmtpCapture): Promise<Embedded> {
   const servers = spawn(process.execPath, ['-r', join(__dirname, 'support', 'swc-register.js'), join(__dirname, 'support', 'run-embedded.ts'), layout.dataDir, String(layout.pgPort), String(layout.temporal!.port)], {
     cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Its standard input stays open while this test runs: if the test process dies, the servers stop.
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   const serversExited = new Promise((resolve) => servers.once('exit', resolve));
+  const stopServers = async () => {
+    if (servers.exitCode === null && servers.signalCode === null) servers.kill('SIGTERM');
+    await serversExited;
+  };
   const ready = await new Promise<{ databaseUrl: string; temporalAddress: string }>((resolve, reject) => {
     let out = '';
     servers.stdout.on('data', (c: Buffer) => {
@@ -184,6 +189,16 @@ async function startEmbedded(layout: SystemLayout, smtp: SmtpCapture): Promise<E
     });
     servers.once('exit', (code) => reject(new Error(`the embedded servers exited (${code}) before they were ready`)));
   });
+  try {
+    return await startApiAndWorker(layout, smtp, ready, stopServers);
+  } catch (error) {
+    // A half-started system must not outlive the test.
+    await stopServers();
+    throw error;
+  }
+}
+
+async function startApiAndWorker(layout: SystemLayout, smtp: SmtpCapture, ready: { databaseUrl: string; temporalAddress: string }, stopServers: () => Promise<void>): Promise<Embedded> {
   const config: AppConfig = loadConfig({
     DATABASE_URL: ready.databaseUrl,
     TEMPORAL_ADDRESS: ready.temporalAddress,
@@ -240,8 +255,7 @@ async function startEmbedded(layout: SystemLayout, smtp: SmtpCapture): Promise<E
       await run;
       await worker.close();
       await app.close();
-      servers.kill('SIGTERM');
-      await serversExited;
+      await stopServers();
     },
   };
 }

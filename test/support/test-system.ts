@@ -28,6 +28,16 @@ export interface TestSystem {
  */
 export async function startTestSystem(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestSystem> {
   const smtp = await startSmtpCapture();
+  try {
+    return await startOnCapture(smtp, options);
+  } catch (error) {
+    // A half-started system must not keep the run alive: what did start is stopped here.
+    await smtp.stop();
+    throw error;
+  }
+}
+
+async function startOnCapture(smtp: SmtpCapture, options: { worker?: boolean; env?: Record<string, string> }): Promise<TestSystem> {
   const databaseUrl = await createTestDatabase();
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -60,7 +70,14 @@ export async function startTestSystem(options: { worker?: boolean; env?: Record<
     await worker.close();
     worker = undefined;
   };
-  if (options.worker !== false) await startWorker();
+  if (options.worker !== false) {
+    try {
+      await startWorker();
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+  }
 
   const request: TestSystem['request'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../support/test-system';
-import { ensureUiBuilt, launch, shot, signIn } from './browser';
+import type { TestSystem } from '../support/test-system';
+import { ensureUiBuilt, shot, signIn, startSystemAndBrowser } from './browser';
 
 /**
  * The auditor's views (issue 8): a case's workflow history as a readable timeline, its raw JSON,
@@ -16,7 +16,7 @@ describe('web UI: auditor views', () => {
 
   beforeAll(async () => {
     ensureUiBuilt();
-    [system, browser] = await Promise.all([startTestSystem(), launch()]);
+    ({ system, browser } = await startSystemAndBrowser());
     const alert = await system.request('POST', '/api/alerts', {
       headers: { authorization: 'Bearer opsdesk-demo-alerts' },
       body: { source: 'test', hostname: 'vm-zeimu01', alertName: 'DiskFull', severity: 'major', summary: 'ディスク使用率95%', detectedAt: new Date().toISOString() },

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumPath, SYSTEM_PACKAGES_HINT } from '../../src/embedded/system-packages';
+import { startTestSystem, type TestSystem } from '../support/test-system';
 
 /**
  * Browser-test support: the UI build (rebuilt when ui/ or the shared tables changed), Debian's
@@ -9,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
  */
 export const ROOT = join(__dirname, '..', '..');
 export const SCREENSHOTS = join(ROOT, 'test', 'artifacts', 'screenshots');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM = chromiumPath();
 export const PASSWORD = 'opsdesk-demo';
 
 function newestMtime(path: string): number {
@@ -63,8 +65,20 @@ export function ensureUiBuilt(): void {
 
 export function assertChromium(): void {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium fonts-noto-cjk (or set CHROMIUM_PATH)`);
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it with: ${SYSTEM_PACKAGES_HINT} (or set CHROMIUM_PATH)`);
   }
+}
+
+/**
+ * The system and the browser side by side. If either fails to start, the other is stopped before
+ * the error goes on: a suite whose set-up failed must not leave servers or a browser behind.
+ */
+export async function startSystemAndBrowser(): Promise<{ system: TestSystem; browser: Browser }> {
+  const [system, browser] = await Promise.allSettled([startTestSystem(), launch()]);
+  if (system.status === 'fulfilled' && browser.status === 'fulfilled') return { system: system.value, browser: browser.value };
+  if (system.status === 'fulfilled') await system.value.close();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw system.status === 'rejected' ? system.reason : (browser as PromiseRejectedResult).reason;
 }
 
 export async function launch(): Promise<Browser> {

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { startTestSystem, type TestSystem } from '../support/test-system';
-import { completeWith, ensureUiBuilt, findTask, jstInput, launch, openTask, shot, signIn } from './browser';
+import type { TestSystem } from '../support/test-system';
+import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, signIn, startSystemAndBrowser } from './browser';
 
 /**
  * R-FLOW-1 and R-FLOW-2 driven entirely through the web UI, on the real system (PostgreSQL,
@@ -13,7 +13,7 @@ describe('web UI: both flows end to end in the browser', () => {
 
   beforeAll(async () => {
     ensureUiBuilt();
-    [system, browser] = await Promise.all([startTestSystem(), launch()]);
+    ({ system, browser } = await startSystemAndBrowser());
   }, 240_000);
   afterAll(async () => {
     await browser?.close();

