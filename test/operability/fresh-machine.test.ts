@@ -121,16 +121,17 @@ rootOnly('fresh machine, as root, with the clone under a 0700 folder (issue 14)'
       await waitForPort(ports.OPSDESK_SMTP_PORT, 30_000, 'the restarted mail sink');
     } catch (error) {
       failure = error;
-    } finally {
-      const processes = descendantsOf(started.child.pid!);
-      started.child.kill('SIGINT');
-      const code = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('timeout'), 90_000))]);
-      const alive = processes.filter((p) => existsSync(`/proc/${p.pid}`) && !isZombie(p.pid));
-      for (const p of alive) process.kill(p.pid, 'SIGKILL');
-      if (code === 'timeout') started.child.kill('SIGKILL');
-      if (failure) throw failure;
-      expect({ code, alive }).toEqual({ code: 0, alive: [] });
     }
+    // Ctrl-C, also after a failure: nothing the start started may stay behind.
+    const processes = descendantsOf(started.child.pid!);
+    started.child.kill('SIGINT');
+    const code = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('timeout'), 90_000))]);
+    const alive = processes.filter((p) => existsSync(`/proc/${p.pid}`) && !isZombie(p.pid));
+    for (const p of alive) process.kill(p.pid, 'SIGKILL');
+    if (code === 'timeout') started.child.kill('SIGKILL');
+    if (failure instanceof Error) throw failure;
+    if (failure !== undefined) throw new Error(JSON.stringify(failure));
+    expect({ code, alive }).toEqual({ code: 0, alive: [] });
   }, 420_000);
 });
 
