@@ -35,6 +35,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   engine.install();
   const alerts: AlertSignal[] = [];
   setHandler(alertReceived, (alert) => {
+    // The alert inbox hands an alert over again if it crashed before noting the first hand-over.
+    if (alerts.some((seen) => seen.alertId === alert.alertId)) return;
     engine.openedByAlertId ??= alert.alertId;
     alerts.push(alert);
   });

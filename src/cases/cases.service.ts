@@ -15,6 +15,7 @@ import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+import { DependencyMonitor } from '../health/dependency-monitor';
 
 /** Past this many matches a list reports "more than" instead of an exact total. */
 export const LIST_COUNT_CAP = 1000;
@@ -83,6 +84,7 @@ export class CasesService {
     private readonly em: EntityManager,
     private readonly temporal: Client,
     private readonly caseMailer: CaseMailer,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   /**
@@ -181,6 +183,7 @@ export class CasesService {
 
   async hold(actor: Actor, idOrNumber: string, body: HoldDto) {
     const record = await this.find(actor, idOrNumber);
+    this.dependencies.assertTemporalReachable();
     try {
       await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] });
     } catch (error) {
@@ -193,6 +196,7 @@ export class CasesService {
 
   async resume(actor: Actor, idOrNumber: string, body: ResumeDto) {
     const record = await this.find(actor, idOrNumber);
+    this.dependencies.assertTemporalReachable();
     try {
       await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] });
     } catch (error) {

@@ -12,12 +12,14 @@ import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { actorRef, taskView } from './cases.service';
 import type { CompleteTaskDto, ListTasksQuery } from './dto/cases.dto';
+import { DependencyMonitor } from '../health/dependency-monitor';
 
 @Injectable()
 export class TasksService {
   constructor(
     private readonly em: EntityManager,
     private readonly temporal: Client,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   async list(actor: Actor, query: ListTasksQuery) {
@@ -69,6 +71,7 @@ export class TasksService {
       const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.completedByUsername } })));
       if (refusal) throw forbidden(refusal.message);
     }
+    this.dependencies.assertTemporalReachable();
     try {
       const result = await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
         args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],

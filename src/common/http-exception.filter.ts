@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { downDependencyOf, platformUnavailable, RETRY_AFTER_SECONDS } from './dependency-errors';
 import { DomainError, type DomainErrorKind } from './errors';
 
 const STATUS_OF: Record<DomainErrorKind, number> = {
@@ -26,8 +27,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    const down = exception instanceof DomainError || exception instanceof HttpException ? undefined : downDependencyOf(exception);
+    const body = this.toBody(down ? platformUnavailable(down) : exception);
+    if (down) this.logger.warn(`${down} unreachable: ${exception instanceof Error ? exception.message : String(exception)}`);
+    if (body.statusCode >= 500 && body.statusCode !== 503) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    // Alertmanager and other senders retry after this; the UI offers to try again.
+    if (body.statusCode === 503) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(body.statusCode).json(body);
   }
 

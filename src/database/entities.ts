@@ -8,6 +8,7 @@ import { CaseRecord } from '../cases/case-record.entity';
 import { CaseTask } from '../cases/case-task.entity';
 import { TimelineEntry } from '../cases/timeline-entry.entity';
 import { AuthToken } from '../identity/auth-token.entity';
+import { AlertInboxEntry } from '../incidents/alert-inbox.entity';
 import { Department } from '../identity/department.entity';
 import { User } from '../identity/user.entity';
 import { Asset } from '../inventory/asset.entity';
@@ -17,7 +18,7 @@ import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
-  CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord,
+  CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord, AlertInboxEntry,
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
   ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES,

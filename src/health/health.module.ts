@@ -1,6 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DependencyMonitor } from './dependency-monitor';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthService] })
+/** Global: services that need Temporal ask the monitor before they call it. */
+@Global()
+@Module({ controllers: [HealthController], providers: [HealthService, DependencyMonitor], exports: [DependencyMonitor] })
 export class HealthModule {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertSourcesModule } from '../alert-sources/alert-sources.module';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
+import { AlertInbox } from './alert-inbox.service';
 
-@Module({ imports: [AlertSourcesModule], controllers: [IncidentsController], providers: [IncidentsService] })
+@Module({ imports: [AlertSourcesModule], controllers: [IncidentsController], providers: [IncidentsService, AlertInbox] })
 export class IncidentsModule {}

@@ -4,13 +4,14 @@ import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client
 import { randomUUID } from 'node:crypto';
 import type { IncidentInput } from '../../workflows/incident.workflow';
 import { workflowIds } from '../../workflows/shared/ids';
-import { alertReceived, type AlertSignal } from '../../workflows/shared/messages';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import type { ParsedAlert } from './alert-payload';
+import { AlertInbox, type AcceptedAlert, type Delivery } from './alert-inbox.service';
+import { DependencyMonitor } from '../health/dependency-monitor';
 import type { ReportIncidentDto } from './dto/incident.dto';
 
 export interface AlertOutcome {
@@ -23,7 +24,15 @@ export interface AlertOutcome {
   joined: boolean;
   /** A resolved alert with no open incident is only acknowledged. */
   ignored?: boolean;
+  /** Accepted and kept, not yet handed to Temporal (it is down): it will be, in order. */
+  queued: boolean;
+  /** The same `Idempotency-Key` was accepted before; nothing new was written. */
+  duplicate?: boolean;
+  alertId: string;
 }
+
+/** How long the answer waits for the hand-over to Temporal before it says "queued". */
+const HAND_OVER_WAIT_MS = 10_000;
 
 @Injectable()
 export class IncidentsService {
@@ -31,6 +40,8 @@ export class IncidentsService {
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
+    private readonly inbox: AlertInbox,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   private registered(runId: string): () => Promise<boolean> {
@@ -38,43 +49,30 @@ export class IncidentsService {
   }
 
   /**
-   * R-FLOW-1 intake. Opening and joining are one atomic step: signal-with-start on a workflow id
-   * derived from host and alert name, so simultaneous duplicates meet in one incident.
+   * R-FLOW-1 intake. Every alert is written to the inbox before anything else (an accepted alert
+   * is never lost); the answer then waits briefly for the hand-over to Temporal so that the sender
+   * sees the case number. While Temporal is down the answer comes at once: `queued: true`.
    */
-  async ingestAlerts(alerts: ParsedAlert[], sourceName: string): Promise<AlertOutcome[]> {
-    return Promise.all(alerts.map((alert) => this.ingestAlert(alert, sourceName)));
+  async ingestAlerts(alerts: ParsedAlert[], sourceName: string, idempotencyKey?: string): Promise<AlertOutcome[]> {
+    const accepted = await this.inbox.accept(alerts, sourceName, idempotencyKey);
+    const temporalUp = this.dependencies.temporalLooksReachable();
+    const deliveries = accepted.map((a) => (a.duplicate || !temporalUp ? Promise.resolve(undefined) : this.inbox.waitForDelivery(a.alertId, HAND_OVER_WAIT_MS)));
+    this.inbox.kick();
+    return Promise.all(accepted.map(async (alert, index) => this.outcome(alerts[index], alert, await deliveries[index])));
   }
 
-  private async ingestAlert(alert: ParsedAlert, sourceName: string): Promise<AlertOutcome> {
-    const workflowId = workflowIds.alertIncident(alert.hostname, alert.alertName, this.config.temporal.workflowIdPrefix);
-    const signal: AlertSignal = {
-      alertId: randomUUID(), status: alert.status, alertName: alert.alertName, hostname: alert.hostname, severity: alert.severity,
-      summary: alert.summary, source: alert.source || sourceName, at: alert.detectedAt, fingerprint: alert.fingerprint,
-    };
-    const base = { hostname: alert.hostname, alertName: alert.alertName, status: alert.status, workflowId };
+  private async outcome(alert: ParsedAlert, accepted: AcceptedAlert, delivery: Delivery | undefined): Promise<AlertOutcome> {
+    const base = { hostname: alert.hostname, alertName: alert.alertName, status: alert.status, workflowId: accepted.workflowId, alertId: accepted.alertId };
+    if (accepted.duplicate) return { ...base, caseNumber: null, joined: false, duplicate: true, queued: !accepted.delivered };
+    if (!delivery) return { ...base, caseNumber: null, joined: false, queued: true };
+    if (delivery.outcome === 'ignored') return { ...base, caseNumber: null, joined: false, ignored: true, queued: false };
+    const handle = this.temporal.workflow.getHandle(accepted.workflowId);
     if (alert.status === 'resolved') {
-      // A resolution is recorded on the open incident; it never opens or closes one.
-      const handle = this.temporal.workflow.getHandle(workflowId);
-      try {
-        const description = await handle.describe();
-        if (description.status.name !== 'RUNNING') return { ...base, caseNumber: null, joined: false, ignored: true };
-        await handle.signal(alertReceived, signal);
-        const state = await waitForCaseNumber(handle);
-        return { ...base, caseNumber: state?.caseNumber ?? null, joined: true };
-      } catch {
-        return { ...base, caseNumber: null, joined: false, ignored: true };
-      }
+      const state = await waitForCaseNumber(handle);
+      return { ...base, caseNumber: state?.caseNumber ?? null, joined: true, queued: false };
     }
-    const input: IncidentInput = {
-      source: 'alert', hostname: alert.hostname, alertName: alert.alertName, subject: `${alert.alertName}: ${alert.hostname}`.slice(0, 200),
-      summary: alert.summary, severity: alert.severity, detectedAt: alert.detectedAt, reportedBy: null,
-      vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
-    };
-    const handle = await this.temporal.workflow.signalWithStart('incidentWorkflow', {
-      workflowId, taskQueue: this.config.temporal.taskQueue, args: [input], signal: alertReceived, signalArgs: [signal],
-    });
-    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, { registered: this.registered(handle.signaledRunId) });
-    return { ...base, caseNumber: state?.caseNumber ?? null, joined: state ? state.openedByAlertId !== signal.alertId : false };
+    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, delivery.runId ? { registered: this.registered(delivery.runId) } : {});
+    return { ...base, caseNumber: state?.caseNumber ?? null, joined: state ? state.openedByAlertId !== accepted.alertId : false, queued: false };
   }
 
   /** An incident reported by hand (a phone call from a department, say). */
@@ -85,6 +83,7 @@ export class IncidentsService {
       detectedAt: body.detectedAt ? new Date(body.detectedAt).toISOString() : new Date().toISOString(), reportedBy: actorRef(actor),
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
+    this.dependencies.assertTemporalReachable();
     try {
       const handle = await this.temporal.workflow.start('incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
       const state = await waitForCaseNumber(handle, undefined, { registered: this.registered(handle.firstExecutionRunId) });

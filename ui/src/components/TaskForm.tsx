@@ -39,6 +39,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
   const [note, setNote] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const [lastOutcome, setLastOutcome] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const requestDefinition = detail?.requestType ? REQUEST_TYPE_BY_NAME[detail.requestType] : undefined;
@@ -127,6 +128,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
 
   const submit = async (outcome: string) => {
     setRefusal(null);
+    setLastOutcome(outcome);
     const data = buildData();
     let noteText = note.trim() ? note : undefined;
     if (task.type === 'execute_work' && checklist.length) {
@@ -306,7 +308,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
           {errors.outcome}
         </div>
       )}
-      <ErrorBox error={refusal} />
+      <ErrorBox error={refusal} onRetry={lastOutcome ? () => void submit(lastOutcome) : undefined} />
       <div className="actions">
         {outcomes.map((o, i) => (
           <button

@@ -23,14 +23,24 @@ export function KindBadge({ kind }: { kind: 'incident' | 'work_request' }) {
   return <span className={`badge kind kind-${kind}`}>{kind === 'incident' ? tr('障害', 'Incident') : tr('作業依頼', 'Request')}</span>;
 }
 
-export function ErrorBox({ error, title }: { error: ApiError | { status: number; message: string } | null; title?: string }) {
-  const { lang } = useI18n();
+/**
+ * A refused request in plain words. `onRetry` offers to send it again when the refusal is passing
+ * (the platform or the network was down: 503 or no answer); nothing was saved, the input is kept.
+ */
+export function ErrorBox({ error, title, onRetry }: { error: ApiError | { status: number; message: string } | null; title?: string; onRetry?: () => void }) {
+  const { lang, tr } = useI18n();
   if (!error) return null;
   const detail = humanMessage(error.message, lang);
+  const passing = error.status === 503 || error.status === 0;
   return (
     <div className="alert alert-error" role="alert">
       <strong>{title ?? refusalPrefix(error.status, lang)}</strong>
       {detail && <p>{detail}</p>}
+      {passing && onRetry && (
+        <p>
+          <button type="button" className="btn btn-secondary btn-small" onClick={onRetry}>{tr('もう一度送信する', 'Send again')}</button>
+        </p>
+      )}
     </div>
   );
 }

@@ -68,7 +68,7 @@ export function refusalPrefix(status: number, lang: Lang): string {
     case 413: return ja ? '入力が大きすぎます。' : 'The input is too large.';
     case 400:
     case 422: return ja ? '入力内容を確認してください。' : 'Please check the input.';
-    case 503: return ja ? 'サービスが一時的に利用できません。しばらくしてからやり直してください。' : 'The service is temporarily unavailable. Try again shortly.';
+    case 503: return ja ? '保存されていません。入力内容はこの画面に残っています。' : 'Nothing was saved. What you entered is still here.';
     default: return ja ? '処理できませんでした。' : 'This could not be done.';
   }
 }
