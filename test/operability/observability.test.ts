@@ -1,5 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { createServer, type Server, type Socket } from 'node:net';
+import { Client } from 'pg';
 import { configureLogging } from '../../src/observability/logger';
 import { mergeExpositions } from '../../src/observability/metrics';
 import { FlowDriver } from '../support/flow';
@@ -140,40 +140,33 @@ describe('operability: metrics, logs and drain of the API on real servers', () =
 });
 
 describe('operability: the API drains its requests on shutdown', () => {
-  /** An SMTP server that accepts connections and never says a word: /health waits for its timeout. */
-  let silent: Server;
-  const sockets = new Set<Socket>();
-
-  beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
-
   test('a request in flight when the API is told to stop still gets its answer; new connections are refused', async () => {
-    const { port } = silent.address() as { port: number };
-    const system = await startTestSystem({ worker: false, env: { SMTP_URL: `smtp://127.0.0.1:${port}` } });
-    const started = Date.now();
-    // The full /health waits for the SMTP check (readiness leaves SMTP out on purpose).
-    const slow = fetch(`${system.baseUrl}/health`).then(async (r) => ({ status: r.status, body: (await r.json()) as { smtp: string }, at: Date.now() }));
-    await new Promise((r) => setTimeout(r, 500));
-    const closing = system.close().then(() => Date.now());
-    await new Promise((r) => setTimeout(r, 200));
-    await expect(fetch(`${system.baseUrl}/health/live`)).rejects.toThrow();
-    const answer = await slow;
-    const closedAt = await closing;
-    // The SMTP check timed out (3 s) and the answer came back whole, before the API finished closing.
-    expect(answer.status).toBe(503);
-    expect(answer.body.smtp).toMatch(/timed out|Greeting never received/);
-    expect(answer.at - started).toBeGreaterThanOrEqual(2_500);
-    expect(closedAt).toBeGreaterThanOrEqual(answer.at);
-    const drained = lines.find((l) => /^drained 1 request/.test(l.msg));
-    expect(drained).toMatchObject({ drained: true, inFlightAtStart: 1 });
+    const system = await startTestSystem({ worker: false });
+    const token = await system.login('ga1');
+    // A request held in flight: the case list waits for a lock another session holds on its table.
+    const holder = new Client({ connectionString: system.config.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table case_record in access exclusive mode');
+      const started = Date.now();
+      const slow = fetch(`${system.baseUrl}/api/cases`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as { items: unknown[] }, at: Date.now() }));
+      await new Promise((r) => setTimeout(r, 500));
+      const closing = system.close().then(() => Date.now());
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(fetch(`${system.baseUrl}/health/live`)).rejects.toThrow();
+      await new Promise((r) => setTimeout(r, 2_000));
+      await holder.query('commit');
+      const answer = await slow;
+      const closedAt = await closing;
+      // The answer came back whole, after the lock went and before the API finished closing.
+      expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+      expect(answer.at - started).toBeGreaterThanOrEqual(2_500);
+      expect(closedAt).toBeGreaterThanOrEqual(answer.at);
+      const drained = lines.find((l) => /^drained 1 request/.test(l.msg));
+      expect(drained).toMatchObject({ drained: true, inFlightAtStart: 1 });
+    } finally {
+      await holder.end();
+    }
   });
 });
