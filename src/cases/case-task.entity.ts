@@ -46,6 +46,16 @@ export class CaseTask {
   @Property({ type: 'timestamptz', nullable: true })
   completedAt?: Date | null;
 
+  /** 担当: the person who took the step (claim); others see it taken and must take it over to act. */
+  @Property({ type: 'text', nullable: true })
+  claimedByUsername?: string | null;
+
+  @Property({ type: 'text', nullable: true })
+  claimedByName?: string | null;
+
+  @Property({ type: 'timestamptz', nullable: true })
+  claimedAt?: Date | null;
+
   @Property({ type: 'text', nullable: true })
   completedBy?: string | null;
 

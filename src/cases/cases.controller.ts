@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '../identity/current-user';
 import { CasesService } from './cases.service';
-import { CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+import { ClaimTaskDto, CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto } from './dto/cases.dto';
 import { TasksService } from './tasks.service';
 
 @ApiTags('cases')
@@ -73,5 +73,19 @@ export class TasksController {
   @HttpCode(200)
   complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: CompleteTaskDto) {
     return this.tasks.complete(actor, id, body);
+  }
+
+  /** 自分が担当する: others see the step taken; taken by someone else → 409 unless `takeOver`. */
+  @Post(':id/claim')
+  @HttpCode(200)
+  claim(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ClaimTaskDto) {
+    return this.tasks.claim(actor, id, body);
+  }
+
+  /** 担当を外す: only the person who holds the step. */
+  @Post(':id/release')
+  @HttpCode(200)
+  release(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.tasks.release(actor, id);
   }
 }

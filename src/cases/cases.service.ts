@@ -9,7 +9,7 @@ import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
 import { toDomainError } from '../temporal/update-errors';
-import { assertCanSee, departmentScope } from './case-access';
+import { assertCanSee, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
 import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
@@ -71,6 +71,7 @@ export function taskView(task: CaseTask) {
     suggested: task.suggested ?? null,
     createdAt: task.createdAt.toISOString(),
     completedAt: task.completedAt?.toISOString() ?? null,
+    claimedBy: task.claimedByUsername ? { username: task.claimedByUsername, name: task.claimedByName ?? task.claimedByUsername, at: task.claimedAt?.toISOString() ?? null } : null,
     completedBy: task.completedBy ?? null,
     outcome: task.outcome ?? null,
     note: task.note ?? null,
@@ -149,10 +150,14 @@ export class CasesService {
 
   async detail(actor: Actor, idOrNumber: string) {
     const record = await this.find(actor, idOrNumber);
-    const [timeline, tasks] = await Promise.all([
+    const [fullTimeline, allTasks] = await Promise.all([
       this.em.find(TimelineEntry, { caseId: record.id }, { orderBy: { at: 'asc', id: 'asc' } }),
       this.em.find(CaseTask, { caseId: record.id }, { orderBy: { createdAt: 'asc' } }),
     ]);
+    // A department reads its part of the case only (see departmentSeesEntry); enforced here, not in the UI.
+    const whole = seesWholeCase(actor);
+    const timeline = whole ? fullTimeline : fullTimeline.filter((e) => departmentSeesEntry(e, actor));
+    const tasks = whole ? allTasks : allTasks.filter((t) => departmentSeesTask(t.type));
     return {
       ...caseSummary(record),
       record: {
@@ -213,7 +218,7 @@ export class CasesService {
       caseId: record.id, key: `note:${randomUUID()}`, at: new Date(), kind: 'note', actor: actor.displayName, actorUsername: actor.username,
       messageJa: body.vendorProgress ? `メーカー対応状況: ${body.text}` : body.text,
       messageEn: body.vendorProgress ? `Maker's progress: ${body.text}` : body.text,
-      data: { vendorProgress: body.vendorProgress ?? false },
+      data: { vendorProgress: body.vendorProgress ?? false, authorRole: actor.roles.includes('department') ? 'department' : actor.roles[0] },
     });
     await this.em.persistAndFlush(entry);
     if (body.vendorProgress) await this.signalVendorContact(record);

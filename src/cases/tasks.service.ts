@@ -4,14 +4,14 @@ import { STATUS_LABELS } from '../../workflows/shared/case-model';
 import { Client } from '@temporalio/client';
 import { completeTask } from '../../workflows/shared/messages';
 import { checkTaskActor } from '../../workflows/shared/policy';
-import { forbidden, notFound } from '../common/errors';
+import { conflict, forbidden, notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
 import { toDomainError } from '../temporal/update-errors';
 import { assertCanSee, departmentScope } from './case-access';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { actorRef, taskView } from './cases.service';
-import type { CompleteTaskDto, ListTasksQuery } from './dto/cases.dto';
+import type { ClaimTaskDto, CompleteTaskDto, ListTasksQuery } from './dto/cases.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
 
 @Injectable()
@@ -58,12 +58,61 @@ export class TasksService {
     };
   }
 
+  /**
+   * 自分が担当する: the step is marked as taken by this person, atomically, so that two operators
+   * who press at the same moment do not both work on it. The same policy as completing applies.
+   */
+  async claim(actor: Actor, taskId: string, body: ClaimTaskDto) {
+    const { task } = await this.actionableTask(actor, taskId);
+    const taken = task.claimedByUsername && task.claimedByUsername !== actor.username;
+    if (taken && !body.takeOver) throw takenBy(task);
+    const rows = await this.em.getConnection().execute<Array<{ id: string }>>(
+      `update case_task set claimed_by_username = ?, claimed_by_name = ?, claimed_at = now()
+        where id = ? and state = 'open' and (claimed_by_username is null or claimed_by_username = ? or claimed_by_username = ? or ?)
+        returning id`,
+      [actor.username, actor.displayName, taskId, actor.username, task.claimedByUsername ?? null, !!body.takeOver],
+    );
+    if (rows.length === 0) throw conflict('この作業は他の担当者が先に担当しました。画面を更新してください。 / Someone else took this step just now; refresh.');
+    return this.view(taskId);
+  }
+
+  /** 担当を外す: back to the role's shared queue. */
+  async release(actor: Actor, taskId: string) {
+    const { task } = await this.actionableTask(actor, taskId);
+    if (task.claimedByUsername && task.claimedByUsername !== actor.username) throw takenBy(task);
+    await this.em.getConnection().execute(
+      'update case_task set claimed_by_username = null, claimed_by_name = null, claimed_at = null where id = ? and claimed_by_username = ?',
+      [taskId, actor.username],
+    );
+    return this.view(taskId);
+  }
+
+  private async view(taskId: string) {
+    const fresh = await this.em.fork().findOneOrFail(CaseTask, { id: taskId });
+    return taskView(fresh);
+  }
+
+  /** An open task this actor may act on (role, department, separation of duties). */
+  private async actionableTask(actor: Actor, taskId: string): Promise<{ task: CaseTask; record: CaseRecord }> {
+    const task = await this.em.findOne(CaseTask, { id: taskId });
+    if (!task) throw notFound(`Task ${taskId}`);
+    const record = await this.em.findOneOrFail(CaseRecord, { id: task.caseId });
+    assertCanSee(actor, record);
+    if (task.state !== 'open') throw conflict('この作業は既に完了しているか、受け付けられない状態です。 / This step is no longer open.');
+    const done = await this.em.find(CaseTask, { caseId: record.id, state: 'done' }, { fields: ['type', 'completedByUsername'] });
+    const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.completedByUsername } })));
+    if (refusal) throw forbidden(refusal.message);
+    return { task, record };
+  }
+
   /** Completes a human step through the workflow's Update; its validator refuses before history. */
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto) {
     const task = await this.em.findOne(CaseTask, { id: taskId });
     if (!task) throw notFound(`Task ${taskId}`);
     const record = await this.em.findOneOrFail(CaseRecord, { id: task.caseId });
     assertCanSee(actor, record);
+    // A step someone has taken is theirs until they release it or it is taken over (no collisions).
+    if (task.state === 'open' && task.claimedByUsername && task.claimedByUsername !== actor.username) throw takenBy(task);
     if (task.state === 'open') {
       // The shared task policy (role, department, separation of duties), answered before Temporal is
       // asked; the workflow's Update validator applies the same table to whatever reaches it.
@@ -81,4 +130,9 @@ export class TasksService {
       throw toDomainError(error);
     }
   }
+}
+
+function takenBy(task: CaseTask) {
+  const name = task.claimedByName ?? task.claimedByUsername;
+  return conflict(`この作業は ${name} さんが担当しています。引き継ぐ場合は「引き継ぐ」を押してください。 / ${name} has taken this step; take it over first.`);
 }

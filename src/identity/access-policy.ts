@@ -91,6 +91,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // Tasks (which task type: TASK_POLICY, checked again by the workflow's Update validator)
   'GET /api/tasks': { access: ALL, action: 'task.list' },
   'POST /api/tasks/:id/complete': { access: TASK_ROLES, action: 'task.complete', target: 'task:{id}', params: { id: 'task_id' } },
+  'POST /api/tasks/:id/claim': { access: TASK_ROLES, action: 'task.claim', target: 'task:{id}', params: { id: 'task_id' } },
+  'POST /api/tasks/:id/release': { access: TASK_ROLES, action: 'task.release', target: 'task:{id}', params: { id: 'task_id' } },
 
   // Intake
   'POST /api/alerts': { access: 'alert_source', action: 'alert.receive', rawText: true },

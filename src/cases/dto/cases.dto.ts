@@ -147,6 +147,13 @@ export class ListTasksQuery {
   readonly limit?: number;
 }
 
+export class ClaimTaskDto {
+  @ApiPropertyOptional({ description: 'take the step over from the colleague who holds it (引き継ぐ)' })
+  @IsOptional()
+  @IsBoolean()
+  readonly takeOver?: boolean;
+}
+
 export class CompleteTaskDto {
   @ApiPropertyOptional({ example: 'ok' })
   @IsString()

@@ -4,7 +4,7 @@ import { get } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS } from '../lib/labels';
 import { useSession } from '../lib/session';
-import { useLoad } from '../lib/useLoad';
+import { TASKS_CHANGED, useLoad } from '../lib/useLoad';
 import type { CalendarSettings, Role, Task } from '../lib/types';
 import { minutesToClock } from '../lib/format';
 
@@ -26,6 +26,16 @@ export function Layout({ children }: { children: ReactNode }) {
   const canWork = hasRole('operator', 'general_affairs', 'department');
   const settings = useLoad(() => get<CalendarSettings>('/api/calendar/settings').catch(() => null), []);
   const tasks = useLoad(() => (canWork ? get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true' }) : Promise.resolve({ items: [] })), [canWork, location.pathname]);
+  // The count follows the queue: after each completion or refresh there, and every minute elsewhere.
+  const reloadCount = tasks.reload;
+  useEffect(() => {
+    window.addEventListener(TASKS_CHANGED, reloadCount);
+    const timer = setInterval(reloadCount, 60_000);
+    return () => {
+      window.removeEventListener(TASKS_CHANGED, reloadCount);
+      clearInterval(timer);
+    };
+  }, [reloadCount]);
 
   // Move focus to the page heading on navigation, so screen readers announce the new page.
   useEffect(() => {

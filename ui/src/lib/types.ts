@@ -77,6 +77,8 @@ export interface Task {
   suggested: Record<string, unknown> | null;
   createdAt: string;
   completedAt: string | null;
+  /** 担当: who took the step (claim), if anyone. */
+  claimedBy: { username: string; name: string; at: string | null } | null;
   completedBy: string | null;
   outcome: string | null;
   note: string | null;

@@ -1,6 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from './api';
 
+/** Window event: the open tasks changed (the navigation's count reloads). */
+export const TASKS_CHANGED = 'opsdesk:tasks-changed';
+
 /** Loads data for a page; `reload()` fetches again. Stale answers of earlier calls are dropped. */
 export function useLoad<T>(loader: () => Promise<T>, deps: unknown[]): { data: T | null; error: ApiError | null; loading: boolean; reload: () => void } {
   const [data, setData] = useState<T | null>(null);

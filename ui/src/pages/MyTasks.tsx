@@ -1,15 +1,15 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Countdown, SlaBadge, slaState } from '../components/Sla';
 import { TaskForm } from '../components/TaskForm';
 import { Empty, ErrorBox, KindBadge, Loading, Notice, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
-import { get } from '../lib/api';
+import { ApiError, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
-import { ROLE_LABELS, requestTypeLabel, taskOutcomeLabel } from '../lib/labels';
+import { ROLE_LABELS, SEVERITIES, SEVERITY_LABELS, requestTypeLabel, taskOutcomeLabel } from '../lib/labels';
 import { useSession } from '../lib/session';
 import type { CaseDetail, Task } from '../lib/types';
-import { mapLimit, useLoad, useNow } from '../lib/useLoad';
+import { mapLimit, TASKS_CHANGED, useLoad, useNow } from '../lib/useLoad';
 
 interface Row {
   task: Task;
@@ -18,9 +18,22 @@ interface Row {
   dueSource: 'task' | 'sla' | null;
 }
 
+/** The queue looks for new work this often while it is open (and when the window gets focus again). */
+const REFRESH_EVERY_MS = 5_000;
+
+type SortMode = 'priority' | 'due';
+
+/** What the queue shows, in one string: which steps are open and who holds them. */
+function signature(tasks: Task[]): string {
+  return tasks.map((t) => `${t.id}:${t.claimedBy?.username ?? ''}`).sort().join('|');
+}
+const SEVERITY_RANK: Record<string, number> = { critical: 0, major: 1, minor: 2, warning: 3, info: 4 };
+
 /**
- * 自分の作業: the open steps I (my role, my department) can complete, most urgent first — breached,
- * then by due time — each completed in place with its own form.
+ * 自分の作業: the open steps I (my role, my department) can complete. By priority — severity
+ * first (a new 緊急 incident is on top, whatever else is overdue), then overdue, then due time — or
+ * by due time alone. A step can be taken (担当), so that colleagues of the same role do not collide;
+ * the list looks for new work by itself and says when some arrived.
  */
 export function MyTasksPage() {
   const { lang, tr, pick } = useI18n();
@@ -28,6 +41,12 @@ export function MyTasksPage() {
   const now = useNow(30_000);
   const [openId, setOpenId] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [sortMode, setSortMode] = useState<SortMode>('priority');
+  const [severityFilter, setSeverityFilter] = useState<string>('');
+  const [onlyMine, setOnlyMine] = useState(false);
+  const [claimError, setClaimError] = useState<ApiError | null>(null);
+  const [arrived, setArrived] = useState<string[]>([]);
+  const seenIds = useRef<Set<string> | null>(null);
   const { data, error, loading, reload } = useLoad(async () => {
     const { items } = await get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true', limit: 200 });
     const caseIds = [...new Set(items.map((t) => t.caseId))];
@@ -40,12 +59,58 @@ export function MyTasksPage() {
     });
   }, []);
 
-  const rows = useMemo(() => {
-    const list = [...(data ?? [])];
-    const rank = (r: Row) => (r.detail?.sla?.breached && !r.detail.sla.stoppedAt ? 0 : 1);
-    list.sort((a, b) => rank(a) - rank(b) || (a.dueAt ? Date.parse(a.dueAt) : Infinity) - (b.dueAt ? Date.parse(b.dueAt) : Infinity) || Date.parse(a.task.createdAt) - Date.parse(b.task.createdAt));
-    return list;
+  // New work since the last look: said in a notice, and the navigation's count follows.
+  useEffect(() => {
+    if (!data) return;
+    const ids = new Set(data.map((r) => r.task.id));
+    if (seenIds.current) {
+      const fresh = data.filter((r) => !seenIds.current!.has(r.task.id)).map((r) => `${r.task.caseNumber}「${pick(r.task.label)}」`);
+      if (fresh.length) setArrived(fresh);
+    }
+    seenIds.current = ids;
+    window.dispatchEvent(new Event(TASKS_CHANGED));
   }, [data]);
+
+  // Looks for new work by itself: one light query every few seconds, and the whole queue again only
+  // when the open steps or who holds them changed. Never while a form is open (typing stays put).
+  const shown = useMemo(() => signature(data?.map((r) => r.task) ?? []), [data]);
+  useEffect(() => {
+    if (openId || !data) return;
+    let stopped = false;
+    const look = async () => {
+      const { items } = await get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true', limit: 200 }).catch(() => ({ items: null }));
+      if (!stopped && items && signature(items) !== shown) reload();
+    };
+    const timer = setInterval(() => void look(), REFRESH_EVERY_MS);
+    window.addEventListener('focus', reload);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+      window.removeEventListener('focus', reload);
+    };
+  }, [openId, reload, shown, data]);
+
+  const rows = useMemo(() => {
+    const list = (data ?? []).filter((r) => (!severityFilter || r.detail?.severity === severityFilter) && (!onlyMine || r.task.claimedBy?.username === user?.username));
+    const overdue = (r: Row) => ((r.detail?.sla?.breached && !r.detail.sla.stoppedAt) || (r.dueAt && Date.parse(r.dueAt) < Date.now()) ? 0 : 1);
+    // Work requests have no severity: they rank with 軽微 (an SLA of days, not hours).
+    const severity = (r: Row) => SEVERITY_RANK[r.detail?.severity ?? 'minor'] ?? 2;
+    const due = (r: Row) => (r.dueAt ? Date.parse(r.dueAt) : Infinity);
+    list.sort((a, b) =>
+      (sortMode === 'priority' ? severity(a) - severity(b) : 0) || overdue(a) - overdue(b) || due(a) - due(b) || Date.parse(a.task.createdAt) - Date.parse(b.task.createdAt),
+    );
+    return list;
+  }, [data, sortMode, severityFilter, onlyMine, user?.username]);
+
+  const claim = async (task: Task, action: 'claim' | 'takeOver' | 'release') => {
+    setClaimError(null);
+    try {
+      await post(`/api/tasks/${encodeURIComponent(task.id)}/${action === 'release' ? 'release' : 'claim'}`, action === 'takeOver' ? { takeOver: true } : {});
+    } catch (e) {
+      setClaimError(e instanceof ApiError ? e : new ApiError(0, String(e)));
+    }
+    reload();
+  };
 
   const onCompleted = (task: Task, outcome: string) => {
     setDone(
@@ -71,10 +136,41 @@ export function MyTasksPage() {
         {tr('自分の作業', 'My tasks')}
       </PageTitle>
       <p className="lead">
-        {tr(`${roleText} が対応する未完了の作業です。期限の近い順に並んでいます。`, `Open steps for ${roleText}, most urgent first.`)}
+        {tr(
+          `${roleText} が対応する未完了の作業です。${sortMode === 'priority' ? '重要度の高い順（同じ重要度では期限超過・期限の近い順）' : '期限の近い順'}に並んでいます。新しい作業は自動で表示されます。`,
+          `Open steps for ${roleText}, ${sortMode === 'priority' ? 'highest severity first (then overdue, then due time)' : 'by due time'}. New work shows up by itself.`,
+        )}
       </p>
+      <div className="filters queue-filters" role="group" aria-label={tr('並び順と絞り込み', 'Order and filters')}>
+        <label>
+          {tr('並び順', 'Order')}{' '}
+          <select value={sortMode} onChange={(e) => setSortMode(e.target.value as SortMode)}>
+            <option value="priority">{tr('重要度順', 'By priority')}</option>
+            <option value="due">{tr('期限順', 'By due time')}</option>
+          </select>
+        </label>{' '}
+        <label>
+          {tr('重要度', 'Severity')}{' '}
+          <select value={severityFilter} onChange={(e) => setSeverityFilter(e.target.value)}>
+            <option value="">{tr('すべて', 'All')}</option>
+            {SEVERITIES.map((s) => (
+              <option key={s} value={s}>{pick(SEVERITY_LABELS[s])}</option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          <input type="checkbox" checked={onlyMine} onChange={(e) => setOnlyMine(e.target.checked)} /> {tr('自分が担当している作業だけ', 'Only steps I have taken')}
+        </label>
+      </div>
+      {arrived.length > 0 && (
+        <Notice kind="info">
+          {tr(`新しい作業が ${arrived.length} 件届きました: ${arrived.join('、')}`, `${arrived.length} new step(s) arrived: ${arrived.join(', ')}`)}{' '}
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => setArrived([])}>{tr('確認した', 'Dismiss')}</button>
+        </Notice>
+      )}
       {done && <Notice>{done}</Notice>}
       <ErrorBox error={error} />
+      <ErrorBox error={claimError} />
       {loading && !data && <Loading />}
       {data && rows.length === 0 && <Empty>{tr('未完了の作業はありません。', 'Nothing to do right now.')}</Empty>}
       {rows.length > 0 && (
@@ -118,6 +214,26 @@ export function MyTasksPage() {
                     </div>
                   </div>
                   <div className="task-toggle">
+                    <div className="task-claim">
+                      {task.claimedBy ? (
+                        task.claimedBy.username === user?.username ? (
+                          <>
+                            <span className="badge claim claim-mine">{tr('自分が担当', 'Taken by me')}</span>{' '}
+                            <button type="button" className="btn btn-secondary btn-small" onClick={() => void claim(task, 'release')}>{tr('担当を外す', 'Release')}</button>
+                          </>
+                        ) : (
+                          <>
+                            <span className="badge claim claim-other">{tr(`${task.claimedBy.name} さんが担当中`, `Taken by ${task.claimedBy.name}`)}</span>{' '}
+                            <button type="button" className="btn btn-secondary btn-small" onClick={() => void claim(task, 'takeOver')}>{tr('引き継ぐ', 'Take over')}</button>
+                          </>
+                        )
+                      ) : (
+                        <button type="button" className="btn btn-secondary btn-small" onClick={() => void claim(task, 'claim')}>
+                          {tr('自分が担当する', 'Take it')}
+                          <span className="sr-only">: {pick(task.label)} {task.caseNumber}</span>
+                        </button>
+                      )}
+                    </div>
                     <button type="button" className={`btn ${expanded ? 'btn-secondary' : 'btn-primary'}`} aria-expanded={expanded} aria-controls={panelId} onClick={() => setOpenId(expanded ? null : task.id)}>
                       {expanded ? tr('閉じる', 'Close') : tr('対応する', 'Work on it')}
                       <span className="sr-only">: {pick(task.label)} {task.caseNumber}</span>
