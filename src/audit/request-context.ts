@@ -110,6 +110,7 @@ function entryFor(request: ContextRequest, res: Response, context: AuditRequestC
   const policy: RoutePolicy | undefined = request.opsdeskRoute?.policy ?? matched?.policy;
   const refused = status === 401 || status === 403;
   if (!MUTATING.has(method) && !refused && !(policy?.auditReads && status < 400)) return null;
+  if (policy?.auditedByModule && !refused) return null;
   if (method === 'OPTIONS') return null;
 
   const answer = parseAnswer(res, chunk);

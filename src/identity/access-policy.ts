@@ -46,6 +46,12 @@ export interface RoutePolicy {
    * intake strips them, so a monitoring system's alert is never lost over a stray escape code).
    */
   rawText?: boolean;
+  /**
+   * The route's module writes its own, richer audit entry for every call it handles (the workflow
+   * history views): the request layer then records only refusals before the module (401/403), so
+   * that one call is one row.
+   */
+  auditedByModule?: boolean;
 }
 
 const ALL: readonly Role[] = ROLES;
@@ -78,9 +84,9 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/cases/:id/contacts': { access: roles('operator', 'general_affairs'), action: 'case.contact', target: 'case:{id}', params: { id: 'case_ref' } },
 
   // Workflow histories (src/audit-history): auditors (and admins) read, export and replay them; each call is also recorded by that module
-  'GET /api/cases/:id/history': { access: roles('auditor', 'admin'), action: 'case.history', target: 'case:{id}', params: { id: 'case_ref' } },
-  'POST /api/cases/:id/replay': { access: roles('auditor', 'admin'), action: 'case.replay', target: 'case:{id}', params: { id: 'case_ref' } },
-  'GET /api/cases/:id/consistency': { access: roles('auditor', 'admin'), action: 'case.consistency', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/cases/:id/history': { access: roles('auditor', 'admin'), action: 'case.history', target: 'case:{id}', params: { id: 'case_ref' }, auditedByModule: true },
+  'POST /api/cases/:id/replay': { access: roles('auditor', 'admin'), action: 'case.replay', target: 'case:{id}', params: { id: 'case_ref' }, auditedByModule: true },
+  'GET /api/cases/:id/consistency': { access: roles('auditor', 'admin'), action: 'case.consistency', target: 'case:{id}', params: { id: 'case_ref' }, auditedByModule: true },
 
   // Operations (src/operations): one-time credentials for the requesting department, backups, the platform
   'GET /api/cases/:id/credentials': { access: roles('department'), action: 'case.credentials.read', target: 'case:{id}', params: { id: 'case_ref' }, auditReads: true },

@@ -76,6 +76,31 @@ describe('web UI: auditor views', () => {
     await page.getByRole('button', { name: '日本語' }).click();
   });
 
+  test('the audit log reads in Japanese: labelled actions, details without JSON, control characters made visible; one replay is one row (issue 22)', async () => {
+    const op1 = await system.login('op1');
+    const hostile = await system.request('POST', '/api/cases/INC%07X/notes', { token: op1, body: { text: 'x' } });
+    expect(hostile.status).toBe(400);
+    const auditor = await system.login('audit1');
+    const replayRows = async () => (await system.request('GET', `/api/audit?target=case:${incident}&limit=200`, { token: auditor })).body.items.filter((e: any) => /replay/.test(e.action)).map((e: any) => e.action);
+    const before = await replayRows();
+    expect((await system.request('POST', `/api/cases/${incident}/replay?source=live`, { token: auditor })).status).toBe(200);
+    expect(await replayRows()).toEqual(['case.history.replay', ...before]);
+
+    const page = await as('audit1');
+    await page.goto(`${system.baseUrl}/audit?actor=op1`);
+    const rows = page.locator('table.audit-table tbody tr');
+    await rows.first().waitFor();
+    await rows.filter({ hasText: 'ログイン' }).first().waitFor();
+    const noteRow = rows.filter({ hasText: '対応内容の記録' }).first();
+    await noteRow.waitFor();
+    expect(await noteRow.locator('td:nth-child(5)').textContent()).toBe('case:INC\\u0007X');
+    const details = (await rows.locator('td:nth-child(7)').allTextContents()).join('\n');
+    expect(details).toContain('依頼内容: ');
+    expect(details).not.toMatch(/[{}"]/);
+    for (const code of await rows.locator('td:nth-child(4)').allTextContents()) expect(code).not.toMatch(/^[a-z_]+(\.[a-z_]+)+$/);
+    await shot(page, 'audit-log-readable');
+  });
+
   test('the audit log: filter by actor, export CSV, verify the chain', async () => {
     const page = await as('audit1');
     await page.getByRole('link', { name: '監査ログ' }).click();

@@ -3,9 +3,10 @@ import { useSearchParams } from 'react-router-dom';
 import { Empty, ErrorBox, Field, Loading, PageTitle, Pager } from '../components/ui';
 import { ApiError, fetchFile, get, type Query } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
-import { fmtDateTimeSeconds, jstDateKey, jstDayStart } from '../lib/format';
+import { fmtDateTimeSeconds, jstDateKey, jstDayStart, localiseInstants } from '../lib/format';
 import { humanMessage, useI18n } from '../lib/i18n';
 import type { AuditEntry, AuditVerification, Page } from '../lib/types';
+import { AUDIT_ACTION_LABELS, AUDIT_FIELD_LABELS } from '../../../workflows/shared/audit-actions';
 import { useLoad } from '../lib/useLoad';
 
 const PAGE_SIZE = 50;
@@ -14,6 +15,8 @@ type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
 const OUTCOMES: Record<string, { ja: string; en: string; glyph: string }> = {
   ok: { ja: '成功', en: 'OK', glyph: '✔' },
+  success: { ja: '成功', en: 'OK', glyph: '✔' },
+  failure: { ja: '失敗', en: 'Failed', glyph: '✖' },
   refused: { ja: '拒否', en: 'Refused', glyph: '⛔' },
   failed: { ja: '失敗', en: 'Failed', glyph: '✖' },
 };
@@ -41,11 +44,29 @@ function apiQuery(f: Filters): Query {
   };
 }
 
-/** Shows what an entry changed, short: the JSON on one line, cut at 160 characters. */
-function changeText(change: unknown): string {
+/**
+ * Control and direction-override characters stored in a target or a request (a hostile client's
+ * bell, an escape code) written out as escapes (\u0007, \u202E), never rendered as boxes or,
+ * worse, reordering the line.
+ */
+export function visibleControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
+/** What an entry changed, for people: labelled fields (依頼内容: 結果=承認、…), no JSON. */
+function changeText(change: unknown, lang: 'ja' | 'en'): string {
   if (change === null || change === undefined) return '';
-  const text = typeof change === 'string' ? change : JSON.stringify(change);
-  return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+  const label = (key: string) => (AUDIT_FIELD_LABELS[key] ? (lang === 'ja' ? AUDIT_FIELD_LABELS[key].ja : AUDIT_FIELD_LABELS[key].en) : key);
+  const value = (v: unknown, depth: number): string => {
+    if (v === null || v === undefined) return '—';
+    if (typeof v === 'boolean') return lang === 'ja' ? (v ? 'はい' : 'いいえ') : v ? 'yes' : 'no';
+    if (typeof v !== 'object') return localiseInstants(visibleControls(String(v)), lang);
+    if (Array.isArray(v)) return v.map((x) => value(x, depth + 1)).join(lang === 'ja' ? '、' : ', ');
+    const parts = Object.entries(v as Record<string, unknown>).map(([k, x]) => `${label(k)}${depth === 0 ? ': ' : '='}${value(x, depth + 1)}`);
+    return depth === 0 ? parts.join(' ／ ') : `（${parts.join(lang === 'ja' ? '、' : ', ')}）`;
+  };
+  const text = value(change, 0);
+  return text.length > 300 ? `${text.slice(0, 297)}…` : text;
 }
 
 /**
@@ -252,8 +273,8 @@ export function AuditLogPage() {
                             <span className="muted">{tr('システム', 'System')}</span>
                           )}
                         </td>
-                        <td className="mono small">{e.action}</td>
-                        <td className="mono small">{e.target ?? <span className="muted">—</span>}</td>
+                        <td className="small" title={e.action}>{AUDIT_ACTION_LABELS[e.action] ? pick(AUDIT_ACTION_LABELS[e.action]) : e.action}</td>
+                        <td className="mono small">{e.target ? visibleControls(e.target) : <span className="muted">—</span>}</td>
                         <td className="nowrap">
                           <span className={`badge outcome outcome-${e.outcome}`}>
                             <span aria-hidden="true">{o?.glyph ?? '•'} </span>
@@ -261,7 +282,7 @@ export function AuditLogPage() {
                           </span>
                           {e.status !== null && <span className="small muted"> {e.status}</span>}
                         </td>
-                        <td className="mono small change">{changeText(e.change)}</td>
+                        <td className="small change">{changeText(e.change, lang)}</td>
                       </tr>
                     );
                   })}
