@@ -73,22 +73,34 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
-  processEntities: true,
+  // Entities are decoded below, numeric character references (`&#xA;` in notes) included.
+  processEntities: false,
 });
 
 const localName = (name: string) => name.slice(name.indexOf(':') + 1);
+
+const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/** XML's five entities and numeric character references. */
+export function decodeXml(value: string): string {
+  return value.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (whole, name: string) => {
+    if (name.startsWith('#x')) return String.fromCodePoint(parseInt(name.slice(2), 16));
+    if (name.startsWith('#')) return String.fromCodePoint(parseInt(name.slice(1), 10));
+    return NAMED[name] ?? whole;
+  });
+}
 
 type Raw = string | Record<string, unknown> | Raw[];
 
 function convert(raw: Raw, scope: Map<string, string>): Parsed {
   if (Array.isArray(raw)) return raw.map((r) => convert(r, scope));
-  if (typeof raw !== 'object' || raw === null) return String(raw ?? '');
+  if (typeof raw !== 'object' || raw === null) return decodeXml(String(raw ?? ''));
   const attributes = Object.entries(raw).filter(([k]) => k.startsWith('@'));
   let inner = scope;
   for (const [k, v] of attributes) {
     if (k === '@xmlns' || k.startsWith('@xmlns:')) {
       if (inner === scope) inner = new Map(scope);
-      inner.set(k === '@xmlns' ? '' : k.slice(7), String(v));
+      inner.set(k === '@xmlns' ? '' : k.slice(7), decodeXml(String(v)));
     }
   }
   let xsiType: string | undefined;
@@ -98,14 +110,14 @@ function convert(raw: Raw, scope: Map<string, string>): Parsed {
     if (name.startsWith('xmlns')) continue;
     const colon = name.indexOf(':');
     if (colon < 0) {
-      if (name === 'type') refType = String(v);
+      if (name === 'type') refType = decodeXml(String(v));
     } else if (inner.get(name.slice(0, colon)) === XSI && name.slice(colon + 1) === 'type') {
-      xsiType = String(v);
+      xsiType = decodeXml(String(v));
     }
   }
   const typeName = xsiType ? resolveTypeName(xsiType, inner) : undefined;
   const rawText = raw['#text'];
-  const text = typeof rawText === 'string' || typeof rawText === 'number' ? String(rawText) : undefined;
+  const text = typeof rawText === 'string' || typeof rawText === 'number' ? decodeXml(String(rawText)) : undefined;
   if (refType !== undefined && (typeName === undefined || typeName === 'ManagedObjectReference')) return new MoRef(refType, text ?? '');
   const children = Object.entries(raw).filter(([k]) => !k.startsWith('@') && k !== '#text');
   if (children.length === 0) return text === undefined ? (typeName && !typeName.startsWith('xsd:') ? { $type: typeName } : '') : text;

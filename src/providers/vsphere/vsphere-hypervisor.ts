@@ -162,9 +162,7 @@ export class VsphereHypervisor implements HypervisorPort {
       throw new ProviderError('invalid', `OS ${spec.os} のテンプレートがありません（${Object.keys(this.config.templates).join(', ')}） / no template for os ${spec.os} (VSPHERE_TEMPLATES has ${Object.keys(this.config.templates).join(', ')})`);
     }
     return this.keyed(ctx, 'provision', spec.name, async (journal) => {
-      let vm = await this.findVm(spec.name);
-      if (vm && vm.key !== ctx.key) throw taken(spec.name);
-      if (!vm) vm = await this.resumeClone(journal, ctx, spec.name);
+      let vm = await this.ownVm(spec.name, journal, ctx);
       if (!vm) {
         const template = await this.findVm(templateName, true);
         if (!template) throw new ProviderError('fault', `テンプレート ${templateName} が vCenter にありません / template ${templateName} (VSPHERE_TEMPLATES) is not in vCenter`);
@@ -196,12 +194,10 @@ export class VsphereHypervisor implements HypervisorPort {
 
   async clone(sourceName: string, newName: string, ctx: OperationContext): Promise<VmInfo> {
     return this.keyed(ctx, 'clone', newName, async (journal) => {
-      let vm = await this.findVm(newName);
-      if (vm && vm.key !== ctx.key) throw taken(newName);
+      let vm = await this.ownVm(newName, journal, ctx);
       const source = await this.findVm(sourceName);
       if (!source) throw notFound(sourceName);
       if (source.key && source.fields.state !== 'ready') throw new ProviderError('invalid', `複製元 ${sourceName} は作成途中です / the source VM ${sourceName} is not ready`);
-      if (!vm) vm = await this.resumeClone(journal, ctx, newName);
       if (!vm) {
         vm = await this.cloneInto(
           source,
@@ -307,17 +303,28 @@ export class VsphereHypervisor implements HypervisorPort {
 
   // ---- steps of making a VM ------------------------------------------------------------------
 
-  /** A clone an earlier attempt of this key started: wait for it rather than start another. */
-  private async resumeClone(journal: JournalRow, ctx: OperationContext, name: string): Promise<Vm | null> {
+  /**
+   * The VM a clone of an earlier attempt of this key made: that attempt's task is waited for (it
+   * may still run, or have finished while vCenter was unreachable) rather than a second clone started.
+   * Null when there was no such task, or it failed (nothing was made, so cloning starts again).
+   */
+  private async resumeClone(journal: JournalRow, ctx: OperationContext): Promise<MoRef | null> {
     const task = journal.detail.task;
     if (typeof task !== 'string') return null;
     try {
-      await this.wait(new MoRef('Task', task), ctx, 'clone', 0, 70);
+      return ref(await this.wait(new MoRef('Task', task), ctx, 'clone', 0, 70)) ?? null;
     } catch (error) {
-      // The task is gone or failed: nothing was made, so it is started again below.
       if (!(error instanceof ProviderError) || error.retryable) throw error;
+      return null;
     }
-    return this.findVm(name);
+  }
+
+  /** The VM of that name when this key may have it: made by it (its key), or by its journalled clone task. */
+  private async ownVm(name: string, journal: JournalRow, ctx: OperationContext): Promise<Vm | null> {
+    const vm = await this.findVm(name);
+    const made = await this.resumeClone(journal, ctx);
+    if (vm && vm.key !== ctx.key && vm.ref.value !== made?.value) throw taken(name);
+    return vm ?? (made ? await this.readVm(made) : null);
   }
 
   /** Picks a host with room and an address, then clones `source` there (powered off). */
@@ -350,6 +357,7 @@ export class VsphereHypervisor implements HypervisorPort {
       const task = await client.cloneVm(source.ref, place.folder, spec.name, cloneSpec);
       await this.journal(ctx.key, { task: task.value, address, host: host.name });
       journal.detail.address = address;
+      ctx.progress?.({ step: 'clone', percent: 0, message: task.value });
       const made = ref(await this.wait(task, ctx, 'clone', 0, 70));
       const vm = made ? await this.readVm(made) : await this.findVm(spec.name);
       if (!vm) throw new ProviderError('fault', `vCenter finished the clone of ${spec.name}, but the VM is not there`);

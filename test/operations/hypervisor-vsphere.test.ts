@@ -1,0 +1,208 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { loadOperationsConfig, loadVsphereConfig } from '../../src/operations/operations-config';
+import { ProviderError } from '../../src/providers/provider-error';
+import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
+import { VimClient } from '../../src/providers/vsphere/vim-client';
+import { list, num, obj, text } from '../../src/providers/vsphere/vim-xml';
+import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
+import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+
+/**
+ * What only the vSphere adapter has to prove, against vcsim (real vim25 SOAP on a loopback port):
+ * TLS that is never skipped, the operation key kept where an operator sees it, the checks vcsim
+ * does not make, a retry after vCenter became unreachable mid-task, and settings that name the
+ * variable when they are wrong.
+ */
+
+/** A TCP relay to vcsim that the test can cut (every connection dropped, new ones refused) and mend. */
+async function cuttableRelay(targetPort: number): Promise<{ port: number; cut(): void; mend(): void; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  let cut = false;
+  const server: Server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    open.add(client).add(upstream);
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      cut = true;
+      for (const socket of open) socket.destroy();
+    },
+    mend: () => {
+      cut = false;
+    },
+    close: () => new Promise<void>((done) => {
+      for (const socket of open) socket.destroy();
+      server.close(() => done());
+    }),
+  };
+}
+
+/** The SHA-1 thumbprint of vcsim's certificate (older vCenter tooling shows SHA-1). */
+function sha1Thumbprint(port: number): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      done(socket.getPeerCertificate().fingerprint);
+      socket.destroy();
+    });
+    socket.once('error', fail);
+  });
+}
+
+describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
+  let vcsim: RunningVcsim;
+  let thumbprint: string;
+  let ops: OperationsSystem;
+  let admin: VimClient;
+  const adapters: VsphereHypervisor[] = [];
+  const env = (extra: Record<string, string> = {}) => ({
+    VSPHERE_URL: vcsim.url,
+    VSPHERE_USER: vcsim.username,
+    VSPHERE_PASSWORD: vcsim.password,
+    VSPHERE_THUMBPRINT: thumbprint,
+    VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0',
+    VSPHERE_CLUSTER: 'DC0_C0',
+    VSPHERE_VCPU_PER_CORE: '4',
+    VSPHERE_ADDRESS_POOL: '192.0.2.10-192.0.2.60',
+    VSPHERE_TASK_POLL_MS: '20',
+    ...extra,
+  });
+  const adapter = (extra: Record<string, string> = {}) => {
+    const made = new VsphereHypervisor(ops.em(), loadVsphereConfig(env(extra)));
+    adapters.push(made);
+    return made;
+  };
+  const key = (what: string) => `REQ-V-${uniq()}:${what}`;
+
+  beforeAll(async () => {
+    vcsim = await startVcsim();
+    thumbprint = await vcsimThumbprint(vcsim.port);
+    admin = new VimClient(vcsim.url, { thumbprint });
+    await admin.login(vcsim.username, vcsim.password);
+    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
+    await admin.waitForTask(await admin.powerOffVm(template.obj));
+    await admin.call('MarkAsTemplate', template.obj, []);
+    ops = await startOperationsSystem({ worker: false });
+  }, 120_000);
+  afterAll(async () => {
+    for (const a of adapters) await a.close();
+    await admin?.logout().catch(() => undefined);
+    await ops?.close();
+    const pid = vcsim?.pid;
+    await vcsim?.stop();
+    // No process may outlive the test file.
+    if (pid) expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  async function vmProps(name: string) {
+    const [vm] = (await admin.retrieveAll('VirtualMachine', ['name', 'config.annotation', 'customValue', 'config.hardware.numCPU'])).filter((v) => v.props.name === name);
+    return vm;
+  }
+
+  test('R-OP-1: the operation key is kept on the VM in vCenter, in the custom attribute opsdesk.key and in the notes', async () => {
+    const hv = adapter();
+    const name = `vm-${uniq()}`;
+    const k = key('provision');
+    const vm = await hv.provision({ name, cpu: 1, memoryGiB: 1, diskGiB: 10, os: 'rhel9', businessSystem: '住民記録' }, { key: k });
+    const fields = await admin.retrieveOne(admin.service.customFieldsManager, ['field']);
+    const defs = new Map(list(obj(fields?.field).CustomFieldDef).map(obj).map((f) => [num(f.key), text(f.name)]));
+    const props = (await vmProps(name)).props;
+    const values = Object.fromEntries(list(obj(props.customValue).CustomFieldValue).map(obj).map((v) => [defs.get(num(v.key)), text(v.value)]));
+    expect(values).toMatchObject({ 'opsdesk.key': k, 'opsdesk.address': vm.address, 'opsdesk.os': 'rhel9', 'opsdesk.system': '住民記録', 'opsdesk.state': 'ready' });
+    expect(text(props['config.annotation'])?.split('\n')).toEqual(expect.arrayContaining([`opsdesk.key=${k}`, `opsdesk.address=${vm.address}`]));
+    expect(vm.address).toMatch(/^192\.0\.2\.\d+$/);
+    await hv.delete(name, { key: key('delete') });
+  });
+
+  test('R-OP-1, R-OP-4: vcsim itself admits more vCPUs than a host has cores; the adapter refuses by VSPHERE_VCPU_PER_CORE', async () => {
+    const strict = adapter({ VSPHERE_VCPU_PER_CORE: '1' });
+    const name = `vm-${uniq()}`;
+    // vcsim's hosts have 2 cores: with one vCPU per core, 3 vCPUs fit nowhere.
+    expect(await strict.provision({ name: `vm-${uniq()}`, cpu: 3, memoryGiB: 1, diskGiB: 10, os: 'rhel9' }, { key: key('provision') }).catch((e: unknown) => e)).toMatchObject({ code: 'capacity', retryable: false });
+    const vm = await strict.provision({ name, cpu: 1, memoryGiB: 1, diskGiB: 10, os: 'rhel9' }, { key: key('provision') });
+    const host = (await strict.usage()).find((h) => h.name === vm.host)!;
+    expect(host.cpu.total).toBe(2);
+    const grow = await strict.resize(name, { cpu: host.cpu.free + 2 }, { key: key('grow') }).catch((e: unknown) => e);
+    expect(grow).toMatchObject({ code: 'capacity', retryable: false });
+    expect((grow as Error).message).toMatch(new RegExp(`host ${vm.host} lacks cpu`));
+    // What vcsim does when asked directly: it takes 8 vCPUs on the 2-core host.
+    const target = await vmProps(name);
+    await admin.waitForTask(await admin.powerOffVm(target.obj));
+    await admin.waitForTask(await admin.reconfigVm(target.obj, { $type: 'VirtualMachineConfigSpec', numCPUs: 8 }));
+    expect(num((await vmProps(name)).props['config.hardware.numCPU'])).toBe(8);
+    await strict.delete(name, { key: key('delete') });
+  });
+
+  test('R-OP-1: vCenter unreachable while its clone task runs: the attempt fails as retryable, and the retry with the same key waits for that task and makes one VM', async () => {
+    const relay = await cuttableRelay(vcsim.port);
+    try {
+      const hv = adapter({ VSPHERE_URL: `https://127.0.0.1:${relay.port}/sdk` });
+      const name = `vm-${uniq()}`;
+      const k = key('provision');
+      const spec = { name, cpu: 1, memoryGiB: 1, diskGiB: 12, os: 'rhel9' };
+      // The line drops right after vCenter has accepted the clone, before its task is seen to end.
+      const first = await hv.provision(spec, { key: k, progress: (p) => {
+        if (p.step === 'clone' && p.message) relay.cut();
+      } }).catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(ProviderError);
+      expect(first).toMatchObject({ code: 'unavailable', retryable: true });
+      relay.mend();
+      const vm = await hv.provision(spec, { key: k });
+      expect(vm).toMatchObject({ name, cpu: 1, memoryGiB: 1, diskGiB: 12, power: 'on', state: 'ready', createdByKey: k });
+      expect((await admin.retrieveAll('VirtualMachine', ['name'])).filter((v) => v.props.name === name)).toHaveLength(1);
+      await hv.delete(name, { key: key('delete') });
+    } finally {
+      await relay.close();
+    }
+  });
+
+  test('R-OP-1: TLS is never skipped: a wrong pinned thumbprint and an unknown self-signed certificate are both refused', async () => {
+    const wrong = adapter({ VSPHERE_THUMBPRINT: 'AB'.repeat(32) });
+    const refused = await wrong.listVms().catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'unavailable' });
+    expect((refused as Error).message).toContain(`not the pinned ${'AB'.repeat(32)}`);
+    const unpinned = adapter({ VSPHERE_THUMBPRINT: '' });
+    expect(((await unpinned.listVms().catch((e: unknown) => e)) as Error).message).toMatch(/self[- ]signed|unable to verify|certificate/i);
+    // SHA-1 pins work as well as SHA-256 ones.
+    expect(Array.isArray(await adapter({ VSPHERE_THUMBPRINT: await sha1Thumbprint(vcsim.port) }).listVms())).toBe(true);
+  });
+
+  test('R-OP-1: wrong vSphere settings stop the start-up with a message naming the variable', () => {
+    const base = { HYPERVISOR: 'vsphere', ...env() };
+    const fails = (patch: Record<string, string | undefined>) => () => loadOperationsConfig({ ...base, ...patch }, '/tmp', 'postgresql://x/opsdesk', 'standard');
+    expect(fails({ VSPHERE_URL: undefined })).toThrow('HYPERVISOR=vsphere needs VSPHERE_URL');
+    expect(fails({ VSPHERE_URL: 'http://vc.example/sdk' })).toThrow(/VSPHERE_URL: .* must be https/);
+    expect(fails({ VSPHERE_URL: 'https://root:pw@vc.example/sdk' })).toThrow(/VSPHERE_URL: put the user and password in VSPHERE_USER/);
+    expect(fails({ VSPHERE_PASSWORD: '' })).toThrow('HYPERVISOR=vsphere needs VSPHERE_PASSWORD');
+    expect(fails({ VSPHERE_THUMBPRINT: 'not-hex' })).toThrow(/VSPHERE_THUMBPRINT/);
+    expect(fails({ VSPHERE_CA_FILE: '/nonexistent/ca.pem' })).toThrow(/VSPHERE_CA_FILE: \/nonexistent\/ca.pem does not exist/);
+    expect(fails({ VSPHERE_TEMPLATES: 'rhel9' })).toThrow(/VSPHERE_TEMPLATES: "rhel9" is not os=template-name/);
+    expect(fails({ VSPHERE_VCPU_PER_CORE: '0' })).toThrow(/VSPHERE_VCPU_PER_CORE/);
+    expect(fails({ VSPHERE_ADDRESS_POOL: '10.0.0.1' })).toThrow(/VSPHERE_ADDRESS_POOL/);
+    expect(fails({ HYPERVISOR: 'hyperv' })).toThrow(/HYPERVISOR=hyperv: the adapters of this build are "simulator" and "vsphere"/);
+    expect(loadOperationsConfig(base, '/tmp', 'postgresql://x/opsdesk', 'standard').hypervisor).toMatchObject({ adapter: 'vsphere', vsphere: { templates: { rhel9: 'DC0_H0_VM0' }, vcpuPerCore: 4 } });
+  });
+
+  test('R-OP-1: a cluster, datastore or folder that vCenter does not have is named in the refusal', async () => {
+    for (const [variable, value] of [['VSPHERE_CLUSTER', 'nope'], ['VSPHERE_DATASTORE', 'nope'], ['VSPHERE_FOLDER', 'opsdesk/nope']]) {
+      const error = await adapter({ [variable]: value }).listVms().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'fault', retryable: false });
+      expect((error as Error).message).toContain(variable);
+    }
+  });
+});
