@@ -1,6 +1,9 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { loadOperationsConfig, loadVsphereConfig } from '../../src/operations/operations-config';
+import { ApplicationFailure } from '@temporalio/common';
+import { Asset } from '../../src/inventory/asset.entity';
+import { OperationRun } from '../../src/operations/operation.entities';
 import { ProviderError } from '../../src/providers/provider-error';
 import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
@@ -53,6 +56,17 @@ async function cuttableRelay(targetPort: number): Promise<{ port: number; cut():
   };
 }
 
+/** What an activity failure says about itself: its type and whether Temporal may retry it. */
+async function failureOf(promise: Promise<unknown>): Promise<{ type: string | undefined | null; nonRetryable: boolean | null | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApplicationFailure) return { type: error.type, nonRetryable: error.nonRetryable, message: error.message };
+    throw error;
+  }
+  throw new Error('expected the activity to fail');
+}
+
 /** The SHA-1 thumbprint of vcsim's certificate (older vCenter tooling shows SHA-1). */
 function sha1Thumbprint(port: number): Promise<string> {
   return new Promise((done, fail) => {
@@ -97,10 +111,11 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
     const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
     await admin.waitForTask(await admin.powerOffVm(template.obj));
     await admin.call('MarkAsTemplate', template.obj, []);
-    ops = await startOperationsSystem({ worker: false });
+    ops = await startOperationsSystem({ worker: false, env: { HYPERVISOR: 'vsphere', ...env() } });
   }, 120_000);
   afterAll(async () => {
     for (const a of adapters) await a.close();
+    await (ops?.operations.hypervisor as VsphereHypervisor | undefined)?.close();
     await admin?.logout().catch(() => undefined);
     await ops?.close();
     const pid = vcsim?.pid;
@@ -204,5 +219,70 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
       expect(error).toMatchObject({ code: 'fault', retryable: false });
       expect((error as Error).message).toContain(variable);
     }
+  });
+
+  // ---- the operation items through their activities, with HYPERVISOR=vsphere ----------------------
+
+  const vmSpec = (vmName: string, extra: Record<string, unknown> = {}) => ({ vmName, cpu: 1, memoryGiB: 1, diskGiB: 10, os: 'rhel9', businessSystem: '税務システム', ...extra });
+
+  test('R-OP-1: a provision runs as the operation activity on vSphere: heartbeats, an inventory entry, a result not marked simulated; the same activity twice makes one VM', async () => {
+    const name = `vm-${uniq()}`;
+    const input = ops.input('vm.provision', vmSpec(name));
+    const { result, heartbeats } = await ops.runActivity(ops.activities.runOperation, input);
+    expect(result).toMatchObject({ handledBy: 'automation', simulated: false, results: { vmName: name, cpu: 1, memoryGiB: 1, diskGiB: 10, power: 'on' } });
+    expect(result.results).not.toHaveProperty('simulated');
+    expect(result.summaryJa).not.toContain('シミュレータ');
+    expect(heartbeats.map((h: any) => h?.step)).toEqual(expect.arrayContaining(['allocate', 'clone', 'configure', 'power_on']));
+    expect(await ops.em().findOneOrFail(Asset, { hostname: name })).toMatchObject({ kind: 'vm', address: result.results.address });
+    expect((await ops.runActivity(ops.activities.runOperation, input)).result).toEqual(result);
+    expect((await admin.retrieveAll('VirtualMachine', ['name'])).filter((v) => v.props.name === name)).toHaveLength(1);
+    await ops.operations.hypervisor.delete(name, { key: key('delete') });
+  });
+
+  test('R-OP-4, R-OP-7: a resize that shrinks memory power-cycles the VM, and stop/start run as activities on vSphere', async () => {
+    const name = `vm-${uniq()}`;
+    await ops.runActivity(ops.activities.runOperation, ops.input('vm.provision', vmSpec(name, { memoryGiB: 2 })));
+    const grown = (await ops.runActivity(ops.activities.runOperation, ops.input('vm.resize', { vmName: name, cpu: 2, diskGiB: 11 }))).result;
+    expect(grown.results).toMatchObject({ cpu: 2, diskGiB: 11, restarted: false });
+    const shrunk = (await ops.runActivity(ops.activities.runOperation, ops.input('vm.resize', { vmName: name, memoryGiB: 1 }))).result;
+    expect(shrunk.results).toMatchObject({ memoryGiB: 1, power: 'on', restarted: true });
+    expect(await failureOf(ops.runActivity(ops.activities.runOperation, ops.input('vm.resize', { vmName: name, diskGiB: 10 })))).toMatchObject({ type: 'Provider.invalid', nonRetryable: true });
+    for (const [action, power] of [['stop', 'off'], ['start', 'on'], ['restart', 'on']] as const) {
+      const done = (await ops.runActivity(ops.activities.runOperation, ops.input('device.stop_start', { hostname: name, action }))).result;
+      expect(done).toMatchObject({ handledBy: 'automation', results: { power, action } });
+    }
+    await ops.operations.hypervisor.delete(name, { key: key('delete') });
+  });
+
+  test('R-OP-1: a permanent vCenter fault after the clone fails the activity as non-retryable, and compensation deletes the half-made VM', async () => {
+    const name = `vm-${uniq()}`;
+    const input = ops.input('vm.provision', vmSpec(name));
+    // An administrator removes one of opsdesk's custom attributes while the clone runs: SetField then fails in vCenter.
+    const fields = await admin.retrieveOne(admin.service.customFieldsManager, ['field']);
+    const osField = list(obj(fields?.field).CustomFieldDef).map(obj).find((f) => text(f.name) === 'opsdesk.os');
+    await ops.operations.hypervisor.listVms(); // the adapter has read the attribute keys
+    await admin.call('RemoveCustomFieldDef', admin.service.customFieldsManager, [['key', num(osField?.key)]]);
+    const failure = await failureOf(ops.runActivity(ops.activities.runOperation, input));
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.type).toMatch(/^Provider\.(invalid|fault)$/);
+    expect(await ops.operations.hypervisor.getVm(name)).toMatchObject({ state: 'creating', createdByKey: input.key });
+    const { result: undo } = await ops.runActivity(ops.activities.compensateOperation, { key: input.key, caseId: input.caseId, type: input.type, params: input.params, reason: failure.message });
+    expect(undo.undone).toEqual([`VM ${name}`]);
+    expect(await ops.operations.hypervisor.getVm(name)).toBeNull();
+    expect((await ops.em().findOneOrFail(OperationRun, { key: input.key })).status).toBe('compensated');
+    // The next provision makes the attribute again.
+    const next = `vm-${uniq()}`;
+    expect((await ops.runActivity(ops.activities.runOperation, ops.input('vm.provision', vmSpec(next)))).result.results).toMatchObject({ vmName: next, power: 'on' });
+    await ops.operations.hypervisor.delete(next, { key: key('delete') });
+  });
+
+  test('R-OP-2: not yet through vSphere: a deletion stops at its final backup (no VM export in this adapter) and leaves the VM as it was', async () => {
+    const name = `vm-${uniq()}`;
+    await ops.runActivity(ops.activities.runOperation, ops.input('vm.provision', vmSpec(name)));
+    const failure = await failureOf(ops.runActivity(ops.activities.runOperation, ops.input('vm.delete', { vmName: name, confirmName: name })));
+    expect(failure).toMatchObject({ type: 'Provider.invalid', nonRetryable: true });
+    expect(failure.message).toContain('does not export VMs yet');
+    expect(await ops.operations.hypervisor.getVm(name)).toMatchObject({ power: 'on', state: 'ready' });
+    await ops.operations.hypervisor.delete(name, { key: key('delete') });
   });
 });

@@ -386,10 +386,16 @@ export class VsphereHypervisor implements HypervisorPort {
       vm = (await this.readVm(vm.ref)) ?? vm;
     }
     const fields: Array<[FieldName, string]> = [['key', ctx.key], ['os', wanted.os], ['system', wanted.system ?? ''], ['address', address ?? '']];
-    for (const [field, value] of fields) if ((vm.fields[field] ?? '') !== value) await client.setField(vm.ref, keys[field], value);
-    if (vm.fields.state !== 'ready') await client.setField(vm.ref, keys.state, 'creating');
-    if (vm.power !== 'on') await this.power(vm.ref, 'on', ctx, 'power_on', 80, 100);
-    await client.setField(vm.ref, keys.state, 'ready');
+    try {
+      for (const [field, value] of fields) if ((vm.fields[field] ?? '') !== value) await client.setField(vm.ref, keys[field], value);
+      if (vm.fields.state !== 'ready') await client.setField(vm.ref, keys.state, 'creating');
+      if (vm.power !== 'on') await this.power(vm.ref, 'on', ctx, 'power_on', 80, 100);
+      await client.setField(vm.ref, keys.state, 'ready');
+    } catch (error) {
+      // An attribute removed in vCenter meanwhile: look the keys up (and make them) again next time.
+      if (error instanceof VimFault) this.fieldKeys = null;
+      throw error;
+    }
     return this.info(vm.ref);
   }
 
