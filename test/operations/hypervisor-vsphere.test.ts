@@ -186,6 +186,21 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
     }
   });
 
+  test('R-OP-1: an expired vCenter session is logged in again, once, without failing the call', async () => {
+    const hv = adapter();
+    expect(Array.isArray(await hv.listVms())).toBe(true);
+    const raw = new VimClient(vcsim.url, { thumbprint });
+    await raw.login(vcsim.username, vcsim.password);
+    const props = await admin.retrieveOne(admin.service.sessionManager, ['currentSession', 'sessionList']);
+    const mine = text(obj(props?.currentSession).key);
+    const others = list(obj(props?.sessionList).UserSession).map(obj).map((u) => text(u.key)).filter((k): k is string => Boolean(k) && k !== mine);
+    expect(others.length).toBeGreaterThan(0);
+    await admin.call('TerminateSession', admin.service.sessionManager, [['sessionId', others]]);
+    // What a client without the adapter's second login sees.
+    expect(await raw.retrieveAll('Datacenter', ['name']).catch((e: unknown) => e)).toMatchObject({ name: 'VimFault', faultType: 'NotAuthenticated' });
+    expect(Array.isArray(await hv.listVms())).toBe(true);
+  });
+
   test('R-OP-1: TLS is never skipped: a wrong pinned thumbprint and an unknown self-signed certificate are both refused', async () => {
     const wrong = adapter({ VSPHERE_THUMBPRINT: 'AB'.repeat(32) });
     const refused = await wrong.listVms().catch((e: unknown) => e);

@@ -579,7 +579,9 @@ export class VsphereHypervisor implements HypervisorPort {
     try {
       return await body();
     } catch (error) {
-      if (error instanceof VimFault && error.faultType === 'NotAuthenticated') {
+      const fault = error instanceof ProviderError ? error.cause : error;
+      if (fault instanceof VimFault && fault.faultType === 'NotAuthenticated') {
+        // The session expired (or vCenter restarted): log in again, once.
         this.client = null;
         try {
           return await body();
