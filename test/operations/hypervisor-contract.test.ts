@@ -1,6 +1,6 @@
 import type { HypervisorPort, VmSpec } from '../../src/providers/hypervisor.port';
 import { ProviderError } from '../../src/providers/provider-error';
-import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
+import { startVcsim, vcsimThumbprint } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { startOperationsSystem, uniq, type OperationsSystem } from './support';
@@ -24,28 +24,26 @@ async function simulatorAdapter(): Promise<Adapter> {
   return { hv: ops.operations.hypervisor, close: () => ops.close() };
 }
 
-let vcsim: RunningVcsim | undefined;
-
 async function vsphereAdapter(): Promise<Adapter> {
-  vcsim = await startVcsim();
-  const thumbprint = await vcsimThumbprint(vcsim.port);
-  // vcsim's inventory: datacenter DC0, cluster DC0_C0 with 3 hosts of 2 cores / 4 GiB, datastore LocalDS_0.
-  // DC0_H0_VM0 (10 GiB disk) becomes the rhel9 template, as an operator's guest template would be.
-  const admin = new VimClient(vcsim.url, { thumbprint });
-  await admin.login(vcsim.username, vcsim.password);
-  const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
-  await admin.waitForTask(await admin.powerOffVm(template.obj));
-  await admin.call('MarkAsTemplate', template.obj, []);
-  await admin.logout();
+  const sim = await startVcsim();
   let ops: OperationsSystem | undefined;
   try {
+    const thumbprint = await vcsimThumbprint(sim.port);
+    // vcsim's inventory: datacenter DC0, cluster DC0_C0 with 3 hosts of 2 cores / 4 GiB, datastore LocalDS_0.
+    // DC0_H0_VM0 (10 GiB disk) becomes the rhel9 template, as an operator's guest template would be.
+    const admin = new VimClient(sim.url, { thumbprint });
+    await admin.login(sim.username, sim.password);
+    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
+    await admin.waitForTask(await admin.powerOffVm(template.obj));
+    await admin.call('MarkAsTemplate', template.obj, []);
+    await admin.logout();
     ops = await startOperationsSystem({
       worker: false,
       env: {
         HYPERVISOR: 'vsphere',
-        VSPHERE_URL: vcsim.url,
-        VSPHERE_USER: vcsim.username,
-        VSPHERE_PASSWORD: vcsim.password,
+        VSPHERE_URL: sim.url,
+        VSPHERE_USER: sim.username,
+        VSPHERE_PASSWORD: sim.password,
         VSPHERE_THUMBPRINT: thumbprint,
         VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0',
         VSPHERE_CLUSTER: 'DC0_C0',
@@ -57,7 +55,8 @@ async function vsphereAdapter(): Promise<Adapter> {
       },
     });
   } catch (error) {
-    await vcsim.stop();
+    await ops?.close();
+    await sim.stop();
     throw error;
   }
   const system = ops;
@@ -66,10 +65,9 @@ async function vsphereAdapter(): Promise<Adapter> {
     close: async () => {
       await system.close();
       await (system.operations.hypervisor as VsphereHypervisor).close();
-      const pid = vcsim!.pid;
-      await vcsim!.stop();
+      await sim.stop();
       // No process may outlive the test file.
-      expect(() => process.kill(pid, 0)).toThrow();
+      expect(() => process.kill(sim.pid, 0)).toThrow();
     },
   };
 }
