@@ -7,7 +7,7 @@ import { OperationRun } from '../../src/operations/operation.entities';
 import { ProviderError } from '../../src/providers/provider-error';
 import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
-import { list, num, obj, text } from '../../src/providers/vsphere/vim-xml';
+import { list, num, obj, ref, text } from '../../src/providers/vsphere/vim-xml';
 import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { startOperationsSystem, uniq, type OperationsSystem } from './support';
 
@@ -161,6 +161,24 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
     await admin.waitForTask(await admin.reconfigVm(target.obj, { $type: 'VirtualMachineConfigSpec', numCPUs: 8 }));
     expect(num((await vmProps(name)).props['config.hardware.numCPU'])).toBe(8);
     await strict.delete(name, { key: key('delete') });
+  });
+
+  test('R-OP-1: new VMs go to VSPHERE_FOLDER and have their network card on VSPHERE_NETWORK (a distributed port group or a standard network)', async () => {
+    const [dc] = await admin.retrieveAll('Datacenter', ['vmFolder']);
+    const folder = ref((await admin.call('CreateFolder', ref(dc.props.vmFolder)!, [['name', 'opsdesk']])).value)!;
+    await admin.call('CreateFolder', folder, [['name', 'vms']]);
+    const [pg] = (await admin.retrieveAll('DistributedVirtualPortgroup', ['name', 'key'])).filter((p) => p.props.name === 'DC0_DVPG0');
+    for (const [network, expected] of [['DC0_DVPG0', { port: { portgroupKey: text(pg.props.key) } }], ['VM Network', { deviceName: 'VM Network' }]] as const) {
+      const hv = adapter({ VSPHERE_FOLDER: 'opsdesk/vms', VSPHERE_NETWORK: network });
+      const name = `vm-${uniq()}`;
+      await hv.provision({ name, cpu: 1, memoryGiB: 1, diskGiB: 10, os: 'rhel9' }, { key: key('provision') });
+      const [vm] = (await admin.retrieveAll('VirtualMachine', ['name', 'parent', 'config.hardware.device'])).filter((v) => v.props.name === name);
+      const parent = await admin.retrieveOne(ref(vm.props.parent)!, ['name']);
+      expect(text(parent?.name)).toBe('vms');
+      const nic = list(obj(vm.props['config.hardware.device']).VirtualDevice).map(obj).find((d) => d.macAddress !== undefined);
+      expect(obj(nic?.backing)).toMatchObject(expected);
+      await hv.delete(name, { key: key('delete') });
+    }
   });
 
   test('R-OP-1: vCenter unreachable while its clone task runs: the attempt fails as retryable, and the retry with the same key waits for that task and makes one VM', async () => {

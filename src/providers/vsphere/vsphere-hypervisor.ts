@@ -379,7 +379,11 @@ export class VsphereHypervisor implements HypervisorPort {
     if (!vm.annotation.split('\n').includes(`opsdesk.key=${ctx.key}`)) spec.annotation = notes;
     if (vm.cpu !== wanted.cpu) spec.numCPUs = wanted.cpu;
     if (vm.memoryMB !== wanted.memoryMB) spec.memoryMB = wanted.memoryMB;
-    if (vm.diskBytes < wanted.diskBytes && vm.disks[0]) spec.deviceChange = [growDisk(vm.disks[0], wanted.diskBytes - (vm.diskBytes - diskBytes(vm.disks[0])))];
+    const deviceChange: VimObject[] = [];
+    if (vm.diskBytes < wanted.diskBytes && vm.disks[0]) deviceChange.push(growDisk(vm.disks[0], wanted.diskBytes - (vm.diskBytes - diskBytes(vm.disks[0]))));
+    const { network } = await this.place();
+    if (network && vm.nics[0] && !onNetwork(vm.nics[0], network)) deviceChange.push(connectNic(vm.nics[0], network));
+    if (deviceChange.length) spec.deviceChange = deviceChange;
     if (Object.keys(spec).length > 1) {
       if (vm.power === 'on' && (spec.numCPUs !== undefined || spec.memoryMB !== undefined)) await this.power(vm.ref, 'off', ctx, 'power_off', 70, 72);
       await this.wait(await client.reconfigVm(vm.ref, spec), ctx, 'configure', 72, 78);
@@ -754,32 +758,39 @@ function diskBytes(disk: ParsedObject): number {
   return num(disk.capacityInBytes) ?? (num(disk.capacityInKB) ?? 0) * 1024;
 }
 
-/** An edit of a disk to a new size: capacityInKB and capacityInBytes together (a real vCenter wants both to agree). */
+/**
+ * An edit of a disk to a new size: the device as vCenter described it (its fields in WSDL order),
+ * with capacityInKB and capacityInBytes together (a real vCenter wants both, and them to agree).
+ */
 function growDisk(disk: ParsedObject, bytes: number): VimObject {
-  return {
-    $type: 'VirtualDeviceConfigSpec',
-    operation: 'edit',
-    device: {
-      $type: 'VirtualDisk',
-      key: text(disk.key),
-      backing: asVim(disk.backing),
-      controllerKey: text(disk.controllerKey),
-      unitNumber: text(disk.unitNumber),
-      capacityInKB: Math.ceil(bytes / 1024),
-      capacityInBytes: Math.ceil(bytes / 1024) * 1024,
-    },
-  };
+  const kb = Math.ceil(bytes / 1024);
+  const device: VimObject = {};
+  for (const [field, value] of Object.entries(asVim(disk) ?? {})) {
+    if (field === 'capacityInBytes') continue;
+    if (field === 'capacityInKB') {
+      device.capacityInKB = kb;
+      device.capacityInBytes = kb * 1024;
+    } else {
+      device[field] = value;
+    }
+  }
+  return { $type: 'VirtualDeviceConfigSpec', operation: 'edit', device };
+}
+
+/** Whether a network card is connected to the port group of VSPHERE_NETWORK. */
+function onNetwork(nic: ParsedObject, network: NonNullable<Placement['network']>): boolean {
+  const backing = obj(nic.backing);
+  if (network.portgroupKey) return text(obj(backing.port).portgroupKey) === network.portgroupKey;
+  return ref(backing.network)?.value === network.ref.value || text(backing.deviceName) === network.name;
 }
 
 function connectNic(nic: ParsedObject, network: NonNullable<Placement['network']>): VimObject {
   const backing: VimObject = network.switchUuid && network.portgroupKey
     ? { $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { switchUuid: network.switchUuid, portgroupKey: network.portgroupKey } }
     : { $type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: network.name, network: network.ref };
-  return {
-    $type: 'VirtualDeviceConfigSpec',
-    operation: 'edit',
-    device: { $type: nic.$type, key: text(nic.key), backing, controllerKey: text(nic.controllerKey), unitNumber: text(nic.unitNumber) },
-  };
+  // The card as vCenter described it, its backing replaced in place (WSDL order kept).
+  const device = Object.fromEntries(Object.entries(asVim(nic) ?? {}).map(([field, value]) => [field, field === 'backing' ? backing : value])) as VimObject;
+  return { $type: 'VirtualDeviceConfigSpec', operation: 'edit', device };
 }
 
 /** A parsed value written back as it was read (its fields came in WSDL order). */
