@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { loadOperationsConfig, loadVsphereConfig } from '../../src/operations/operations-config';
 import { ApplicationFailure } from '@temporalio/common';
@@ -228,6 +229,23 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
     expect(((await unpinned.listVms().catch((e: unknown) => e)) as Error).message).toMatch(/self[- ]signed|unable to verify|certificate/i);
     // SHA-1 pins work as well as SHA-256 ones.
     expect(Array.isArray(await adapter({ VSPHERE_THUMBPRINT: await sha1Thumbprint(vcsim.port) }).listVms())).toBe(true);
+  });
+
+  test('R-OP-1: a vCenter certificate signed by VSPHERE_CA_FILE is trusted, by name or address; one from another CA is refused', async () => {
+    const tls = join(__dirname, 'fixtures', 'vcenter-tls');
+    const signed = await startVcsim({ args: ['-tlscert', join(tls, 'vcenter.pem'), '-tlskey', join(tls, 'vcenter.key')] });
+    try {
+      for (const host of ['127.0.0.1', 'localhost']) {
+        const client = new VimClient(`https://${host}:${signed.port}/sdk`, { caFile: join(tls, 'ca.pem') });
+        await client.login(signed.username, signed.password);
+        expect((await client.retrieveAll('Datacenter', ['name'])).map((d) => d.props.name)).toEqual(['DC0']);
+        await client.logout();
+      }
+      const other = new VimClient(signed.url, { caFile: join(tls, 'other-ca.pem') });
+      expect(((await other.login(signed.username, signed.password).catch((e: unknown) => e)) as Error).message).toMatch(/self[- ]signed|unable to (get|verify)|certificate/i);
+    } finally {
+      await signed.stop();
+    }
   });
 
   test('R-OP-1: wrong vSphere settings stop the start-up with a message naming the variable', () => {
