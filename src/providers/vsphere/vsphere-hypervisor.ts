@@ -44,9 +44,7 @@ interface Placement {
   vmFolder: MoRef;
   folder: MoRef;
   cluster: MoRef;
-  clusterName: string;
   pool: MoRef;
-  hosts: MoRef[];
   datastores: MoRef[];
   network: { ref: MoRef; name: string; switchUuid?: string; portgroupKey?: string } | null;
 }
@@ -609,7 +607,7 @@ export class VsphereHypervisor implements HypervisorPort {
     const client = await this.vimClient();
     const c = this.config;
     const dc = pick(await client.retrieveAll('Datacenter', ['name', 'vmFolder', 'datastoreFolder', 'networkFolder']), c.datacenter, 'VSPHERE_DATACENTER', 'datacenter');
-    const cluster = pick(await client.retrieveAll('ClusterComputeResource', ['name', 'resourcePool', 'host', 'datastore', 'network'], dc.obj), c.cluster, 'VSPHERE_CLUSTER', 'cluster');
+    const cluster = pick(await client.retrieveAll('ClusterComputeResource', ['name', 'resourcePool', 'datastore'], dc.obj), c.cluster, 'VSPHERE_CLUSTER', 'cluster');
     const vmFolder = need(ref(dc.props.vmFolder), 'the datacenter VM folder');
     let folder = vmFolder;
     if (c.folder) {
@@ -643,9 +641,7 @@ export class VsphereHypervisor implements HypervisorPort {
       vmFolder,
       folder,
       cluster: cluster.obj,
-      clusterName: text(cluster.props.name) ?? cluster.obj.value,
       pool: need(ref(cluster.props.resourcePool), 'the cluster resource pool'),
-      hosts: refs(cluster.props.host),
       datastores,
       network,
     };
