@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -17,9 +18,38 @@ export interface OperationsConfig {
 }
 
 export interface HypervisorConfig {
-  /** `simulator` is the only adapter of this build; real ones (vSphere, Proxmox) implement HypervisorPort. */
-  adapter: 'simulator';
+  /** `simulator` (the embedded default) or `vsphere` (a vCenter, over vim25 SOAP). */
+  adapter: 'simulator' | 'vsphere';
   simulator: SimulatorConfig;
+  /** Set when `adapter` is `vsphere`. */
+  vsphere: VsphereConfig | null;
+}
+
+/** Where and how the vSphere adapter works (HYPERVISOR=vsphere). */
+export interface VsphereConfig {
+  /** `https://vcenter.example.lg.jp/sdk` */
+  url: string;
+  user: string;
+  password: string;
+  /** The vCenter's CA (VMCA root) in PEM, or a pinned certificate thumbprint; else the system's CAs. */
+  caFile: string | null;
+  thumbprint: string | null;
+  /** Inventory names; null means "the only one there is". */
+  datacenter: string | null;
+  cluster: string | null;
+  datastore: string | null;
+  /** A folder path below the datacenter's VM folder (`opsdesk/vms`), null for the VM folder itself. */
+  folder: string | null;
+  /** The port group new VMs' first network card is connected to; null keeps the template's. */
+  network: string | null;
+  /** Guest templates to clone from, by the `os` of a request: `rhel9` → `tmpl-rhel9`. */
+  templates: Record<string, string>;
+  /** vCPUs a host may carry per physical core (the platform's overcommit policy; 1 = none). */
+  vcpuPerCore: number;
+  /** The address pool VMs get their address from; null when addresses come from DHCP reservations. */
+  pool: { first: string; last: string } | null;
+  /** How often a running vCenter task is polled (ms). */
+  pollMs: number;
 }
 
 export interface SimulatorConfig {
@@ -57,9 +87,9 @@ const DEFAULT_HOSTS = 'esx01:32:256:4000,esx02:32:256:4000';
 const DEFAULT_POOL = '10.20.10.10-10.20.10.250';
 
 export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, databaseUrl: string, mode: 'embedded' | 'standard'): OperationsConfig {
-  const adapter = env.HYPERVISOR ?? 'simulator';
-  if (adapter !== 'simulator') {
-    throw new Error(`HYPERVISOR=${adapter}: this build has only the "simulator" adapter (a real one implements src/providers/hypervisor.port.ts)`);
+  const adapter = env.HYPERVISOR || 'simulator';
+  if (adapter !== 'simulator' && adapter !== 'vsphere') {
+    throw new Error(`HYPERVISOR=${adapter}: the adapters of this build are "simulator" and "vsphere"`);
   }
   const appDatabase = safeDatabaseName(databaseUrl);
   return {
@@ -71,6 +101,7 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, da
         pool: parsePool(env.HYPERVISOR_SIM_POOL || DEFAULT_POOL),
         mirrorInventoryVms: mode === 'embedded' && env.HYPERVISOR_SIM_MIRROR_INVENTORY !== 'false',
       },
+      vsphere: adapter === 'vsphere' ? loadVsphereConfig(env) : null,
     },
     databasePlatform: {
       url: env.DB_PLATFORM_URL || null,
@@ -85,6 +116,62 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, da
     },
     secretKey: env.OPSDESK_SECRET_KEY || null,
     secretKeyFile: join(dataDir, 'secrets', 'credential.key'),
+  };
+}
+
+/** HYPERVISOR=vsphere: every problem names the variable to fix. */
+export function loadVsphereConfig(env: NodeJS.ProcessEnv): VsphereConfig {
+  const required = (name: string): string => {
+    const value = env[name];
+    if (!value) throw new Error(`HYPERVISOR=vsphere needs ${name}`);
+    return value;
+  };
+  const url = required('VSPHERE_URL');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`VSPHERE_URL: "${url}" is not a URL (https://vcenter.example/sdk)`);
+  }
+  if (parsed.protocol !== 'https:') throw new Error(`VSPHERE_URL: "${url}" must be https:// (vim25 over TLS)`);
+  if (parsed.username || parsed.password) throw new Error('VSPHERE_URL: put the user and password in VSPHERE_USER and VSPHERE_PASSWORD, not in the URL');
+  const caFile = env.VSPHERE_CA_FILE || null;
+  if (caFile && !existsSync(caFile)) throw new Error(`VSPHERE_CA_FILE: ${caFile} does not exist`);
+  const thumbprint = env.VSPHERE_THUMBPRINT || null;
+  if (thumbprint && !/^([0-9a-f]{2}:?){19}[0-9a-f]{2}$|^([0-9a-f]{2}:?){31}[0-9a-f]{2}$/i.test(thumbprint.trim())) {
+    throw new Error('VSPHERE_THUMBPRINT: expected the SHA-256 (or SHA-1) thumbprint of the vCenter certificate, hex with or without colons');
+  }
+  const templates: Record<string, string> = {};
+  for (const entry of required('VSPHERE_TEMPLATES').split(',')) {
+    const [os, template] = entry.split('=').map((s) => s.trim());
+    if (!os || !template) throw new Error(`VSPHERE_TEMPLATES: "${entry}" is not os=template-name (e.g. rhel9=tmpl-rhel9,win2022=tmpl-win2022)`);
+    templates[os] = template;
+  }
+  const vcpuPerCore = Number(env.VSPHERE_VCPU_PER_CORE || '1');
+  if (!(vcpuPerCore > 0) || vcpuPerCore > 32) throw new Error(`VSPHERE_VCPU_PER_CORE must be a number above 0 (at most 32), got "${env.VSPHERE_VCPU_PER_CORE}"`);
+  let pool: VsphereConfig['pool'] = null;
+  if (env.VSPHERE_ADDRESS_POOL) {
+    try {
+      pool = parsePool(env.VSPHERE_ADDRESS_POOL);
+    } catch {
+      throw new Error(`VSPHERE_ADDRESS_POOL: "${env.VSPHERE_ADDRESS_POOL}" is not first-last (IPv4)`);
+    }
+  }
+  return {
+    url,
+    user: required('VSPHERE_USER'),
+    password: required('VSPHERE_PASSWORD'),
+    caFile,
+    thumbprint,
+    datacenter: env.VSPHERE_DATACENTER || null,
+    cluster: env.VSPHERE_CLUSTER || null,
+    datastore: env.VSPHERE_DATASTORE || null,
+    folder: env.VSPHERE_FOLDER || null,
+    network: env.VSPHERE_NETWORK || null,
+    templates,
+    vcpuPerCore,
+    pool,
+    pollMs: int(env, 'VSPHERE_TASK_POLL_MS', 500),
   };
 }
 

@@ -10,6 +10,7 @@ import { DATABASE_PLATFORM, type DatabasePlatformPort } from '../providers/datab
 import { HYPERVISOR, type HypervisorPort } from '../providers/hypervisor.port';
 import { PostgresDatabasePlatform } from '../providers/postgres/postgres-platform';
 import { SimulatedHypervisor } from '../providers/simulator/simulated-hypervisor';
+import { VsphereHypervisor } from '../providers/vsphere/vsphere-hypervisor';
 import { BackupScheduler } from './backup-schedules';
 import { BackupService } from './backup.service';
 import { CredentialVault } from './credential-vault';
@@ -26,8 +27,12 @@ import { OperationsService } from './operations.service';
     {
       provide: HYPERVISOR,
       inject: [EntityManager, APP_CONFIG],
-      // HYPERVISOR=simulator is the only adapter of this build (loadConfig refuses others).
-      useFactory: (em: EntityManager, config: AppConfig): HypervisorPort => new SimulatedHypervisor(em, config.operations.hypervisor.simulator),
+      // HYPERVISOR=simulator (embedded default) or vsphere; loadConfig refuses others and checks the VSPHERE_* settings.
+      useFactory: (em: EntityManager, config: AppConfig): HypervisorPort => {
+        const { adapter, simulator, vsphere } = config.operations.hypervisor;
+        if (adapter === 'vsphere' && vsphere) return new VsphereHypervisor(em, vsphere);
+        return new SimulatedHypervisor(em, simulator);
+      },
     },
     {
       provide: DATABASE_PLATFORM,
