@@ -53,8 +53,18 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     ];
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Probes still under way finish (within their deadline) before the Temporal connection closes:
+   * a call the client is retrying would otherwise fire on a closed channel.
+   */
+  async onModuleDestroy(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await Promise.allSettled([this.core, this.slow]);
+  }
+
+  /** A Temporal call with the probe's deadline, so that the client stops retrying it by then. */
+  private withinProbeTime<T>(call: () => Promise<T>): Promise<T> {
+    return this.temporalClient.connection.withDeadline(Date.now() + PROBE_TIMEOUT_MS, call);
   }
 
   /** The last probe results; waits (at most `waitMs`) only for the very first probe. */
@@ -78,7 +88,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     this.core ??= (async () => {
       const [database, temporalState] = await Promise.all([
         check(() => this.em.getConnection().execute('select 1')),
-        check(() => this.temporalClient.workflowService.getSystemInfo({})),
+        check(() => this.withinProbeTime(() => this.temporalClient.workflowService.getSystemInfo({}))),
       ]);
       Object.assign(this.states, { database, temporal: temporalState });
       this.checkedAt = Date.now();
@@ -88,7 +98,7 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
 
   private probeSlow(): Promise<void> {
     this.slow ??= (async () => {
-      const [smtp, worker] = await Promise.all([check(() => this.mailer.verify()), check(() => this.workerPolling())]);
+      const [smtp, worker] = await Promise.all([check(() => this.mailer.verify()), check(() => this.withinProbeTime(() => this.workerPolling()))]);
       Object.assign(this.states, { smtp, worker });
       this.slowCheckedAt = Date.now();
     })().finally(() => (this.slow = undefined));

@@ -32,6 +32,8 @@ const POLL_EVERY_MS = 1_000;
 const BATCH = 50;
 /** Retries back off up to this, so a returning Temporal gets the backlog within seconds. */
 const MAX_BACKOFF_SECONDS = 10;
+/** How long one hand-over to Temporal may take before it counts as failed (and is tried again). */
+const HAND_OVER_DEADLINE_MS = 5_000;
 
 interface ClaimedRow {
   id: string;
@@ -215,6 +217,15 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
     return delivery;
   }
 
+  /**
+   * A hand-over gives up after a while (the alert stays in the inbox and is tried again): the
+   * client would otherwise retry a call to a dead server for long, holding up the next pass and
+   * the shutdown.
+   */
+  private withinHandOverTime<T>(call: () => Promise<T>): Promise<T> {
+    return this.temporal.connection.withDeadline(Date.now() + HAND_OVER_DEADLINE_MS, call);
+  }
+
   /** Opening and joining are one atomic step on a workflow id from host and alert name. */
   private async deliverFiring(row: ClaimedRow): Promise<Delivery> {
     const alert = row.signal;
@@ -223,9 +234,9 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
       summary: alert.summary, severity: alert.severity as Severity, detectedAt: alert.at, reportedBy: null,
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
-    const handle = await this.temporal.workflow.signalWithStart('incidentWorkflow', {
+    const handle = await this.withinHandOverTime(() => this.temporal.workflow.signalWithStart('incidentWorkflow', {
       workflowId: row.workflow_id, taskQueue: this.config.temporal.taskQueue, args: [input], signal: alertReceived, signalArgs: [alert],
-    });
+    }));
     return { outcome: 'delivered', runId: handle.signaledRunId };
   }
 
@@ -235,7 +246,7 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
     let running: boolean;
     let runId: string | null = null;
     try {
-      const description = await handle.describe();
+      const description = await this.withinHandOverTime(() => handle.describe());
       running = description.status.name === 'RUNNING';
       runId = description.runId;
     } catch (error) {
@@ -244,7 +255,7 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (!running) return { outcome: 'ignored', runId };
     try {
-      await handle.signal(alertReceived, row.signal);
+      await this.withinHandOverTime(() => handle.signal(alertReceived, row.signal));
     } catch (error) {
       if ((error as { name?: string }).name === 'WorkflowNotFoundError') return { outcome: 'ignored', runId };
       throw error;

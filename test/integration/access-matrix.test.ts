@@ -75,6 +75,8 @@ const PROBES: Record<string, Probe> = {
 
   'GET /api/tasks': { who: ALL, allowed: 200 },
   'POST /api/tasks/:id/complete': { who: [OP, GA, DEPT], path: () => '/api/tasks/INC-2000-0001-T1/complete', body: PROBE_BODY, allowed: 400 },
+  'POST /api/tasks/:id/claim': { who: [OP, GA, DEPT], path: () => '/api/tasks/INC-2000-0001-T1/claim', body: PROBE_BODY, allowed: 400 },
+  'POST /api/tasks/:id/release': { who: [OP, GA, DEPT], path: () => '/api/tasks/INC-2000-0001-T1/release', allowed: 404 },
 
   'POST /api/alerts': { who: 'alert_source', body: {}, allowed: 401 },
   'POST /api/incidents': { who: [OP, GA], body: PROBE_BODY, allowed: 400 },
@@ -180,7 +182,7 @@ describe('access matrix: every route × every role, no token, an expired token a
     const writable = (role: Role) => routes.filter((key) => !key.startsWith('GET ') && isRoleList(ROUTE_POLICY[key].access) && (ROUTE_POLICY[key].access as Role[]).includes(role));
     expect(writable('auditor').filter((key) => !['POST /api/auth/logout', 'POST /api/cases/:id/replay'].includes(key))).toEqual([]);
     expect(writable('admin').filter((key) => key.startsWith('POST /api/tasks') || key.startsWith('POST /api/cases/'))).toEqual(['POST /api/cases/:id/replay']);
-    expect(writable('department').every((key) => /auth\/logout|\/notes$|tasks\/:id\/complete|work-requests$/.test(key))).toBe(true);
+    expect(writable('department').every((key) => /auth\/logout|\/notes$|tasks\/:id\/(complete|claim|release)|work-requests$/.test(key))).toBe(true);
   });
 
   test('each identity gets exactly the status its role allows on each route', async () => {

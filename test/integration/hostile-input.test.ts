@@ -42,6 +42,8 @@ const WRITES: Record<string, WriteCase> = {
   },
   'POST /api/cases/:id/replay': { as: 'audit1', path: (f) => `/api/cases/${f.caseNumber}/replay` },
   'POST /api/tasks/:id/complete': { as: 'op1', path: (f) => `/api/tasks/${f.taskId}/complete`, body: { outcome: 'on_site', note: '到着しました', data: { detail: '詳細' } } },
+  'POST /api/tasks/:id/claim': { as: 'op1', path: (f) => `/api/tasks/${f.taskId}/claim`, body: { takeOver: true } },
+  'POST /api/tasks/:id/release': { as: 'op1', path: (f) => `/api/tasks/${f.taskId}/release` },
   'POST /api/alerts': { as: { alertToken: true }, path: () => '/api/alerts', body: { source: 'zabbix', hostname: 'vm-zeimu01', alertName: 'HostDown', severity: 'major', summary: '応答なし', detectedAt: LATER } },
   'POST /api/incidents': { as: 'op1', path: () => '/api/incidents', body: { hostname: 'vm-zeimu01', subject: '画面が表示されない', summary: '税務課より電話', severity: 'minor', detectedAt: LATER } },
   'POST /api/work-requests': { as: 'dept1', path: () => '/api/work-requests', body: { type: 'other', subject: '設定変更', params: { description: '説明' }, desiredDate: LATER, note: '備考' } },
