@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { ensureUiBuilt, shot, signIn, startSystemAndBrowser } from './browser';
+import { ensureUiBuilt, shot, startSystemAndBrowser, BrowserSessions } from './browser';
 
 /**
  * The auditor's views (issue 8): a case's workflow history as a readable timeline, its raw JSON,
@@ -12,7 +12,7 @@ describe('web UI: auditor views', () => {
   let system: TestSystem;
   let browser: Browser;
   let incident: string;
-  const sessions: Array<{ errors: string[]; context: BrowserContext }> = [];
+  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
   beforeAll(async () => {
     ensureUiBuilt();
@@ -29,16 +29,10 @@ describe('web UI: auditor views', () => {
     await system?.close();
   });
   afterEach(async () => {
-    const errors = sessions.flatMap((s) => s.errors);
-    await Promise.all(sessions.splice(0).map((s) => s.context.close()));
-    expect(errors).toEqual([]);
+    expect(await sessions.closeAll()).toEqual([]);
   });
 
-  const as = async (username: string) => {
-    const session = await signIn(browser, system.baseUrl, username);
-    sessions.push(session);
-    return session.page;
-  };
+  const as = async (username: string) => (await sessions.as(username)).page;
 
   test('the auditor reads a case\'s workflow history, downloads it, replays it (OK) and checks consistency', async () => {
     const page = await as('audit1');

@@ -148,3 +148,32 @@ export function jstInput(ms: number, seconds = false): string {
   const iso = new Date(ms + 9 * 3_600_000).toISOString();
   return seconds ? iso.slice(0, 19) : iso.slice(0, 16);
 }
+
+/**
+ * The people of one test file, each in their own browser context. `closeAll()` after each test
+ * closes them and returns what went wrong in their pages (uncaught errors, console errors other
+ * than the refusals the UI shows on purpose), which the test then asserts to be nothing.
+ */
+export class BrowserSessions {
+  private readonly open: Array<{ errors: string[]; context: BrowserContext }> = [];
+
+  constructor(private readonly where: () => { browser: Browser; baseUrl: string }) {}
+
+  async as(username: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const { browser, baseUrl } = this.where();
+    const session = await signIn(browser, baseUrl, username);
+    this.open.push(session);
+    return session;
+  }
+
+  /** A context the test made itself (a signed-out visitor), closed with the rest. */
+  track(context: BrowserContext): void {
+    this.open.push({ context, errors: [] });
+  }
+
+  async closeAll(): Promise<string[]> {
+    const errors = this.open.flatMap((s) => s.errors);
+    await Promise.all(this.open.splice(0).map((s) => s.context.close()));
+    return errors;
+  }
+}

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, signIn, startSystemAndBrowser } from './browser';
+import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, startSystemAndBrowser, BrowserSessions } from './browser';
 
 /**
  * R-FLOW-1 and R-FLOW-2 driven entirely through the web UI, on the real system (PostgreSQL,
@@ -9,7 +9,7 @@ import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, signIn
 describe('web UI: both flows end to end in the browser', () => {
   let system: TestSystem;
   let browser: Browser;
-  const sessions: Array<{ errors: string[]; context: import('playwright-core').BrowserContext }> = [];
+  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
   beforeAll(async () => {
     ensureUiBuilt();
@@ -20,16 +20,10 @@ describe('web UI: both flows end to end in the browser', () => {
     await system?.close();
   });
   afterEach(async () => {
-    const errors = sessions.flatMap((s) => s.errors);
-    await Promise.all(sessions.splice(0).map((s) => s.context.close()));
-    expect(errors).toEqual([]);
+    expect(await sessions.closeAll()).toEqual([]);
   });
 
-  const as = async (username: string) => {
-    const session = await signIn(browser, system.baseUrl, username);
-    sessions.push(session);
-    return session;
-  };
+  const as = (username: string) => sessions.as(username);
 
   test('R-FLOW-2: a work request from dept1 through ga1 and op1 to 完了, every step in the UI', async () => {
     const base = system.baseUrl;

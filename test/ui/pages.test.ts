@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
-import { ensureUiBuilt, shot, signIn, startSystemAndBrowser } from './browser';
+import { ensureUiBuilt, shot, startSystemAndBrowser, BrowserSessions } from './browser';
 
 /**
  * The other pages on real data: who may see what (dept2 never sees dept1's case), the work-history
@@ -17,7 +17,7 @@ describe('web UI: pages, access and exports', () => {
   let stopRequest: string;
   let incident: string;
   let stopStart: Date;
-  const sessions: Array<{ errors: string[]; context: import('playwright-core').BrowserContext }> = [];
+  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
   beforeAll(async () => {
     ensureUiBuilt();
@@ -58,20 +58,14 @@ describe('web UI: pages, access and exports', () => {
     await system?.close();
   });
   afterEach(async () => {
-    const errors = sessions.flatMap((s) => s.errors);
-    await Promise.all(sessions.splice(0).map((s) => s.context.close()));
-    expect(errors).toEqual([]);
+    expect(await sessions.closeAll()).toEqual([]);
   });
 
-  const as = async (username: string) => {
-    const session = await signIn(browser, system.baseUrl, username);
-    sessions.push(session);
-    return session.page;
-  };
+  const as = async (username: string) => (await sessions.as(username)).page;
 
   test('the sign-in page is in Japanese and says plainly when the password is wrong', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-    sessions.push({ context, errors: [] });
+    sessions.track(context);
     const page = await context.newPage();
     await page.goto(`${system.baseUrl}/cases/${todayRequest}`);
     await page.waitForURL(/\/login\?next=/);

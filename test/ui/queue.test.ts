@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
-import { completeWith, ensureUiBuilt, findTask, shot, signIn, startSystemAndBrowser } from './browser';
+import { completeWith, ensureUiBuilt, findTask, shot, startSystemAndBrowser, BrowserSessions } from './browser';
 
 /**
  * Issue 22, 自分の作業 as a work queue, in real Chromium: a new 緊急 alert comes to the top of an
@@ -11,7 +11,7 @@ import { completeWith, ensureUiBuilt, findTask, shot, signIn, startSystemAndBrow
 describe('web UI: the work queue (自分の作業)', () => {
   let system: TestSystem;
   let browser: Browser;
-  const sessions: Array<{ errors: string[]; context: import('playwright-core').BrowserContext }> = [];
+  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
   beforeAll(async () => {
     ensureUiBuilt();
@@ -22,16 +22,10 @@ describe('web UI: the work queue (自分の作業)', () => {
     await system?.close();
   });
   afterEach(async () => {
-    const errors = sessions.flatMap((s) => s.errors);
-    await Promise.all(sessions.splice(0).map((s) => s.context.close()));
-    expect(errors).toEqual([]);
+    expect(await sessions.closeAll()).toEqual([]);
   });
 
-  const as = async (username: string) => {
-    const session = await signIn(browser, system.baseUrl, username);
-    sessions.push(session);
-    return session;
-  };
+  const as = (username: string) => sessions.as(username);
   const alert = async (hostname: string, alertname: string, severity: string) => {
     const response = await system.request('POST', '/api/alerts', { body: alertmanagerBody([{ hostname, alertname, severity }]), headers: { authorization: 'Bearer opsdesk-demo-alerts' } });
     expect(response.status).toBe(202);
