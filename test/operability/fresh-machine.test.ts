@@ -78,22 +78,7 @@ rootOnly('fresh machine, as root, with the clone under a 0700 folder (issue 14)'
   }, 120_000);
 
   test('npm start runs healthy from a 0700 folder, heals a killed Temporal server and PostgreSQL, and Ctrl-C leaves no process behind', async () => {
-    const dataDir = join(privateHome, 'clone', 'data');
-    const ports = {
-      PORT: await freePort(),
-      OPSDESK_PG_PORT: await freePort(),
-      OPSDESK_DB_PLATFORM_PORT: await freePort(),
-      OPSDESK_TEMPORAL_PORT: await freePort(),
-      OPSDESK_TEMPORAL_UI_PORT: await freePort(),
-      OPSDESK_SMTP_PORT: await freePort(),
-      OPSDESK_MAIL_WEB_PORT: await freePort(),
-      OPSDESK_WORKER_METRICS_PORT: await freePort(),
-    };
-    const env: NodeJS.ProcessEnv = { ...process.env, OPSDESK_DATA_DIR: dataDir, EMBEDDED_POSTGRES_PATH: binaries, OPSDESK_RUNTIME_DIR: runtimeDir, OPSDESK_WORKFLOW_BUNDLE: process.env.OPSDESK_TEST_WORKFLOW_BUNDLE, OPSDESK_LOG_PRETTY: '0' };
-    for (const [name, value] of Object.entries(ports)) env[name] = String(value);
-    for (const name of ['DATABASE_URL', 'DB_PLATFORM_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'OPSDESK_WORKER_METRICS']) delete env[name];
-
-    const started = new StartedSystem(spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'scripts', 'start.js')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    const { started, ports } = await startOpsdesk(join(privateHome, 'clone', 'data'), binaries, runtimeDir);
     const api = `http://127.0.0.1:${ports.PORT}`;
     let failure: unknown;
     try {
@@ -134,7 +119,50 @@ rootOnly('fresh machine, as root, with the clone under a 0700 folder (issue 14)'
     if (failure !== undefined) throw new Error(JSON.stringify(failure));
     expect({ code, alive }).toEqual({ code: 0, alive: [] });
   }, 420_000);
+
+  test('a part that keeps failing stops everything with a message, never a half-dead stack', async () => {
+    const { started, ports } = await startOpsdesk(join(privateHome, 'flaky', 'data'), binaries, runtimeDir);
+    let processes = descendantsOf(started.child.pid!);
+    try {
+      await started.waitForLine(/\[opsdesk\] ready:/, 240_000);
+      processes = descendantsOf(started.child.pid!);
+      // The mail sink dies six times within a minute: the sixth is one too many.
+      for (let kill = 1; kill <= 6 && started.child.exitCode === null; kill++) {
+        await waitForPort(ports.OPSDESK_SMTP_PORT, 30_000, 'the mail sink');
+        processes = [...processes, ...descendantsOf(started.child.pid!)];
+        process.kill(started.serverPid(/mail-sink-main/), 'SIGKILL');
+        await started.waitForCount(/mail sink (exited|keeps failing)/g, kill, 30_000);
+      }
+      await started.waitForLine(/mail sink keeps failing .*stopping everything/, 5_000);
+      const code = await Promise.race([started.exited, new Promise((r) => setTimeout(() => r('timeout'), 90_000))]);
+      expect(code).toBe(1);
+    } finally {
+      if (started.child.exitCode === null) started.child.kill('SIGKILL');
+      const alive = processes.filter((p) => existsSync(`/proc/${p.pid}`) && !isZombie(p.pid));
+      for (const p of alive) process.kill(p.pid, 'SIGKILL');
+      expect(alive).toEqual([]);
+    }
+  }, 300_000);
 });
+
+/** `npm start` (its compiled form) on free ports and the given data folder, as root from a 0700 folder. */
+async function startOpsdesk(dataDir: string, binaries: string, runtimeDir: string) {
+  const ports = {
+    PORT: await freePort(),
+    OPSDESK_PG_PORT: await freePort(),
+    OPSDESK_DB_PLATFORM_PORT: await freePort(),
+    OPSDESK_TEMPORAL_PORT: await freePort(),
+    OPSDESK_TEMPORAL_UI_PORT: await freePort(),
+    OPSDESK_SMTP_PORT: await freePort(),
+    OPSDESK_MAIL_WEB_PORT: await freePort(),
+    OPSDESK_WORKER_METRICS_PORT: await freePort(),
+  };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPSDESK_DATA_DIR: dataDir, EMBEDDED_POSTGRES_PATH: binaries, OPSDESK_RUNTIME_DIR: runtimeDir, OPSDESK_WORKFLOW_BUNDLE: process.env.OPSDESK_TEST_WORKFLOW_BUNDLE, OPSDESK_LOG_PRETTY: '0' };
+  for (const [name, value] of Object.entries(ports)) env[name] = String(value);
+  for (const name of ['DATABASE_URL', 'DB_PLATFORM_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'OPSDESK_WORKER_METRICS']) delete env[name];
+  const started = new StartedSystem(spawn(process.execPath, [join(PROJECT_ROOT, 'dist', 'scripts', 'start.js')], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return { started, ports };
+}
 
 async function sql(url: string, text: string): Promise<unknown[]> {
   const client = new Client({ connectionString: url });
@@ -164,6 +192,14 @@ class StartedSystem {
       if (Date.now() > deadline || this.child.exitCode !== null) {
         throw new Error(`npm start never printed ${pattern}; its last output:\n${this.output.split('\n').slice(-40).join('\n')}`);
       }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async waitForCount(pattern: RegExp, count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.output.match(pattern) ?? []).length < count) {
+      if (Date.now() > deadline) throw new Error(`npm start printed ${pattern} fewer than ${count} times; its last output:\n${this.output.split('\n').slice(-40).join('\n')}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }
