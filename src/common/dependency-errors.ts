@@ -32,7 +32,9 @@ export function downDependencyOf(error: unknown): Dependency | undefined {
       if (type !== 'ServiceError' || e.code === GRPC_UNAVAILABLE || /UNAVAILABLE|No connection established|connect ECONNREFUSED/i.test(e.message ?? '')) return 'temporal';
     }
     if (e.code === GRPC_UNAVAILABLE && /UNAVAILABLE/.test(e.message ?? '')) return 'temporal';
-    if (type === 'ConnectionException' || (typeof e.code === 'string' && PG_DOWN_CODES.has(e.code)) || (typeof e.code === 'string' && e.code.startsWith('08'))) return 'database';
+    // Class 08 is the connection's state, except 08P01: a malformed message is opsdesk's fault, not an outage.
+    const pgConnectionClass = typeof e.code === 'string' && e.code.startsWith('08') && e.code !== '08P01';
+    if (type === 'ConnectionException' || (typeof e.code === 'string' && PG_DOWN_CODES.has(e.code)) || pgConnectionClass) return 'database';
     if (PG_DOWN_MESSAGES.test(e.message ?? '')) return 'database';
   }
   return undefined;

@@ -94,7 +94,8 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
           alertId: randomUUID(), status: alert.status, alertName: alert.alertName, hostname: alert.hostname, severity: alert.severity,
           summary: alert.summary, source: alert.source || sourceName, at: alert.detectedAt, fingerprint: alert.fingerprint,
         };
-        const key = idempotencyKey ? `${sourceName}\u0000${idempotencyKey}\u0000${index}` : null;
+        // Per alert source, per alert of the request: a JSON triple cannot be forged by a clever header.
+        const key = idempotencyKey ? JSON.stringify([sourceName, idempotencyKey, index]) : null;
         const inserted = await connection.execute<Array<{ alert_id: string }>>(
           `insert into alert_inbox (alert_id, idempotency_key, source_name, workflow_id, status, signal, received_at)
            values (?, ?, ?, ?, ?, ?, ?) on conflict (idempotency_key) do nothing returning alert_id`,

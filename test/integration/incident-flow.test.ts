@@ -126,6 +126,24 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     expect(after.status).toBe('received');
   });
 
+  test('R-FLOW-1: a sender that resends a request with the same Idempotency-Key (it lost the answer) is counted once', async () => {
+    const body = alertmanagerBody([{ hostname: 'stor01', alertname: 'ArrayDegraded', severity: 'major' }, { hostname: 'stor01', alertname: 'FanFailed', severity: 'minor' }]);
+    const send = () => system.request('POST', '/api/alerts', { body, headers: { authorization: `Bearer ${alertToken}`, 'idempotency-key': 'am-2026-12-06/42' } });
+    const first = await send();
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ accepted: 2, queued: 0 });
+    expect(first.body.results.map((r: any) => r.duplicate ?? false)).toEqual([false, false]);
+    const again = await send();
+    expect(again.status).toBe(202);
+    expect(again.body.results.map((r: any) => [r.duplicate, r.alertId])).toEqual(first.body.results.map((r: any) => [true, r.alertId]));
+    const number = first.body.results[0].caseNumber as string;
+    expect((await flow.caseDetail(number)).alertCount).toBe(1);
+    // Another key is another request: it joins the incident.
+    const other = await system.request('POST', '/api/alerts', { body, headers: { authorization: `Bearer ${alertToken}`, 'idempotency-key': 'am-2026-12-06/43' } });
+    expect(other.body.results[0]).toMatchObject({ joined: true, caseNumber: number });
+    expect((await system.request('POST', '/api/alerts', { body, headers: { authorization: `Bearer ${alertToken}`, 'idempotency-key': 'x'.repeat(201) } })).body).toMatchObject({ statusCode: 400, field: 'Idempotency-Key' });
+  });
+
   test('an unknown hostname still opens an incident, flagged as an unregistered device', async () => {
     const response = await postAlerts({ source: 'zabbix', hostname: 'mystery-box', alertName: 'PingLoss', severity: 'warning', summary: 'ping応答なし', detectedAt: new Date().toISOString() });
     expect(response.status).toBe(202);
