@@ -8,7 +8,7 @@ import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/me
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { toDomainError } from '../temporal/update-errors';
+import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import { assertCanSee, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
 import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
@@ -190,7 +190,7 @@ export class CasesService {
     const record = await this.find(actor, idOrNumber);
     this.dependencies.assertTemporalReachable();
     try {
-      await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] });
+      await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] }));
     } catch (error) {
       throw toDomainError(error);
     }
@@ -203,7 +203,7 @@ export class CasesService {
     const record = await this.find(actor, idOrNumber);
     this.dependencies.assertTemporalReachable();
     try {
-      await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] });
+      await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] }));
     } catch (error) {
       throw toDomainError(error);
     }

@@ -6,7 +6,7 @@ import { completeTask } from '../../workflows/shared/messages';
 import { checkTaskActor } from '../../workflows/shared/policy';
 import { conflict, forbidden, notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { toDomainError } from '../temporal/update-errors';
+import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import { assertCanSee, departmentScope } from './case-access';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
@@ -122,9 +122,9 @@ export class TasksService {
     }
     this.dependencies.assertTemporalReachable();
     try {
-      const result = await this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
+      const result = await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
         args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],
-      });
+      }));
       return result;
     } catch (error) {
       throw toDomainError(error);

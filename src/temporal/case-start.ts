@@ -4,6 +4,8 @@ import { getCaseState, type CaseStateView } from '../../workflows/shared/message
 const WAIT_MS = 15_000;
 /** With a registration check, the workflow is still asked at least this often. */
 const QUERY_EVERY_MS = 1_000;
+/** One query's longest wait (a healthy server answers in milliseconds). */
+const QUERY_DEADLINE_MS = 3_000;
 
 /** Runs one SQL statement with positional `?` parameters (MikroORM's connection `execute`). */
 export type SqlExecute = (sql: string, params: unknown[]) => Promise<unknown[]>;
@@ -40,7 +42,8 @@ export async function waitForCaseNumber(
     if (ask) {
       queriedAt = now;
       try {
-        const state = await handle.query(getCaseState);
+        // Each question has its own deadline: a hung server must not hold the answer past WAIT_MS.
+        const state = await handle.client.connection.withDeadline(Math.min(deadline, Date.now() + QUERY_DEADLINE_MS), () => handle.query(getCaseState));
         if (ready(state)) return state;
       } catch {
         // No worker has picked the workflow up yet.

@@ -110,6 +110,52 @@ describe('Temporal killed with alerts arriving (issue 21)', () => {
   }, 240_000);
 });
 
+describe('Temporal hung (alive but silent) when a person sends a step (issue 21)', () => {
+  let scratch: string;
+  let temporal: RunningTemporal | undefined;
+  let system: TestSystem;
+  let flow: FlowDriver;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'opsdesk-hang-'));
+    temporal = await startTemporalDevServer({ port: await freePort(), dataDir: join(scratch, 'temporal') });
+    system = await startTestSystem({ env: { TEMPORAL_ADDRESS: temporal.address } });
+    flow = new FlowDriver(system);
+  }, 60_000);
+  afterAll(async () => {
+    if (temporal) process.kill(temporal.pid, 'SIGCONT');
+    await system?.close();
+    await temporal?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }, 60_000);
+
+  test('R-FLOW-1: the step gets 503 after the deadline, not a request that never ends; then alerts queue and steps are refused at once; once Temporal answers again the same step goes through once', async () => {
+    const alert = await system.request('POST', '/api/alerts', { body: alertmanagerBody([{ hostname: 'esx01', alertname: 'HostDown', severity: 'major' }]), headers: { authorization: `Bearer ${alertToken}` } });
+    const number = alert.body.results[0].caseNumber as string;
+    const task = await flow.openTask(number, 'acknowledge', 'op1');
+
+    process.kill(temporal!.pid, 'SIGSTOP');
+    const first = await flow.as('op1', 'POST', `/api/tasks/${task.id}/complete`, { outcome: 'on_site' });
+    expect(first.status).toBe(503);
+    expect(first.body.message).toMatch(/時間内に応答がありませんでした/);
+    await waitUntil(async () => (await system.request('GET', '/health')).body?.temporal?.startsWith('unavailable'), 15_000, '/health to name Temporal');
+    const again = await flow.as('op1', 'POST', `/api/tasks/${task.id}/complete`, { outcome: 'on_site' });
+    expect(again.status).toBe(503);
+    expect(again.body.message).toMatch(NOT_SAVED);
+    const queued = await system.request('POST', '/api/alerts', { body: alertmanagerBody([{ hostname: 'esx01', alertname: 'HostDown', severity: 'major' }]), headers: { authorization: `Bearer ${alertToken}` } });
+    expect(queued.body).toMatchObject({ accepted: 1, queued: 1 });
+
+    process.kill(temporal!.pid, 'SIGCONT');
+    await waitUntil(async () => (await system.request('GET', '/health')).body?.temporal === 'ok', 30_000, 'Temporal to answer again');
+    const done = await flow.as('op1', 'POST', `/api/tasks/${task.id}/complete`, { outcome: 'on_site' });
+    expect([200, 409]).toContain(done.status); // 409 when the first try did reach the workflow before it hung
+    await flow.waitForStatus(number, 'in_progress');
+    await waitUntil(async () => (await flow.caseDetail(number)).alertCount === 2, 30_000, 'the queued alert to join');
+    const acknowledged = (await flow.caseDetail(number)).doneTasks.filter((t: any) => t.type === 'acknowledge');
+    expect(acknowledged).toHaveLength(1);
+  }, 120_000);
+});
+
 describe('PostgreSQL killed with alerts arriving (issue 21)', () => {
   let scratch: string;
   let pgPort: number;
