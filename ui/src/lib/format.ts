@@ -105,9 +105,34 @@ export function fmtDuration(ms: number, lang: Lang): string {
 
 const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** Messages recorded by the workflows carry ISO instants in UTC: show them in Japan time. */
+/** `2026-12-07 10:30 JST`: how the workflows' timeline messages write instants (workflows/shared/jst.ts). */
+const JST_LABEL_IN_TEXT = /\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) JST\b/g;
+/** `2026年12月7日(月) 10:30` or `2026年12月7日(月)`: the mails' style (activities/mail-templates.ts). */
+const JA_LONG_IN_TEXT = /(\d{4})年(\d{1,2})月(\d{1,2})日\([日月火水木金土]\)(?:\s?(\d{2}):(\d{2}))?/g;
+/** `Fri 25 Dec 2026 10:00 JST`: the mails' English style. */
+const EN_LONG_IN_TEXT = /\b((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}(?: \d{2}:\d{2})?) JST\b/g;
+
+const jstWall = (y: string, mo: string, d: string, h = '00', mi = '00') => Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - JST_OFFSET_MS;
+
+/**
+ * Texts written by the server (timeline messages, the audit view of a history) carry instants in
+ * three styles (ISO in UTC, `2026-12-07 10:30 JST`, `2026年12月7日(月) 10:30`): the UI shows each in
+ * its one format, YYYY/MM/DD(曜) HH:mm in Japan time, 24-hour. Texts already stored are covered too.
+ */
 export function localiseInstants(text: string, lang: Lang): string {
-  return text.replace(ISO_IN_TEXT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : fmtDateTime(iso, lang)));
+  return text
+    .replace(ISO_IN_TEXT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : fmtDateTime(iso, lang)))
+    .replace(JST_LABEL_IN_TEXT, (all, y: string, mo: string, d: string, h: string, mi: string) => {
+      const ms = jstWall(y, mo, d, h, mi);
+      return Number.isNaN(ms) ? all : fmtDateTime(new Date(ms).toISOString(), lang);
+    })
+    .replace(JA_LONG_IN_TEXT, (all, y: string, mo: string, d: string, h?: string, mi?: string) => {
+      const ms = jstWall(y, mo, d, h, mi);
+      if (Number.isNaN(ms)) return all;
+      const iso = new Date(ms).toISOString();
+      return h ? fmtDateTime(iso, lang) : fmtDate(iso, lang);
+    })
+    .replace(EN_LONG_IN_TEXT, (_all, en: string) => en);
 }
 
 export function minutesToClock(minutes: number): string {
