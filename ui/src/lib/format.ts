@@ -155,3 +155,51 @@ export function fmtDateTimeSeconds(value: string | null | undefined, lang: Lang)
   if (Number.isNaN(p.year)) return value;
   return `${fmtDate(value, lang)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
+
+// ---------------------------------------------------------------------------
+// Date and time inputs in the UI's format (components/JstInput.tsx)
+
+export type JstInputKind = 'datetime' | 'date' | 'time';
+
+function toAscii(text: string): string {
+  return text
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[／]/g, '/')
+    .replace(/[：]/g, ':')
+    .replace(/[－‐]/g, '-')
+    .replace(/\u3000/g, ' ')
+    .trim();
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** What was typed, as the native input's value, or null when it is not (yet) a date / time. */
+export function parseJstInput(text: string, kind: JstInputKind): string | null {
+  const t = toAscii(text);
+  const date = '(\\d{4})[/-](\\d{1,2})[/-](\\d{1,2})';
+  const time = '(\\d{1,2}):(\\d{2})';
+  const re = kind === 'datetime' ? new RegExp(`^${date}(?:\\s*T\\s*|\\s+)${time}$`) : kind === 'date' ? new RegExp(`^${date}$`) : new RegExp(`^${time}$`);
+  const m = re.exec(t);
+  if (!m) return null;
+  const nums = m.slice(1).map(Number);
+  if (kind === 'time') {
+    const [h, min] = nums;
+    return h <= 23 && min <= 59 ? `${pad(h)}:${pad(min)}` : null;
+  }
+  const [y, mo, d, h = 0, min = 0] = nums;
+  if (!validDate(y, mo, d) || h > 23 || min > 59) return null;
+  const ymd = `${y}-${pad(mo)}-${pad(d)}`;
+  return kind === 'date' ? ymd : `${ymd}T${pad(h)}:${pad(min)}`;
+}
+
+/** The native value ('2026-12-07T10:30') as people read it ('2026/12/07 10:30'). */
+export function displayJstInput(value: string, kind: JstInputKind): string {
+  if (kind === 'time') return value;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value);
+  if (!m) return value;
+  const day = `${m[1]}/${m[2]}/${m[3]}`;
+  return kind === 'date' || !m[4] ? day : `${day} ${m[4]}:${m[5]}`;
+}
