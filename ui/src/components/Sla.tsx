@@ -1,5 +1,5 @@
 import type { SlaView } from '../../../workflows/shared/case-model';
-import { fmtDateTime, fmtDuration, fmtTime, jstParts } from '../lib/format';
+import { fmtDate, fmtDateTime, fmtDuration, fmtTime, jstParts } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { SLA_KIND_LABELS } from '../lib/labels';
 
@@ -155,8 +155,8 @@ export function SlaPanel({ sla, now }: { sla: SlaView | null; now: number }) {
           {outOfHours && (
             <div className="sla-reason muted">
               {tr(
-                `受付時間外（${fmtDateTime(sla.startAt, lang)}）の検知のため、翌営業日の ${fmtTime(sla.originalDueAt)} が期限です（R-SLA-2）。50%・75%の通知は翌営業日の受付時間内に送ります。`,
-                `Detected outside reception hours (${fmtDateTime(sla.startAt, lang)}): due at ${fmtTime(sla.originalDueAt)} on the next business day (R-SLA-2). The 50 % and 75 % notices come in that day's reception hours.`,
+                `受付時間外（${fmtDateTime(sla.startAt, lang)}）の検知のため、期限は次の営業日の受付開始後、${fmtDate(sla.originalDueAt, lang)} ${fmtTime(sla.originalDueAt)} です（R-SLA-2）。50%・75%の通知もその日の受付時間内に送ります。`,
+                `Detected outside reception hours (${fmtDateTime(sla.startAt, lang)}): due after the next business opening, ${fmtDate(sla.originalDueAt, lang)} ${fmtTime(sla.originalDueAt)} (R-SLA-2). The 50 % and 75 % notices come in that day's reception hours too.`,
               )}
             </div>
           )}

@@ -187,7 +187,7 @@ export function MyTasksPage() {
                     <div className="due-kind muted">
                       {dueSource === 'task'
                         ? detail?.sla && startedOutOfHours(detail.sla) && !detail.sla.stoppedAt
-                          ? tr('この作業の期限（受付時間外の検知のため翌営業日）', 'task due (detected out of hours: next business day)')
+                          ? tr('この作業の期限（受付時間外の検知のため次の営業日）', 'task due (detected out of hours: next business day)')
                           : tr('この作業の期限', 'task due')
                         : dueSource === 'sla'
                           ? tr('SLA期限', 'SLA due')
