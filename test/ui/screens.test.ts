@@ -134,7 +134,7 @@ describe('web UI: the people\'s screens (issue 22: SLA, wording and dates)', () 
     await shot(o, 'date-input-japanese');
   });
 
-  test('R-UI: the dashboard names unfinished cases 未完了, so 対応中 means only the status', async () => {
+  test('R-UI: the dashboard names unfinished cases 未完了, so 対応中 means only the status; trends per week, SLA met % per month and open by age are drawn', async () => {
     await system.request('POST', '/api/alerts', {
       headers: { authorization: 'Bearer opsdesk-demo-alerts' },
       body: { source: 'test', hostname: 'vm-zeimu01', alertName: 'DiskFull', severity: 'minor', summary: 'ディスク使用率90%', detectedAt: new Date().toISOString() },
@@ -145,6 +145,14 @@ describe('web UI: the people\'s screens (issue 22: SLA, wording and dates)', () 
     await g.getByText('未完了の障害').waitFor();
     await g.getByText('未完了の作業依頼').waitFor();
     expect(await g.locator('main').innerText()).not.toContain('対応中の障害');
+    // Trends from GET /api/cases/trends, drawn as SVG with names and the figures as a table.
+    await g.getByRole('img', { name: '週ごとの受付件数（直近12週、月曜始まり）' }).waitFor();
+    await g.getByRole('img', { name: '月ごとのSLA達成率（計測終了した月で集計）' }).waitFor();
+    const age = g.getByRole('img', { name: '未完了の案件の経過日数（発生から）' });
+    await age.waitFor();
+    expect(await age.locator('rect').count()).toBeGreaterThan(0);
+    await g.getByText('数値を表で見る').click();
+    await g.getByRole('cell', { name: /^経過 1日未満: [1-9]\d* 件$/ }).waitFor();
     await shot(g, 'dashboard-words');
   });
 

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { Countdown, SlaBadge, slaState } from '../components/Sla';
+import { TrendCharts } from '../components/TrendCharts';
 import { Empty, ErrorBox, KindBadge, Loading, PageTitle, StatusBadge } from '../components/ui';
 import { get } from '../lib/api';
 import { detailsOf, listByStatuses, OPEN_STATUSES } from '../lib/cases';
@@ -96,6 +97,8 @@ export function DashboardPage() {
               <span className="card-value">{data.today.length}</span>
             </Link>
           </div>
+
+          <TrendCharts />
 
           <div className="grid-2">
             <section className="panel" aria-labelledby="by-status">
