@@ -44,6 +44,13 @@ export function createCalendarActivities(deps: { calendar: CalendarService; sla:
       const due = withinReceptionHours
         ? new Date(start.getTime() + deps.sla.onsiteHours * 3_600_000)
         : atClockOnDayOf(calendar.nextOpening(start), deps.sla.onsiteNextDayTime);
+      // Issue 22: the next-day due is measured in reception hours (08:30 → 10:30), so its 50 % and
+      // 75 % notices come at 09:30 and 10:00 instead of around 01:00 at night. The workflow is
+      // unchanged: a history keeps the plan it recorded and replays as it ran.
+      const businessSeconds = withinReceptionHours ? 0 : calendar.businessSecondsBetween(start, due);
+      if (businessSeconds > 0) {
+        return { kind: 'onsite', mode: 'business', startAt: input.startAt, dueAt: due.toISOString(), totalSeconds: businessSeconds, withinReceptionHours };
+      }
       return { kind: 'onsite', mode: 'wall', startAt: input.startAt, dueAt: due.toISOString(), totalSeconds: (due.getTime() - start.getTime()) / 1000, withinReceptionHours };
     },
 

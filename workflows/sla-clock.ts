@@ -139,6 +139,7 @@ export class SlaClock {
       pausedSince: this.pausedSince,
       pausedSeconds: this.pausedSeconds,
       stoppedAt: this.stoppedAt,
+      withinReceptionHours: this.plan.withinReceptionHours,
     };
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '../identity/current-user';
 import { CasesService } from './cases.service';
-import { ClaimTaskDto, CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+import { ClaimTaskDto, CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto, TrendsQuery } from './dto/cases.dto';
 import { TasksService } from './tasks.service';
 
 @ApiTags('cases')
@@ -21,6 +21,15 @@ export class CasesController {
   @Get('counts')
   counts(@CurrentActor() actor: Actor) {
     return this.cases.counts(actor);
+  }
+
+  /**
+   * The dashboard's trends (issue 22), computed in PostgreSQL over the cases the caller may see:
+   * cases per week (Japan-time weeks from Monday), SLA met % per month, open cases by age.
+   */
+  @Get('trends')
+  trends(@CurrentActor() actor: Actor, @Query() query: TrendsQuery) {
+    return this.cases.trends(actor, query);
   }
 
   /** The record (R-REC-1..9), the timeline, open and done tasks, and the SLA. */

@@ -14,7 +14,7 @@ import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { TimelineEntry } from './timeline-entry.entity';
-import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto } from './dto/cases.dto';
+import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto, TrendsQuery } from './dto/cases.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
 
 /** Past this many matches a list reports "more than" instead of an exact total. */
@@ -79,6 +79,15 @@ export function taskView(task: CaseTask) {
   };
 }
 
+/** Open cases by age (since they occurred), for the dashboard. */
+const AGE_BUCKETS = [
+  { key: 'lt1d', ja: '1日未満', en: '< 1 day' },
+  { key: '1to3d', ja: '1〜3日', en: '1–3 days' },
+  { key: '3to7d', ja: '3〜7日', en: '3–7 days' },
+  { key: '7to30d', ja: '7〜30日', en: '7–30 days' },
+  { key: 'ge30d', ja: '30日以上', en: '30 days or more' },
+] as const;
+
 @Injectable()
 export class CasesService {
   constructor(
@@ -119,6 +128,60 @@ export class CasesService {
     const rows = await qb.execute<Array<{ kind: CaseKind; status: CaseStatus; n: string }>>('all', false);
     for (const row of rows) counts[row.kind][row.status] = Number(row.n);
     return counts;
+  }
+
+  /**
+   * Issue 22's trends, computed by PostgreSQL in Japan time: cases opened per week (both kinds, the
+   * weeks without any included), SLA results per month (an SLA counts in the month its measure
+   * stopped; met = stopped without a breach), and the open cases by how long ago they occurred.
+   */
+  async trends(actor: Actor, query: TrendsQuery) {
+    const weeks = query.weeks ?? 12;
+    const months = query.months ?? 6;
+    const scope = departmentScope(actor);
+    // Department users see their own department's cases only (CASE_VISIBILITY), like the list.
+    const where = scope === undefined ? 'true' : scope === null ? 'false' : 'c.department_ids @> array[?]::text[]';
+    const bind = typeof scope === 'string' ? [scope] : [];
+    const db = this.em.getConnection();
+    const perWeek = await db.execute<Array<{ week: string; incidents: string; requests: string }>>(
+      `select to_char(w.week, 'YYYY-MM-DD') as week,
+              count(c.id) filter (where c.kind = 'incident') as incidents,
+              count(c.id) filter (where c.kind = 'work_request') as requests
+         from generate_series(date_trunc('week', now() at time zone 'Asia/Tokyo') - (?::int - 1) * interval '1 week',
+                              date_trunc('week', now() at time zone 'Asia/Tokyo'), interval '1 week') as w(week)
+         left join case_record c on date_trunc('week', c.occurred_at at time zone 'Asia/Tokyo') = w.week and ${where}
+        group by w.week order by w.week`,
+      [weeks, ...bind],
+    );
+    const perMonth = await db.execute<Array<{ month: string; measured: string; met: string }>>(
+      `select to_char(m.month, 'YYYY-MM') as month,
+              count(c.id) as measured,
+              count(c.id) filter (where not coalesce((c.sla ->> 'breached')::boolean, false)) as met
+         from generate_series(date_trunc('month', now() at time zone 'Asia/Tokyo') - (?::int - 1) * interval '1 month',
+                              date_trunc('month', now() at time zone 'Asia/Tokyo'), interval '1 month') as m(month)
+         left join case_record c on c.sla ->> 'stoppedAt' is not null
+              and date_trunc('month', (c.sla ->> 'stoppedAt')::timestamptz at time zone 'Asia/Tokyo') = m.month and ${where}
+        group by m.month order by m.month`,
+      [months, ...bind],
+    );
+    const byAge = await db.execute<Array<{ bucket: number; n: string }>>(
+      `select case when age < interval '1 day' then 0 when age < interval '3 days' then 1 when age < interval '7 days' then 2
+                   when age < interval '30 days' then 3 else 4 end as bucket, count(*) as n
+         from (select now() - c.occurred_at as age from case_record c
+                where c.status in ('received', 'in_progress', 'on_hold', 'verifying') and ${where}) as open
+        group by 1`,
+      bind,
+    );
+    const ages = AGE_BUCKETS.map((b, i) => ({ ...b, count: Number(byAge.find((r) => Number(r.bucket) === i)?.n ?? 0) }));
+    return {
+      weeks: perWeek.map((r) => ({ weekStart: r.week, incidents: Number(r.incidents), workRequests: Number(r.requests) })),
+      slaByMonth: perMonth.map((r) => {
+        const measured = Number(r.measured);
+        const met = Number(r.met);
+        return { month: r.month, measured, met, metPercent: measured ? Math.round((met / measured) * 1000) / 10 : null };
+      }),
+      openByAge: ages,
+    };
   }
 
   /** The list's WHERE for this actor, or null when the actor may see none of what was asked. */

@@ -77,6 +77,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   // Cases (which cases: CASE_VISIBILITY; what may be done to them: the workflow's validators)
   'GET /api/cases': { access: ALL, action: 'case.list' },
   'GET /api/cases/counts': { access: ALL, action: 'case.list' },
+  'GET /api/cases/trends': { access: ALL, action: 'case.trends' },
   'GET /api/cases/:id': { access: ALL, action: 'case.read', target: 'case:{id}', params: { id: 'case_ref' } },
   'POST /api/cases/:id/hold': { access: CASE_ACTION_POLICY.hold.roles, action: 'case.hold', target: 'case:{id}', params: { id: 'case_ref' } },
   'POST /api/cases/:id/resume': { access: CASE_ACTION_POLICY.resume.roles, action: 'case.resume', target: 'case:{id}', params: { id: 'case_ref' } },

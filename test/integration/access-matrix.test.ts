@@ -59,6 +59,7 @@ const PROBES: Record<string, Probe> = {
 
   'GET /api/cases': { who: ALL, allowed: 200 },
   'GET /api/cases/counts': { who: ALL, allowed: 200 },
+  'GET /api/cases/trends': { who: ALL, allowed: 200 },
   'GET /api/cases/:id': { who: ALL, path: (f) => `/api/cases/${f.caseNumber}`, allowed: 200 },
   'POST /api/cases/:id/hold': { who: [OP, GA], path: (f) => `/api/cases/${f.caseNumber}/hold`, body: PROBE_BODY, allowed: 400 },
   'POST /api/cases/:id/resume': { who: [OP, GA], path: (f) => `/api/cases/${f.caseNumber}/resume`, body: PROBE_BODY, allowed: 400 },

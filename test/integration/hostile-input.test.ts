@@ -245,6 +245,10 @@ describe('hostile input on every write route: 400, the common error shape, and n
       const response = await system.request('GET', `/api/cases?${query}`, { token });
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
     }
+    for (const [query, field] of [['weeks=abc', 'weeks'], ['weeks=0', 'weeks'], ['weeks=53', 'weeks'], ['months=-1', 'months'], ['months=1.5', 'months'], ['weeks=%00', 'weeks'], ['unknown=1', 'unknown']]) {
+      const response = await system.request('GET', `/api/cases/trends?${query}`, { token });
+      expect({ query, status: response.status, field: response.body?.field }).toEqual({ query, status: 400, field });
+    }
   });
 
   test('Japanese, emoji and other legitimate Unicode are accepted as written', async () => {

@@ -38,6 +38,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: stri
   'case.history.consistency': { ja: '履歴と記録の整合性検査', en: 'History consistency check' },
   'case.hold': { ja: '案件の保留', en: 'Case put on hold' },
   'case.list': { ja: '作業履歴の一覧', en: 'Cases listed' },
+  'case.trends': { ja: '件数の推移の参照', en: 'Trends read' },
   'case.note': { ja: '対応内容の記録', en: 'Note added' },
   'case.read': { ja: '案件の参照', en: 'Case read' },
   'case.replay': { ja: 'ワークフロー履歴の再実行検証', en: 'Workflow history replayed' },

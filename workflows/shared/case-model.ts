@@ -75,4 +75,6 @@ export interface SlaView {
   /** Business seconds spent paused so far (exact; never a rounded percentage). */
   pausedSeconds: number;
   stoppedAt: string | null;
+  /** Whether the clock started in reception hours (R-SLA-1) or outside (R-SLA-2, next-day due); absent in records from before issue 22. */
+  withinReceptionHours?: boolean;
 }

@@ -14,6 +14,18 @@ export interface TaskField {
   /** Required for these outcomes (all outcomes when `true`). */
   required?: boolean | string[];
   maxLength?: number;
+  /** Only meaningful with these outcomes: the form shows the field beside them and sends it only with them. */
+  onlyFor?: string[];
+}
+
+export interface TaskOutcome {
+  value: string;
+  /** The button text: what the person does (依頼する). */
+  labelJa: string;
+  labelEn: string;
+  /** What the step's record says afterwards (依頼済み): the completed-task table and notices. */
+  resultJa: string;
+  resultEn: string;
 }
 
 export interface TaskTypeDefinition {
@@ -21,31 +33,31 @@ export interface TaskTypeDefinition {
   labelJa: string;
   labelEn: string;
   role: ActorRole;
-  outcomes: Array<{ value: string; labelJa: string; labelEn: string }>;
+  outcomes: TaskOutcome[];
   /** Outcomes for which a note (the reason) is mandatory. */
   noteRequiredFor?: string[];
   fields?: TaskField[];
 }
 
-const outcome = (value: string, labelJa: string, labelEn: string) => ({ value, labelJa, labelEn });
+const outcome = (value: string, labelJa: string, labelEn: string, resultJa = labelJa, resultEn = labelEn): TaskOutcome => ({ value, labelJa, labelEn, resultJa, resultEn });
 
 export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   acknowledge: {
     type: 'acknowledge', labelJa: '現地到着・一次切り分け開始', labelEn: 'On site, first isolation started', role: 'operator',
-    outcomes: [outcome('on_site', '現地で対応開始', 'On site and started')],
+    outcomes: [outcome('on_site', '現地で対応開始', 'On site and started', '現地で対応開始済み', 'Started on site')],
   },
   urgent_consultation: {
     type: 'urgent_consultation', labelJa: '時間外緊急対応の協議', labelEn: 'Out-of-hours urgency consultation', role: 'general_affairs',
-    outcomes: [outcome('respond_now', '直ちに対応する', 'Respond now'), outcome('next_business_day', '翌営業日に対応する', 'Next business day')],
+    outcomes: [outcome('respond_now', '直ちに対応する', 'Respond now', '直ちに対応と決定', 'Decided: respond now'), outcome('next_business_day', '翌営業日に対応する', 'Next business day', '翌営業日に対応と決定', 'Decided: next business day')],
   },
   triage: {
     type: 'triage', labelJa: '切り分け結果の報告', labelEn: 'Report triage findings', role: 'operator',
-    outcomes: [outcome('resolved', '現地で復旧した', 'Fixed on site'), outcome('needs_vendor', 'メーカー対応が必要', 'Needs the maker\'s desk')],
+    outcomes: [outcome('resolved', '現地で復旧した', 'Fixed on site', '現地で復旧', 'Fixed on site'), outcome('needs_vendor', 'メーカー対応が必要', 'Needs the maker\'s desk', 'メーカー対応へ', 'Passed to the maker')],
     fields: [
       { name: 'findings', type: 'text', labelJa: '切り分け結果', labelEn: 'Findings', required: true, maxLength: 4000 },
       { name: 'impactScope', type: 'text', labelJa: '影響範囲', labelEn: 'Scope of impact', required: true, maxLength: 2000 },
       { name: 'serviceStopped', type: 'boolean', labelJa: 'サービス停止の有無', labelEn: 'Service stopped', required: true },
-      { name: 'vendorEmail', type: 'email', labelJa: 'メーカー保守窓口のメール', labelEn: 'Maker desk e-mail (if not in the inventory)' },
+      { name: 'vendorEmail', type: 'email', labelJa: 'メーカー保守窓口のメール', labelEn: 'Maker desk e-mail (if not in the inventory)', onlyFor: ['needs_vendor'] },
     ],
   },
   vendor_repair: {
@@ -58,12 +70,12 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   },
   verify_platform: {
     type: 'verify_platform', labelJa: '基盤の動作確認', labelEn: 'Verify the platform', role: 'operator',
-    outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（切り分けへ戻す）', 'Not working (back to triage)')],
+    outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（切り分けへ戻す）', 'Not working (back to triage)', '異常あり（切り分けへ戻した）', 'Not working (sent back to triage)')],
     noteRequiredFor: ['not_ok'],
   },
   request_department_verification: {
     type: 'request_department_verification', labelJa: '所管課への動作確認依頼', labelEn: 'Ask departments to verify', role: 'general_affairs',
-    outcomes: [outcome('requested', '依頼する', 'Request')],
+    outcomes: [outcome('requested', '依頼する', 'Request', '依頼済み', 'Requested')],
     fields: [{ name: 'departmentIds', type: 'string[]', labelJa: '確認を依頼する所管課', labelEn: 'Departments that verify', required: true }],
   },
   department_verification: {
@@ -73,17 +85,17 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   },
   approve_completion: {
     type: 'approve_completion', labelJa: '完了承認', labelEn: 'Approve completion', role: 'general_affairs',
-    outcomes: [outcome('approved', '承認', 'Approve'), outcome('rejected', '差し戻し', 'Reject')],
+    outcomes: [outcome('approved', '承認', 'Approve', '承認済み', 'Approved'), outcome('rejected', '差し戻し', 'Reject', '差し戻し済み', 'Rejected')],
     noteRequiredFor: ['rejected'],
   },
   accept_request: {
     type: 'accept_request', labelJa: '作業依頼の受付', labelEn: 'Accept the request', role: 'general_affairs',
-    outcomes: [outcome('accepted', '受け付ける', 'Accept'), outcome('rejected', '却下', 'Reject'), outcome('returned', '差し戻し（情報不足）', 'Return for more information')],
+    outcomes: [outcome('accepted', '受け付ける', 'Accept', '受付済み', 'Accepted'), outcome('rejected', '却下', 'Reject', '却下済み', 'Rejected'), outcome('returned', '差し戻し（情報不足）', 'Return for more information', '差し戻し済み（情報不足）', 'Returned for more information')],
     noteRequiredFor: ['rejected', 'returned'],
   },
   resubmit_request: {
     type: 'resubmit_request', labelJa: '依頼内容の修正・再提出', labelEn: 'Edit and resubmit', role: 'department',
-    outcomes: [outcome('resubmitted', '再提出', 'Resubmit'), outcome('withdrawn', '取り下げ', 'Withdraw')],
+    outcomes: [outcome('resubmitted', '再提出', 'Resubmit', '再提出済み', 'Resubmitted'), outcome('withdrawn', '取り下げ', 'Withdraw', '取り下げ済み', 'Withdrawn')],
     fields: [
       { name: 'subject', type: 'string', labelJa: '件名', labelEn: 'Subject', maxLength: 200 },
       { name: 'params', type: 'object', labelJa: 'パラメータ', labelEn: 'Parameters' },
@@ -92,7 +104,7 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   },
   plan_work: {
     type: 'plan_work', labelJa: '作業計画の作成', labelEn: 'Plan the work', role: 'operator',
-    outcomes: [outcome('planned', '計画を提出', 'Submit plan')],
+    outcomes: [outcome('planned', '計画を提出', 'Submit plan', '計画提出済み', 'Plan submitted')],
     fields: [
       { name: 'plannedStart', type: 'datetime', labelJa: '作業開始日時', labelEn: 'Planned start', required: true },
       { name: 'plannedEnd', type: 'datetime', labelJa: '作業終了日時', labelEn: 'Planned end', required: true },
@@ -102,7 +114,7 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   },
   confirm_plan: {
     type: 'confirm_plan', labelJa: '作業計画の承認', labelEn: 'Confirm the plan', role: 'general_affairs',
-    outcomes: [outcome('confirmed', '承認', 'Confirm'), outcome('revise', '修正依頼', 'Ask for revision')],
+    outcomes: [outcome('confirmed', '承認', 'Confirm', '承認済み', 'Confirmed'), outcome('revise', '修正依頼', 'Ask for revision', '修正依頼済み', 'Revision asked')],
     noteRequiredFor: ['revise'],
   },
   execute_work: {
@@ -112,12 +124,12 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
   },
   execution_failed: {
     type: 'execution_failed', labelJa: '自動実行の失敗への対応', labelEn: 'Automated execution failed', role: 'operator',
-    outcomes: [outcome('retry', '原因を取り除いて再実行する', 'Retry (after fixing the cause)'), outcome('abandon', '自動実行を中止し手作業で対応する', 'Abandon automation and do it by hand')],
+    outcomes: [outcome('retry', '原因を取り除いて再実行する', 'Retry (after fixing the cause)', '再実行した', 'Retried'), outcome('abandon', '自動実行を中止し手作業で対応する', 'Abandon automation and do it by hand', '自動実行を中止（手作業で対応）', 'Automation abandoned (by hand)')],
     noteRequiredFor: ['abandon'],
   },
   verify_work: {
     type: 'verify_work', labelJa: '作業後の動作確認', labelEn: 'Verify the work', role: 'operator',
-    outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（再作業）', 'Not working (redo)')],
+    outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（再作業）', 'Not working (redo)', '異常あり（再作業へ）', 'Not working (sent to redo)')],
     noteRequiredFor: ['not_ok'],
   },
 };

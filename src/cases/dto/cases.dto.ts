@@ -3,6 +3,25 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CASE_STATUSES } from '../../../workflows/shared/case-model';
 
+/** The dashboard's trends: how many weeks of cases and months of SLA results (issue 22). */
+export class TrendsQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 52, default: 12 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(52)
+  readonly weeks?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 24, default: 6 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  readonly months?: number;
+}
+
 export class ListCasesQuery {
   @ApiPropertyOptional({ enum: ['incident', 'work_request'] })
   @IsOptional()

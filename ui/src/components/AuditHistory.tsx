@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { ApiError, fetchFile, get, post } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
-import { fmtDateTimeSeconds } from '../lib/format';
+import { fmtDateTimeSeconds, localiseInstants } from '../lib/format';
 import { humanMessage, useI18n } from '../lib/i18n';
 import type { CaseHistoryView, ConsistencyResult, ReplayResult } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
@@ -192,7 +192,7 @@ export function AuditHistoryPanel({ caseId, caseNumber }: { caseId: string; case
                   <time dateTime={e.at}>{fmtDateTimeSeconds(e.at, lang)}</time>
                   <span className={`badge tl-kind hk-${e.kind}`}>{pick(EVENT_KIND[e.kind] ?? { ja: e.kind, en: e.kind })}</span>
                   <div className="tl-body">
-                    <span className="tl-msg pre">{lang === 'ja' ? e.ja : e.en}</span>
+                    <span className="tl-msg pre">{localiseInstants(lang === 'ja' ? e.ja : e.en, lang)}</span>
                     {e.actor && <span className="tl-actor muted"> — {e.actor}</span>}
                     <span className="muted small"> #{e.eventId}</span>
                   </div>

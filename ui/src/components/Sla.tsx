@@ -1,5 +1,5 @@
 import type { SlaView } from '../../../workflows/shared/case-model';
-import { fmtDateTime, fmtDuration } from '../lib/format';
+import { fmtDate, fmtDateTime, fmtDuration, fmtTime, jstParts } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { SLA_KIND_LABELS } from '../lib/labels';
 
@@ -59,6 +59,47 @@ export function Countdown({ dueAt, now, state }: { dueAt: string | null | undefi
   );
 }
 
+/**
+ * Whether an SLA started outside reception hours (R-SLA-2: due at 10:30 on the next business day).
+ * Records from before issue 22 lack the workflow's answer: read it from the start's Japan time
+ * (weekends and 08:30–17:15; a holiday is not known here, and then the due's gap tells).
+ */
+export function startedOutOfHours(sla: SlaView): boolean {
+  if (sla.withinReceptionHours !== undefined) return !sla.withinReceptionHours;
+  if (sla.kind !== 'onsite') return false;
+  const p = jstParts(sla.startAt);
+  const minutes = p.hour * 60 + p.minute;
+  return p.weekday === 0 || p.weekday === 6 || minutes < 510 || minutes >= 1035 || Date.parse(sla.originalDueAt) - Date.parse(sla.startAt) > 2 * 3_600_000 + 60_000;
+}
+
+type Bi = { ja: string; en: string };
+
+/** What the SLA covers and what comes after it: the steps after an incident's on-site SLA have none. */
+export function slaScope(kind: SlaView['kind']): Bi {
+  return kind === 'onsite'
+    ? { ja: '障害のSLAは現地到着・一次切り分け開始までです（R-SLA-1/2）。以降の切り分け・所管課の確認・完了承認に期限の定めはありません。', en: 'An incident\'s SLA ends when someone is on site (R-SLA-1/2); triage, department verification and approval have no due time.' }
+    : { ja: '作業依頼のSLAは受付から作業完了まで（3営業日、R-SLA-3）です。作業後の確認・承認に期限の定めはありません。', en: 'A work request\'s SLA runs from acceptance to the work done (3 business days, R-SLA-3); the checks after it have no due time.' };
+}
+
+/**
+ * Why a step of the queue has no due time of its own: what governs it instead. A work request
+ * not yet accepted is measured from acceptance; a step after the SLA stopped has none, with why.
+ */
+export function noDueReason(detail: { kind: string; status: string; sla: SlaView | null } | null | undefined): { head: Bi; why: Bi } {
+  const head = { ja: 'この手順はSLA対象外', en: 'No SLA for this step' };
+  if (!detail) return { head, why: { ja: '', en: '' } };
+  if (detail.kind === 'work_request' && detail.status === 'received' && !detail.sla) {
+    return { head: { ja: 'SLAは受付から計測', en: 'SLA starts on acceptance' }, why: { ja: 'SLA（3営業日）は総務課の受付時から計測', en: 'the 3-day SLA starts on acceptance' } };
+  }
+  if (detail.sla?.stoppedAt) {
+    const ended = detail.sla.breached ? { ja: '超過で終了', en: 'ended missed' } : { ja: '達成済み', en: 'met' };
+    return detail.sla.kind === 'onsite'
+      ? { head, why: { ja: `障害のSLAは現地到着まで（${ended.ja}）`, en: `the incident's SLA ends on site (${ended.en})` } }
+      : { head, why: { ja: `作業依頼のSLAは作業完了まで（${ended.ja}）`, en: `the request's SLA ends when the work is done (${ended.en})` } };
+  }
+  return { head, why: { ja: 'この手順に期限の定めはありません', en: 'this step has no due time' } };
+}
+
 /** The case page's SLA panel: the kind, the due time, and a three-step bar (50 % / 75 % / 100 %). */
 export function SlaPanel({ sla, now }: { sla: SlaView | null; now: number }) {
   const { lang, tr, pick } = useI18n();
@@ -72,6 +113,12 @@ export function SlaPanel({ sla, now }: { sla: SlaView | null; now: number }) {
   }
   const state = slaState(sla);
   const reached = (p: number) => sla.warningsSent.includes(p) || (p === 100 && sla.breached);
+  const met = !!sla.stoppedAt && !sla.breached;
+  /** After the SLA is met, a stage not reached is not "not yet": it will never come. */
+  const stepText = (p: number) =>
+    reached(p) ? tr('（経過）', ' (reached)') : met ? (p === 100 ? tr('（達成）', ' (met)') : tr('（到達前に達成）', ' (met before)')) : sla.stoppedAt ? tr('（計測終了）', ' (stopped)') : tr('（未到達）', ' (not yet)');
+  const outOfHours = sla.kind === 'onsite' && startedOutOfHours(sla);
+  const scope = slaScope(sla.kind);
   const steps = [
     { p: 50, ja: '50%', en: '50%' },
     { p: 75, ja: '75%', en: '75%' },
@@ -87,11 +134,11 @@ export function SlaPanel({ sla, now }: { sla: SlaView | null; now: number }) {
       </div>
       <ol className="sla-steps" aria-label={tr('SLA の経過段階', 'SLA stages')}>
         {steps.map((s) => (
-          <li key={s.p} className={reached(s.p) ? `reached step-${s.p}` : ''}>
+          <li key={s.p} className={reached(s.p) ? `reached step-${s.p}` : met ? `met step-${s.p}` : ''}>
             <span className="step-bar" aria-hidden="true" />
             <span className="step-label">
               {lang === 'ja' ? s.ja : s.en}
-              {reached(s.p) ? tr('（経過）', ' (reached)') : tr('（未到達）', ' (not yet)')}
+              {stepText(s.p)}
             </span>
           </li>
         ))}
@@ -105,6 +152,19 @@ export function SlaPanel({ sla, now }: { sla: SlaView | null; now: number }) {
           {sla.originalDueAt !== sla.dueAt && (
             <span className="muted"> {tr(`（当初 ${fmtDateTime(sla.originalDueAt, lang)}）`, ` (originally ${fmtDateTime(sla.originalDueAt, lang)})`)}</span>
           )}
+          {outOfHours && (
+            <div className="sla-reason muted">
+              {tr(
+                `受付時間外（${fmtDateTime(sla.startAt, lang)}）の検知のため、期限は次の営業日の受付開始後、${fmtDate(sla.originalDueAt, lang)} ${fmtTime(sla.originalDueAt)} です（R-SLA-2）。50%・75%の通知もその日の受付時間内に送ります。`,
+                `Detected outside reception hours (${fmtDateTime(sla.startAt, lang)}): due after the next business opening, ${fmtDate(sla.originalDueAt, lang)} ${fmtTime(sla.originalDueAt)} (R-SLA-2). The 50 % and 75 % notices come in that day's reception hours too.`,
+              )}
+            </div>
+          )}
+        </dd>
+        <dt>{tr('次の目標', 'Next target')}</dt>
+        <dd>
+          {sla.stoppedAt ? tr('なし', 'None') : tr(`${pick(SLA_KIND_LABELS[sla.kind])} ${fmtDateTime(sla.dueAt, lang)}`, `${pick(SLA_KIND_LABELS[sla.kind])} by ${fmtDateTime(sla.dueAt, lang)}`)}
+          <div className="sla-reason muted">{pick(scope)}</div>
         </dd>
         {sla.pausedSeconds > 0 && (
           <>

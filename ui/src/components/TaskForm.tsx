@@ -11,6 +11,7 @@ import { useSession } from '../lib/session';
 import type { CaseDetail, Task } from '../lib/types';
 import { fromParams, paramLabel, ParamsFields, toParams, type RawParams } from './ParamsFields';
 import { ErrorBox, Field, FieldGroup } from './ui';
+import { JstInput } from './JstInput';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -72,9 +73,10 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
     return null;
   };
 
-  const buildData = (): Record<string, unknown> => {
+  const buildData = (outcome: string): Record<string, unknown> => {
     const data: Record<string, unknown> = {};
     for (const field of fields) {
+      if (field.onlyFor && !field.onlyFor.includes(outcome)) continue;
       if (field.type === 'object') {
         if (task.type === 'resubmit_request' && requestDefinition) data[field.name] = toParams(requestDefinition, rawParams);
         continue;
@@ -129,7 +131,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
   const submit = async (outcome: string) => {
     setRefusal(null);
     setLastOutcome(outcome);
-    const data = buildData();
+    const data = buildData(outcome);
     let noteText = note.trim() ? note : undefined;
     if (task.type === 'execute_work' && checklist.length) {
       const done = checked.filter(Boolean).length;
@@ -239,13 +241,14 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
         {(control) =>
           field.type === 'text' ? (
             <textarea {...control} rows={3} value={typeof value === 'string' ? value : ''} onChange={(e) => setValue(field.name, e.target.value)} />
+          ) : field.type === 'datetime' ? (
+            <JstInput {...control} kind="datetime" value={typeof value === 'string' ? value : ''} onChange={(v) => setValue(field.name, v)} className="narrow" />
           ) : (
             <input
               {...control}
-              type={field.type === 'datetime' ? 'datetime-local' : field.type === 'email' ? 'email' : 'text'}
+              type={field.type === 'email' ? 'email' : 'text'}
               value={typeof value === 'string' ? value : ''}
               onChange={(e) => setValue(field.name, e.target.value)}
-              className={field.type === 'datetime' ? 'narrow' : ''}
             />
           )
         }
@@ -254,6 +257,11 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
   };
 
   const plan = detail?.record.workPlan;
+  const mainFields = fields.filter((f) => !f.onlyFor);
+  /** Fields that only one outcome needs (the maker's desk e-mail): shown beside that outcome, folded until opened. */
+  const outcomeExtras = outcomes
+    .map((o) => ({ outcome: o, fields: fields.filter((f) => f.onlyFor?.includes(o.value)) }))
+    .filter((x) => x.fields.length > 0);
   return (
     <form ref={formRef} className="task-form" onSubmit={onSubmit} noValidate aria-label={lang === 'ja' ? definition.labelJa : definition.labelEn}>
       {task.type === 'confirm_plan' && plan && (
@@ -288,7 +296,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
           </div>
         </FieldGroup>
       )}
-      <div className="form-grid">{fields.map(renderField)}</div>
+      <div className="form-grid">{mainFields.map(renderField)}</div>
       <Field
         label={tr('コメント', 'Comment')}
         required={noteRequiredFor.length > 0 && noteRequiredFor.length === outcomes.length}
@@ -309,6 +317,12 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
         </div>
       )}
       <ErrorBox error={refusal} onRetry={lastOutcome ? () => void submit(lastOutcome) : undefined} />
+      {outcomeExtras.map(({ outcome: o, fields: extra }) => (
+        <details key={o.value} className="outcome-extra" open={extra.some((f) => errors[`data.${f.name}`] || values[f.name]) || undefined}>
+          <summary>{tr(`「${o.labelJa}」を選ぶ場合の入力`, `Only for "${o.labelEn}"`)}</summary>
+          <div className="form-grid">{extra.map(renderField)}</div>
+        </details>
+      ))}
       <div className="actions">
         {outcomes.map((o, i) => (
           <button

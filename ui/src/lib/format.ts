@@ -105,9 +105,34 @@ export function fmtDuration(ms: number, lang: Lang): string {
 
 const ISO_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})/g;
 
-/** Messages recorded by the workflows carry ISO instants in UTC: show them in Japan time. */
+/** `2026-12-07 10:30 JST`: how the workflows' timeline messages write instants (workflows/shared/jst.ts). */
+const JST_LABEL_IN_TEXT = /\b(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}) JST\b/g;
+/** `2026年12月7日(月) 10:30` or `2026年12月7日(月)`: the mails' style (activities/mail-templates.ts). */
+const JA_LONG_IN_TEXT = /(\d{4})年(\d{1,2})月(\d{1,2})日\([日月火水木金土]\)(?:\s?(\d{2}):(\d{2}))?/g;
+/** `Fri 25 Dec 2026 10:00 JST`: the mails' English style. */
+const EN_LONG_IN_TEXT = /\b((?:Sun|Mon|Tue|Wed|Thu|Fri|Sat) \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}(?: \d{2}:\d{2})?) JST\b/g;
+
+const jstWall = (y: string, mo: string, d: string, h = '00', mi = '00') => Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi)) - JST_OFFSET_MS;
+
+/**
+ * Texts written by the server (timeline messages, the audit view of a history) carry instants in
+ * three styles (ISO in UTC, `2026-12-07 10:30 JST`, `2026年12月7日(月) 10:30`): the UI shows each in
+ * its one format, YYYY/MM/DD(曜) HH:mm in Japan time, 24-hour. Texts already stored are covered too.
+ */
 export function localiseInstants(text: string, lang: Lang): string {
-  return text.replace(ISO_IN_TEXT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : fmtDateTime(iso, lang)));
+  return text
+    .replace(ISO_IN_TEXT, (iso) => (Number.isNaN(Date.parse(iso)) ? iso : fmtDateTime(iso, lang)))
+    .replace(JST_LABEL_IN_TEXT, (all, y: string, mo: string, d: string, h: string, mi: string) => {
+      const ms = jstWall(y, mo, d, h, mi);
+      return Number.isNaN(ms) ? all : fmtDateTime(new Date(ms).toISOString(), lang);
+    })
+    .replace(JA_LONG_IN_TEXT, (all, y: string, mo: string, d: string, h?: string, mi?: string) => {
+      const ms = jstWall(y, mo, d, h, mi);
+      if (Number.isNaN(ms)) return all;
+      const iso = new Date(ms).toISOString();
+      return h ? fmtDateTime(iso, lang) : fmtDate(iso, lang);
+    })
+    .replace(EN_LONG_IN_TEXT, (_all, en: string) => en);
 }
 
 export function minutesToClock(minutes: number): string {
@@ -129,4 +154,52 @@ export function fmtDateTimeSeconds(value: string | null | undefined, lang: Lang)
   const p = jstParts(value);
   if (Number.isNaN(p.year)) return value;
   return `${fmtDate(value, lang)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
+}
+
+// ---------------------------------------------------------------------------
+// Date and time inputs in the UI's format (components/JstInput.tsx)
+
+export type JstInputKind = 'datetime' | 'date' | 'time';
+
+function toAscii(text: string): string {
+  return text
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/[／]/g, '/')
+    .replace(/[：]/g, ':')
+    .replace(/[－‐]/g, '-')
+    .replace(/\u3000/g, ' ')
+    .trim();
+}
+
+function validDate(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** What was typed, as the native input's value, or null when it is not (yet) a date / time. */
+export function parseJstInput(text: string, kind: JstInputKind): string | null {
+  const t = toAscii(text);
+  const date = '(\\d{4})[/-](\\d{1,2})[/-](\\d{1,2})';
+  const time = '(\\d{1,2}):(\\d{2})';
+  const re = kind === 'datetime' ? new RegExp(`^${date}(?:\\s*T\\s*|\\s+)${time}$`) : kind === 'date' ? new RegExp(`^${date}$`) : new RegExp(`^${time}$`);
+  const m = re.exec(t);
+  if (!m) return null;
+  const nums = m.slice(1).map(Number);
+  if (kind === 'time') {
+    const [h, min] = nums;
+    return h <= 23 && min <= 59 ? `${pad(h)}:${pad(min)}` : null;
+  }
+  const [y, mo, d, h = 0, min = 0] = nums;
+  if (!validDate(y, mo, d) || h > 23 || min > 59) return null;
+  const ymd = `${y}-${pad(mo)}-${pad(d)}`;
+  return kind === 'date' ? ymd : `${ymd}T${pad(h)}:${pad(min)}`;
+}
+
+/** The native value ('2026-12-07T10:30') as people read it ('2026/12/07 10:30'). */
+export function displayJstInput(value: string, kind: JstInputKind): string {
+  if (kind === 'time') return value;
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value);
+  if (!m) return value;
+  const day = `${m[1]}/${m[2]}/${m[3]}`;
+  return kind === 'date' || !m[4] ? day : `${day} ${m[4]}:${m[5]}`;
 }

@@ -92,5 +92,5 @@ export function requestTypeLabel(type: string | null | undefined, lang: Lang): s
 export function taskOutcomeLabel(type: string, outcome: string | null | undefined, lang: Lang): string {
   if (!outcome) return '—';
   const found = TASK_TYPES[type]?.outcomes.find((o) => o.value === outcome);
-  return found ? (lang === 'ja' ? found.labelJa : found.labelEn) : outcome;
+  return found ? (lang === 'ja' ? found.resultJa : found.resultEn) : outcome;
 }

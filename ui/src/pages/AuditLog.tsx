@@ -8,6 +8,7 @@ import { humanMessage, useI18n } from '../lib/i18n';
 import type { AuditEntry, AuditVerification, Page } from '../lib/types';
 import { AUDIT_ACTION_LABELS, AUDIT_FIELD_LABELS } from '../../../workflows/shared/audit-actions';
 import { useLoad } from '../lib/useLoad';
+import { JstInput } from '../components/JstInput';
 
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['actor', 'action', 'target', 'outcome', 'from', 'to'] as const;
@@ -211,10 +212,10 @@ export function AuditLogPage() {
             )}
           </Field>
           <Field label={tr('開始日', 'From')} error={dateError}>
-            {(p) => <input {...p} type="date" value={form.from} onChange={(e) => set('from', e.target.value)} />}
+            {(p) => <JstInput {...p} kind="date" value={form.from} onChange={(v) => set('from', v)} />}
           </Field>
           <Field label={tr('終了日', 'To')} hint={tr('この日を含む（日本時間）', 'Inclusive (Japan time)')}>
-            {(p) => <input {...p} type="date" value={form.to} onChange={(e) => set('to', e.target.value)} />}
+            {(p) => <JstInput {...p} kind="date" value={form.to} onChange={(v) => set('to', v)} />}
           </Field>
         </div>
         <div className="actions">

@@ -6,6 +6,7 @@ import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
 import type { CalendarSettings, ClosingDay, NonBusinessDay } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
+import { JstInput } from '../components/JstInput';
 
 /**
  * 営業日カレンダー (R-HOURS-1): the non-business days of a year (national holidays and closing
@@ -160,7 +161,7 @@ function AddClosingDay({ onAdded }: { onAdded(date: string): void }) {
     <form onSubmit={(e) => void submit(e)} noValidate className="form-grid three subform" aria-label={tr('閉庁日の追加', 'Add a closing day')}>
       <h3 className="wide3">{tr('閉庁日を追加する', 'Add a closing day')}</h3>
       <Field label={labels.date} required error={errors.date}>
-        {(control) => <input {...control} type="date" value={date} onChange={(e) => setDate(e.target.value)} />}
+        {(control) => <JstInput {...control} kind="date" value={date} onChange={setDate} />}
       </Field>
       <Field label={labels.nameJa} required error={errors.nameJa}>
         {(control) => <input {...control} value={nameJa} onChange={(e) => setNameJa(e.target.value)} placeholder="庁舎設備点検" />}
@@ -219,10 +220,10 @@ function Settings({ onSaved }: { onSaved(): void }) {
       {current && (
         <form onSubmit={(e) => void submit(e)} noValidate className="form-grid two">
           <Field label={tr('受付開始', 'Opens at')} required error={errors.open} hint={tr('日本時間', 'Japan time')}>
-            {(control) => <input {...control} type="time" value={current.open} onChange={(e) => set('open', e.target.value)} />}
+            {(control) => <JstInput {...control} kind="time" value={current.open} onChange={(v) => set('open', v)} />}
           </Field>
           <Field label={tr('受付終了', 'Closes at')} required error={errors.close}>
-            {(control) => <input {...control} type="time" value={current.close} onChange={(e) => set('close', e.target.value)} />}
+            {(control) => <JstInput {...control} kind="time" value={current.close} onChange={(v) => set('close', v)} />}
           </Field>
           <Field label={tr('年末年始閉庁の開始（MM-DD）', 'Year-end closing from (MM-DD)')} error={errors.from}>
             {(control) => <input {...control} value={current.from} onChange={(e) => set('from', e.target.value)} placeholder="12-29" inputMode="numeric" />}

@@ -12,6 +12,7 @@ import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
 import type { CaseDetail, Task, TimelineItem } from '../lib/types';
 import { useLoad, useNow } from '../lib/useLoad';
+import { JstInput } from '../components/JstInput';
 
 const TIMELINE_KIND: Record<string, { ja: string; en: string }> = {
   created: { ja: '受付', en: 'Received' },
@@ -515,7 +516,7 @@ function ContactForm({ c, onDone }: { c: CaseDetail; onDone: (m: string) => void
           {(control) => <textarea {...control} rows={2} maxLength={4000} value={summary} onChange={(e) => setSummary(e.target.value)} />}
         </Field>
         <Field label={tr('日時（空欄なら現在）', 'When (now if empty)')} error={errors.at} hint={tr('日本時間', 'Japan time')}>
-          {(control) => <input {...control} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />}
+          {(control) => <JstInput {...control} kind="datetime" value={at} onChange={setAt} />}
         </Field>
         {channel !== 'email' && (
           <label className="choice wide">

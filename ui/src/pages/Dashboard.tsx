@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { Countdown, SlaBadge, slaState } from '../components/Sla';
+import { TrendCharts } from '../components/TrendCharts';
 import { Empty, ErrorBox, KindBadge, Loading, PageTitle, StatusBadge } from '../components/ui';
 import { get } from '../lib/api';
 import { detailsOf, listByStatuses, OPEN_STATUSES } from '../lib/cases';
@@ -68,12 +69,14 @@ export function DashboardPage() {
         <>
           <div className="cards">
             <Link className="card" to="/cases?kind=incident&status=open">
-              <span className="card-label">{tr('対応中の障害', 'Open incidents')}</span>
+              <span className="card-label">{tr('未完了の障害', 'Unfinished incidents')}</span>
               <span className="card-value">{openOf('incident')}</span>
+              <span className="card-sub muted">{tr('受付・対応中・保留中・確認中の合計', 'received, in progress, on hold, verifying')}</span>
             </Link>
             <Link className="card" to="/cases?kind=work_request&status=open">
-              <span className="card-label">{tr('対応中の作業依頼', 'Open requests')}</span>
+              <span className="card-label">{tr('未完了の作業依頼', 'Unfinished requests')}</span>
               <span className="card-value">{openOf('work_request')}</span>
+              <span className="card-sub muted">{tr('受付・対応中・保留中・確認中の合計', 'received, in progress, on hold, verifying')}</span>
             </Link>
             <div className={`card ${breachedNow ? 'card-alert' : ''}`}>
               <span className="card-label">{tr('SLA期限超過（計測中）', 'SLA breached (running)')}</span>
@@ -94,6 +97,8 @@ export function DashboardPage() {
               <span className="card-value">{data.today.length}</span>
             </Link>
           </div>
+
+          <TrendCharts />
 
           <div className="grid-2">
             <section className="panel" aria-labelledby="by-status">

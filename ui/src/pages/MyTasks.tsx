@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router-dom';
-import { Countdown, SlaBadge, slaState } from '../components/Sla';
+import { Countdown, noDueReason, SlaBadge, slaState, startedOutOfHours } from '../components/Sla';
 import { TaskForm } from '../components/TaskForm';
 import { Empty, ErrorBox, KindBadge, Loading, Notice, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
 import { ApiError, get, post } from '../lib/api';
@@ -183,15 +183,15 @@ export function MyTasksPage() {
               <li key={task.id} className={`task-item ${expanded ? 'expanded' : ''}`}>
                 <div className="task-summary">
                   <div className="task-due">
-                    <div className="due-time">{dueAt ? fmtDateTime(dueAt, lang) : tr('期限の定めなし', 'No due time')}</div>
+                    <div className="due-time">{dueAt ? fmtDateTime(dueAt, lang) : pick(noDueReason(detail).head)}</div>
                     <div className="due-kind muted">
                       {dueSource === 'task'
-                        ? tr('この作業の期限', 'task due')
+                        ? detail?.sla && startedOutOfHours(detail.sla) && !detail.sla.stoppedAt
+                          ? tr('この作業の期限（受付時間外の検知のため次の営業日）', 'task due (detected out of hours: next business day)')
+                          : tr('この作業の期限', 'task due')
                         : dueSource === 'sla'
                           ? tr('SLA期限', 'SLA due')
-                          : detail?.kind === 'work_request' && detail.status === 'received'
-                            ? tr('SLA（3営業日）は受付時から計測', 'the 3-day SLA starts on acceptance')
-                            : ''}
+                          : pick(noDueReason(detail).why)}
                     </div>
                     {state !== 'none' && (
                       <>

@@ -8,6 +8,7 @@ import { fmtDateTime, fromJstInput } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
+import { JstInput } from '../components/JstInput';
 
 /**
  * 作業依頼: one form per request type, built from the shared schema and checked with the same
@@ -166,7 +167,7 @@ export function NewWorkRequestPage() {
         )}
         <div className="form-grid">
           <Field label={labelOf('desiredDate')!} error={errors.desiredDate} hint={tr('任意。日本時間。', 'Optional. Japan time.')}>
-            {(control) => <input {...control} type="datetime-local" name="desiredDate" value={desiredDate} onChange={(e) => setDesiredDate(e.target.value)} />}
+            {(control) => <JstInput {...control} kind="datetime" name="desiredDate" value={desiredDate} onChange={setDesiredDate} />}
           </Field>
           <Field label={labelOf('note')!} error={errors.note} hint={tr('任意。背景や注意点など（4000文字以内）', 'Optional. Background, cautions (up to 4000 characters)')} className="wide">
             {(control) => <textarea {...control} name="note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />}

@@ -8,6 +8,7 @@ import { SEVERITIES, SEVERITY_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import type { Asset, Page } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
+import { JstInput } from '../components/JstInput';
 
 /** 障害報告: an incident reported by hand (a phone call from a department, a fault seen on site). */
 export function ReportIncidentPage() {
@@ -115,7 +116,7 @@ export function ReportIncidentPage() {
             {(control) => <textarea {...control} name="summary" rows={4} value={summary} onChange={(e) => setSummary(e.target.value)} />}
           </Field>
           <Field label={labels.detectedAt} error={errors.detectedAt} hint={tr('空欄なら現在時刻。日本時間。', 'Now if empty. Japan time.')}>
-            {(control) => <input {...control} type="datetime-local" name="detectedAt" value={detectedAt} onChange={(e) => setDetectedAt(e.target.value)} />}
+            {(control) => <JstInput {...control} kind="datetime" name="detectedAt" value={detectedAt} onChange={setDetectedAt} />}
           </Field>
         </div>
         <ErrorBox error={refusal} />
