@@ -173,7 +173,7 @@ describe('web UI: pages, access and exports', () => {
     await add.getByRole('checkbox', { name: '市民課' }).check();
     await add.getByRole('button', { name: '登録する' }).click();
     await page.getByRole('status').filter({ hasText: 'vm-shimin02 を登録しました。' }).waitFor();
-    await page.getByRole('cell', { name: 'vm-shimin02' }).waitFor();
+    await page.getByRole('cell', { name: 'vm-shimin02', exact: true }).waitFor();
     await shot(page, 'admin-inventory');
 
     await page.getByRole('link', { name: '営業日カレンダー' }).click();
