@@ -138,7 +138,7 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
     expect((await login('op2', 'opsdesk-demo')).status).toBe(200);
   });
 
-  test('所管課管理: an admin adds a department and corrects its names, and it is offered for new users', async () => {
+  test('所管課管理: an admin adds a department and corrects its names, and it is offered for new users and inventory items at once', async () => {
     const page = await as('admin');
     await page.getByRole('link', { name: '所管課管理' }).click();
     await page.getByRole('heading', { name: '所管課管理' }).waitFor();
@@ -170,6 +170,9 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
     await page.getByRole('link', { name: '利用者管理' }).click();
     await page.getByRole('checkbox', { name: '業務システム所管課' }).check();
     expect(await page.getByLabel('所属課').locator('option').allTextContents()).toContain('福祉課');
+    // Without signing in again, the inventory form offers the new department too.
+    await page.getByRole('link', { name: '構成管理' }).click();
+    await page.getByRole('region', { name: '機器を登録する' }).getByRole('checkbox', { name: '福祉課' }).waitFor();
   });
 
   test('R-SCOPE-1 構成管理: an item is edited, then retired (廃止): it leaves the list and the incident picker and comes back on request', async () => {

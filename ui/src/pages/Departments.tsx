@@ -4,6 +4,7 @@ import { ApiError, api, get, post } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
 import type { Department } from '../lib/types';
+import { useSession } from '../lib/session';
 import { useLoad } from '../lib/useLoad';
 
 const CODE = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -14,6 +15,7 @@ const EMPTY: Values = { code: '', nameJa: '', nameEn: '', email: '' };
 /** 所管課管理 (admins): the departments that own business systems, request work and verify it. */
 export function DepartmentsPage() {
   const { tr, pick } = useI18n();
+  const { reloadDepartments } = useSession();
   const list = useLoad(() => get<Department[]>('/api/departments'), []);
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -56,6 +58,7 @@ export function DepartmentsPage() {
                               setEditing(null);
                               setNotice(tr(`${saved.nameJa} を更新しました。`, `${saved.nameEn} was updated.`));
                               list.reload();
+                              reloadDepartments();
                             }}
                           />
                         </td>
@@ -90,6 +93,7 @@ export function DepartmentsPage() {
           onSaved={(saved) => {
             setNotice(tr(`${saved.nameJa} を登録しました。`, `${saved.nameEn} was registered.`));
             list.reload();
+            reloadDepartments();
           }}
           clearAfterSave
         />
