@@ -134,7 +134,7 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
     await shot(page, 'admin-users-locked');
     await row(page, 'op2').getByRole('button', { name: 'ロック解除' }).click();
     await page.getByRole('status').filter({ hasText: 'op2 のロックを解除しました。' }).waitFor();
-    expect(await row(page, 'op2').getByText('ロック中').count()).toBe(0);
+    await row(page, 'op2').getByText('ロック中').waitFor({ state: 'detached' });
     expect((await login('op2', 'opsdesk-demo')).status).toBe(200);
   });
 
