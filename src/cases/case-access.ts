@@ -33,7 +33,7 @@ export function assertCanSee(actor: Actor, record: CaseRecord): void {
  * It does not see the internal timeline: alerts, e-mails and their recipients, phone logs, SLA
  * notices and escalations, the contractor's and the maker's steps and notes (addresses included).
  */
-const DEPARTMENT_TIMELINE_KINDS = new Set(['created', 'status', 'hold', 'resume', 'plan', 'operation']);
+export const DEPARTMENT_TIMELINE_KINDS = new Set(['created', 'status', 'hold', 'resume', 'plan', 'operation']);
 /** General affairs' decisions on a department's request or verification: their notes are addressed to it. */
 const ADDRESSED_TO_DEPARTMENT = new Set(['accept_request', 'confirm_plan', 'request_department_verification', 'approve_completion']);
 

@@ -2,23 +2,39 @@ import { EntityManager, raw, type Knex, type ObjectQuery } from '@mikro-orm/post
 import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { KIND_LABELS, STATUS_LABELS, type ActorRef, type CaseStatus } from '../../workflows/shared/case-model';
+import { CASE_STATUSES, KIND_LABELS, SEVERITIES, STATUS_LABELS, type ActorRef, type CaseStatus } from '../../workflows/shared/case-model';
 import type { CaseKind } from '../../workflows/shared/ids';
 import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/messages';
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
 import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
-import { assertCanSee, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
+import { assertCanSee, DEPARTMENT_TIMELINE_KINDS, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
 import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { TimelineEntry } from './timeline-entry.entity';
-import type { ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto, TrendsQuery } from './dto/cases.dto';
+import type { CaseSort, ContactDto, HoldDto, ListCasesQuery, NoteDto, ResumeDto, TrendsQuery } from './dto/cases.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
 
 /** Past this many matches a list reports "more than" instead of an exact total. */
 export const LIST_COUNT_CAP = 1000;
+
+/** Rank expressions for the sortable columns that are not in text order. */
+const STATUS_RANK = `case "c"."status" ${CASE_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${CASE_STATUSES.length} end`;
+const SEVERITY_RANK = `case "c"."severity" ${SEVERITIES.map((s, i) => `when '${s}' then ${SEVERITIES.length - i}`).join(' ')} else null end`;
+
+/** ORDER BY of a sort key; ties by number, newest first. Cases without a severity come last either way. */
+function caseOrder(sort: CaseSort = '-occurredAt'): Array<Record<string, 'asc' | 'desc' | 'asc nulls last' | 'desc nulls last'>> {
+  const desc = sort.startsWith('-');
+  const column = desc ? sort.slice(1) : sort;
+  const dir = desc ? 'desc' : 'asc';
+  const first: Record<string, 'asc' | 'desc' | 'asc nulls last' | 'desc nulls last'> =
+    column === 'status' ? { [raw(STATUS_RANK)]: dir }
+      : column === 'severity' ? { [raw(SEVERITY_RANK)]: `${dir} nulls last` }
+        : { [column]: dir };
+  return column === 'number' ? [first] : [first, { number: 'desc' }];
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -39,6 +55,8 @@ export function caseSummary(record: CaseRecord) {
     severity: record.severity ?? null,
     hostname: record.hostname ?? null,
     requestType: record.requestType ?? null,
+    /** R-REC-5 影響度: scope and whether services stopped. */
+    impact: { scope: record.impact?.scope ?? null, serviceStopped: record.impact?.serviceStopped ?? null },
     occurredAt: record.occurredAt.toISOString(),
     assignee: record.assignee ?? null,
     approver: record.approver ?? null,
@@ -98,7 +116,7 @@ export class CasesService {
   ) {}
 
   /**
-   * 作業履歴 newest first by 発生日時. `total` is exact up to LIST_COUNT_CAP matches; past it the
+   * 作業履歴, newest first by 発生日時 unless `sort` names another column (number, status, severity). `total` is exact up to LIST_COUNT_CAP matches; past it the
    * list says "more than" (`totalExact: false`) instead of counting every row on each page turn:
    * with years of cases an exact count costs a scan of every match (tens of milliseconds),
    * capped it costs a millisecond. Exact figures per kind and status come from `counts()`.
@@ -110,12 +128,33 @@ export class CasesService {
     if (!where) return { items: [], total: 0, totalExact: true, limit, offset };
     // Plain rows, not managed entities: a read-only page needs no identity map or change snapshots.
     const page = this.em.createQueryBuilder(CaseRecord, 'c').select('*').where(where)
-      .orderBy({ occurredAt: 'desc', number: 'desc' }).limit(limit).offset(offset).execute('all', true);
+      .orderBy(caseOrder(query.sort)).limit(limit).offset(offset).execute('all', true);
     const counted: Knex.QueryBuilder = this.em.createQueryBuilder(CaseRecord, 'c').select(raw('1')).where(where).limit(LIST_COUNT_CAP + 1).getKnexQuery();
     const [rows, [{ n }]] = await Promise.all([page, this.em.getKnex().count<Array<{ n: string }>>('* as n').from(counted.as('matches'))]);
-    const items = rows.map((row) => caseSummary(row));
+    const summaries = rows.map((row) => caseSummary(row));
+    const items = query.withActions ? await this.withActions(actor, summaries) : summaries;
     const total = Math.max(Number(n), offset + items.length);
     return { items, total: Math.min(total, LIST_COUNT_CAP), totalExact: total <= LIST_COUNT_CAP, limit, offset };
+  }
+
+  /**
+   * R-REC-6 対応内容 for an export: how many entries each case's record has and the latest one. A
+   * department counts only the kinds it always sees (DEPARTMENT_TIMELINE_KINDS), never more than its
+   * case view shows.
+   */
+  private async withActions<T extends { id: string }>(actor: Actor, items: T[]) {
+    if (items.length === 0) return [];
+    const knex = this.em.getKnex();
+    const ids = items.map((i) => i.id);
+    const kinds = seesWholeCase(actor) ? null : [...DEPARTMENT_TIMELINE_KINDS];
+    const scoped = (qb: Knex.QueryBuilder) => (kinds ? qb.whereIn('kind', kinds) : qb);
+    const [counts, latest] = await Promise.all([
+      scoped(knex('case_timeline').select('case_id').count('* as n').whereIn('case_id', ids).groupBy('case_id')) as unknown as Promise<Array<{ case_id: string; n: string }>>,
+      scoped(knex('case_timeline').distinctOn('case_id').select('case_id', 'at', 'message_ja', 'message_en').whereIn('case_id', ids).orderBy([{ column: 'case_id' }, { column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }])) as unknown as Promise<Array<{ case_id: string; at: Date; message_ja: string; message_en: string }>>,
+    ]);
+    const countOf = new Map(counts.map((c) => [c.case_id, Number(c.n)]));
+    const lastOf = new Map(latest.map((l) => [l.case_id, { at: new Date(l.at).toISOString(), messageJa: l.message_ja, messageEn: l.message_en }]));
+    return items.map((item) => ({ ...item, actionCount: countOf.get(item.id) ?? 0, lastAction: lastOf.get(item.id) ?? null }));
   }
 
   /** Exact case counts per kind and status (the dashboard), in one index-only pass. */

@@ -55,6 +55,10 @@ export class Asset {
   @Property({ type: 'text', nullable: true })
   notes?: string | null;
 
+  /** 廃止: when the item was retired. It stays for the history of its cases; lists and pickers hide it by default. */
+  @Property({ type: 'timestamptz', nullable: true })
+  retiredAt?: Date | null;
+
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();
 

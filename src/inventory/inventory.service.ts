@@ -19,7 +19,7 @@ export interface AssetInput {
   notes?: string | null;
 }
 
-export type AssetPatch = Partial<AssetInput>;
+export type AssetPatch = Partial<AssetInput> & { retired?: boolean };
 
 export interface AssetFilter {
   /** Part of the hostname or of a business system's name, case-insensitive. */
@@ -27,6 +27,8 @@ export interface AssetFilter {
   kind?: AssetKind;
   subPlatform?: SubPlatform;
   departmentId?: string;
+  /** Retired (廃止) items are left out unless this is true. */
+  includeRetired?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -42,6 +44,9 @@ export interface AssetView {
   vendorDesk: VendorDesk | null;
   protected: boolean;
   notes: string | null;
+  /** 廃止: kept for history, hidden from lists and pickers by default. */
+  retired: boolean;
+  retiredAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -74,6 +79,8 @@ export function assetView(asset: Asset): AssetView {
     vendorDesk: asset.vendorDesk ? { name: asset.vendorDesk.name, email: asset.vendorDesk.email, phone: asset.vendorDesk.phone ?? null } : null,
     protected: asset.protected,
     notes: asset.notes ?? null,
+    retired: !!asset.retiredAt,
+    retiredAt: asset.retiredAt?.toISOString() ?? null,
     createdAt: asset.createdAt.toISOString(),
     updatedAt: asset.updatedAt.toISOString(),
   };
@@ -122,6 +129,7 @@ export class InventoryService {
       vendorDesk: input.vendorDesk ? { ...input.vendorDesk } : null,
       protected: input.protected ?? false,
       notes: input.notes ?? null,
+      retiredAt: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     });
@@ -137,6 +145,7 @@ export class InventoryService {
     const where: FilterQuery<Asset> & Record<string, unknown> = {};
     if (filter.kind) where.kind = filter.kind;
     if (filter.subPlatform) where.subPlatform = filter.subPlatform;
+    if (!filter.includeRetired) where.retiredAt = null;
     if (filter.departmentId) {
       if (!UUID_PATTERN.test(filter.departmentId)) throw invalid('departmentId', 'departmentId must be a department id (uuid)');
       where.departments = { id: filter.departmentId };
@@ -184,6 +193,9 @@ export class InventoryService {
     if (patch.vendorDesk !== undefined) asset.vendorDesk = patch.vendorDesk ? { ...patch.vendorDesk } : null;
     if (patch.protected !== undefined) asset.protected = patch.protected;
     if (patch.notes !== undefined) asset.notes = patch.notes;
+    // Retiring twice keeps the first date; putting back in service clears it.
+    if (patch.retired === true && !asset.retiredAt) asset.retiredAt = new Date();
+    if (patch.retired === false) asset.retiredAt = null;
     await this.flush(em, asset.hostname);
     return asset;
   }

@@ -58,7 +58,7 @@ const WRITES: Record<string, WriteCase> = {
     as: 'admin', path: () => '/api/assets',
     body: { hostname: 'new-host01', kind: 'vm', subPlatform: 'virtualization', address: '10.0.0.9', businessSystems: ['税務システム'], protected: false, notes: '備考', vendorDesk: { name: '保守窓口', email: 'desk@vendor.example.jp' } },
   },
-  'PATCH /api/assets/:id': { as: 'admin', path: (f) => `/api/assets/${f.assetId}`, body: { notes: 'メモ', businessSystems: ['税務システム'], protected: false } },
+  'PATCH /api/assets/:id': { as: 'admin', path: (f) => `/api/assets/${f.assetId}`, body: { notes: 'メモ', businessSystems: ['税務システム'], protected: false, retired: false } },
 };
 
 /** Characters no legitimate text contains. */
@@ -241,13 +241,17 @@ describe('hostile input on every write route: 400, the common error shape, and n
       expect({ path, status: response.status, field: response.body?.field }).toEqual({ path, status: 400, field });
     }
     // Queries are checked the same way.
-    for (const query of ['q=%00', 'q=%E2%80%AE', 'limit=abc', 'limit=-1', 'unknown=1', `q=${'x'.repeat(300)}`, 'from=yesterday', 'breached=maybe']) {
+    for (const query of ['q=%00', 'q=%E2%80%AE', 'limit=abc', 'limit=-1', 'unknown=1', `q=${'x'.repeat(300)}`, 'from=yesterday', 'breached=maybe', 'sort=subject', 'sort=number%3Bdrop', 'withActions=maybe']) {
       const response = await system.request('GET', `/api/cases?${query}`, { token });
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
     }
     for (const [query, field] of [['weeks=abc', 'weeks'], ['weeks=0', 'weeks'], ['weeks=53', 'weeks'], ['months=-1', 'months'], ['months=1.5', 'months'], ['weeks=%00', 'weeks'], ['unknown=1', 'unknown']]) {
       const response = await system.request('GET', `/api/cases/trends?${query}`, { token });
       expect({ query, status: response.status, field: response.body?.field }).toEqual({ query, status: 400, field });
+    }
+    for (const query of ['includeRetired=maybe', 'includeRetired=%00', 'limit=abc']) {
+      const response = await system.request('GET', `/api/assets?${query}`, { token });
+      expect({ query, status: response.status }).toEqual({ query, status: 400 });
     }
   });
 

@@ -115,10 +115,10 @@ describe('web UI: pages, access and exports', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = bytes.toString('utf8').slice(1);
     const lines = text.split('\r\n');
-    expect(lines[0]).toBe('"案件番号","種別","件名","対応状況","終了区分","重要度","依頼種別","対象機器","発生日時","対応担当者","SLA期限","SLA超過","承認者","対応完了日","所管課"');
+    expect(lines[0]).toBe('"案件番号","種別","件名","対応状況","終了区分","重要度","依頼種別","対象機器","発生日時","対応担当者","SLA期限","SLA超過","承認者","対応完了日","所管課","影響範囲","サービス停止","対応内容（記録件数）","対応内容（最新の記録）"');
     expect(text.replace(/\r\n/g, '')).not.toContain('\n');
     expect(lines).toHaveLength(4); // header, two requests, and the final CRLF
-    expect(lines.find((l) => l.startsWith(`"${stopRequest}"`))).toMatch(/^"REQ-\d{4}-\d{4}","作業依頼","コアスイッチのファームウェア更新","対応中","","","ネットワーク機器の設定変更","","\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}",.*"税務課"$/);
+    expect(lines.find((l) => l.startsWith(`"${stopRequest}"`))).toMatch(/^"REQ-\d{4}-\d{4}","作業依頼","コアスイッチのファームウェア更新","対応中","","","ネットワーク機器の設定変更","","\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}",.*"税務課","","","\d+","\d{4}\/\d{2}\/\d{2} \d{2}:\d{2} [^"]+"$/);
     // Search by number finds exactly one.
     await page.getByLabel('番号・件名・対象機器').fill(incident);
     await page.getByLabel('種別').selectOption({ label: 'すべて' });
@@ -173,7 +173,7 @@ describe('web UI: pages, access and exports', () => {
     await add.getByRole('checkbox', { name: '市民課' }).check();
     await add.getByRole('button', { name: '登録する' }).click();
     await page.getByRole('status').filter({ hasText: 'vm-shimin02 を登録しました。' }).waitFor();
-    await page.getByRole('cell', { name: 'vm-shimin02' }).waitFor();
+    await page.getByRole('cell', { name: 'vm-shimin02', exact: true }).waitFor();
     await shot(page, 'admin-inventory');
 
     await page.getByRole('link', { name: '営業日カレンダー' }).click();

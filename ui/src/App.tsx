@@ -9,13 +9,16 @@ import { AlertSourcesPage } from './pages/AlertSources';
 import { AuditLogPage } from './pages/AuditLog';
 import { BusinessCalendarPage } from './pages/BusinessCalendar';
 import { CasePage } from './pages/CasePage';
+import { DepartmentsPage } from './pages/Departments';
 import { DashboardPage } from './pages/Dashboard';
 import { InventoryPage } from './pages/Inventory';
 import { LoginPage } from './pages/Login';
 import { MaintenanceCalendarPage } from './pages/MaintenanceCalendar';
 import { MyTasksPage } from './pages/MyTasks';
 import { NewWorkRequestPage } from './pages/NewWorkRequest';
+import { MyRequestsPage } from './pages/MyRequests';
 import { ReportIncidentPage } from './pages/ReportIncident';
+import { UsersPage } from './pages/Users';
 import { WorkHistoryPage } from './pages/WorkHistory';
 
 function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
@@ -67,6 +70,9 @@ export function App() {
         <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
         <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />
         <Route path="/audit" element={<RequireRole roles={['auditor', 'admin']}><AuditLogPage /></RequireRole>} />
+        <Route path="/admin/users" element={<RequireRole roles={['admin']}><UsersPage /></RequireRole>} />
+        <Route path="/admin/departments" element={<RequireRole roles={['admin']}><DepartmentsPage /></RequireRole>} />
+        <Route path="/requests" element={<RequireRole roles={['department']}><MyRequestsPage /></RequireRole>} />
         <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
         <Route
           path="*"

@@ -22,6 +22,10 @@ export class TrendsQuery {
   readonly months?: number;
 }
 
+/** 作業履歴's sortable columns; a leading "-" sorts descending. */
+export const CASE_SORTS = ['occurredAt', '-occurredAt', 'number', '-number', 'status', '-status', 'severity', '-severity'] as const;
+export type CaseSort = (typeof CASE_SORTS)[number];
+
 export class ListCasesQuery {
   @ApiPropertyOptional({ enum: ['incident', 'work_request'] })
   @IsOptional()
@@ -61,6 +65,17 @@ export class ListCasesQuery {
   @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'breached must be true or false' })
   readonly breached?: boolean;
+
+  @ApiPropertyOptional({ enum: CASE_SORTS, default: '-occurredAt', description: 'column to sort by; a leading "-" sorts descending. status follows the workflow (受付済 → 完了), -severity lists 緊急 first; cases without a severity come last' })
+  @IsOptional()
+  @IsIn(CASE_SORTS, { message: `sort must be one of ${CASE_SORTS.join(', ')}` })
+  readonly sort?: CaseSort;
+
+  @ApiPropertyOptional({ description: 'true adds each case\'s 対応内容 summary (actionCount, lastAction) — for exports' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'withActions must be true or false' })
+  readonly withActions?: boolean;
 
   @ApiPropertyOptional({ default: 50 })
   @IsOptional()

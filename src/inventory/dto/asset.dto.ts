@@ -180,6 +180,11 @@ export class PatchAssetDto {
   @IsString({ message: 'notes must be a string' })
   @MaxLength(4000)
   readonly notes?: string | null;
+
+  @ApiPropertyOptional({ description: 'true retires the item (廃止: kept for history, hidden from lists and pickers by default); false puts it back in service' })
+  @ValidateIf(present)
+  @IsBoolean({ message: 'retired must be true or false' })
+  readonly retired?: boolean;
 }
 
 export class ListAssetsQuery {
@@ -203,6 +208,13 @@ export class ListAssetsQuery {
   @IsOptional()
   @IsUUID('all', { message: 'departmentId must be a department id (uuid)' })
   readonly departmentId?: string;
+
+  @ApiPropertyOptional({ default: false, description: 'true lists retired (廃止) items too' })
+  @IsOptional()
+  // `?includeRetired=false` is the text "false": Boolean("false") would be true.
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'includeRetired must be true or false' })
+  readonly includeRetired?: boolean;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
   @IsOptional()

@@ -49,11 +49,14 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/dashboard', ja: 'ダッシュボード', en: 'Dashboard', roles: 'all' },
     { to: '/cases', ja: '作業履歴', en: 'Work history', roles: 'all' },
     { to: '/calendar', ja: '保守カレンダー', en: 'Maintenance calendar', roles: 'all' },
+    { to: '/requests', ja: '自課の依頼', en: 'Our requests', roles: ['department'] },
     { to: '/requests/new', ja: '作業依頼', en: 'New request', roles: ['department', 'general_affairs'] },
     { to: '/incidents/new', ja: '障害報告', en: 'Report incident', roles: ['operator', 'general_affairs'] },
     { to: '/admin/inventory', ja: '構成管理', en: 'Inventory', roles: ['admin', 'operator', 'general_affairs'] },
     { to: '/admin/calendar', ja: '営業日カレンダー', en: 'Business calendar', roles: ['admin'] },
     { to: '/admin/alert-sources', ja: '監視連携', en: 'Alert sources', roles: ['admin'] },
+    { to: '/admin/users', ja: '利用者管理', en: 'Users', roles: ['admin'] },
+    { to: '/admin/departments', ja: '所管課管理', en: 'Departments', roles: ['admin'] },
     { to: '/audit', ja: '監査ログ', en: 'Audit log', roles: ['auditor', 'admin'] },
   ];
   const visible = items.filter((i) => i.roles === 'all' || hasRole(...i.roles));
@@ -110,7 +113,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <ul>
           {visible.map((item) => (
             <li key={item.to}>
-              <NavLink to={item.to} className={({ isActive }) => (isActive ? 'active' : '')}>
+              <NavLink to={item.to} end={item.to === '/requests'} className={({ isActive }) => (isActive ? 'active' : '')}>
                 {lang === 'ja' ? item.ja : item.en}
                 {item.count !== undefined && item.count > 0 && (
                   <span className="count">

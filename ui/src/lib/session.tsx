@@ -15,6 +15,8 @@ interface Session {
   logout(): Promise<void>;
   hasRole(...roles: Role[]): boolean;
   departmentName(id: string | null | undefined, lang: 'ja' | 'en'): string;
+  /** Fetches the departments again (after an admin added or renamed one). */
+  reloadDepartments(): void;
 }
 
 const SessionContext = createContext<Session | null>(null);
@@ -83,9 +85,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(null);
   }, []);
 
+  const reloadDepartments = useCallback(() => {
+    void get<Department[]>('/api/departments').then(setDepartments, () => undefined);
+  }, []);
+
   const value = useMemo<Session>(
     () => ({
-      user, meta, departments, checking, expired, login, logout,
+      user, meta, departments, checking, expired, login, logout, reloadDepartments,
       hasRole: (...roles) => !!user && user.roles.some((r) => roles.includes(r)),
       departmentName: (id, lang) => {
         if (!id) return '—';
@@ -93,7 +99,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         return found ? (lang === 'ja' ? found.nameJa : found.nameEn) : id.slice(0, 8);
       },
     }),
-    [user, meta, departments, checking, expired, login, logout],
+    [user, meta, departments, checking, expired, login, logout, reloadDepartments],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

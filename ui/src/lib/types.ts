@@ -28,6 +28,22 @@ export interface Department {
   email: string;
 }
 
+/** An account as the admin's user list shows it (GET /api/users). */
+export interface UserAccount {
+  id: string;
+  username: string;
+  displayName: string;
+  email: string;
+  roles: Role[];
+  departmentId: string | null;
+  departmentCode: string | null;
+  disabled: boolean;
+  lockedUntil: string | null;
+  failedLogins: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface CaseSummary {
   id: string;
   number: string;
@@ -40,6 +56,8 @@ export interface CaseSummary {
   severity: string | null;
   hostname: string | null;
   requestType: string | null;
+  /** R-REC-5 影響度 */
+  impact?: { scope: string | null; serviceStopped: boolean | null };
   occurredAt: string;
   assignee: string | null;
   approver: string | null;
@@ -50,6 +68,9 @@ export interface CaseSummary {
   departmentIds: string[];
   alertCount: number;
   updatedAt: string;
+  /** R-REC-6 対応内容 summary, only with `withActions=true` (exports). */
+  actionCount?: number;
+  lastAction?: { at: string; messageJa: string; messageEn: string } | null;
 }
 
 export interface TimelineItem {
@@ -127,6 +148,9 @@ export interface Asset {
   vendorDesk: { name: string; email: string; phone: string | null } | null;
   protected: boolean;
   notes: string | null;
+  /** 廃止: kept for history, hidden from lists and pickers by default. */
+  retired: boolean;
+  retiredAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
-import { ApiError, get, post } from '../lib/api';
+import { ApiError, api, get, post } from '../lib/api';
+import { fmtDate } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { ASSET_KIND_LABELS, label, SUB_PLATFORM_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
@@ -20,8 +21,22 @@ export function InventoryPage() {
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const { data, error, loading, reload } = useLoad(() => get<Page<Asset>>('/api/assets', { q: query || undefined, limit: 200 }), [query]);
+  const [showRetired, setShowRetired] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  const { data, error, loading, reload } = useLoad(() => get<Page<Asset>>('/api/assets', { q: query || undefined, includeRetired: showRetired || undefined, limit: 200 }), [query, showRetired]);
   const canEdit = hasRole('admin', 'operator');
+  const retire = async (a: Asset, retired: boolean) => {
+    setRefusal(null);
+    setCreated(null);
+    try {
+      await api<Asset>('PATCH', `/api/assets/${a.id}`, { retired });
+      setCreated(retired ? tr(`${a.hostname} を廃止にしました。履歴には残ります。`, `${a.hostname} was retired. It stays in the history.`) : tr(`${a.hostname} を利用中に戻しました。`, `${a.hostname} is in service again.`));
+      reload();
+    } catch (e) {
+      setRefusal(e instanceof ApiError ? e : new ApiError(0, String(e)));
+    }
+  };
   return (
     <>
       <PageTitle>{tr('構成管理（機器一覧）', 'Inventory')}</PageTitle>
@@ -41,7 +56,11 @@ export function InventoryPage() {
         <button type="submit" className="btn btn-secondary">
           {tr('検索', 'Search')}
         </button>
+        <label className="choice">
+          <input type="checkbox" checked={showRetired} onChange={(e) => setShowRetired(e.target.checked)} /> {tr('廃止した機器も表示', 'Show retired assets')}
+        </label>
       </form>
+      <ErrorBox error={refusal} />
       <ErrorBox error={error} />
       {loading && !data && <Loading />}
       {data && (
@@ -62,13 +81,35 @@ export function InventoryPage() {
                     <th scope="col">{tr('所管課', 'Departments')}</th>
                     <th scope="col">{tr('メーカー保守窓口', 'Maker\'s desk')}</th>
                     <th scope="col">{tr('保護', 'Protected')}</th>
+                    {canEdit && <th scope="col">{tr('操作', 'Actions')}</th>}
                   </tr>
                 </thead>
                 <tbody>
-                  {data.items.map((a) => (
-                    <tr key={a.id}>
+                  {data.items.map((a) =>
+                    editing === a.id ? (
+                      <tr key={a.id}>
+                        <td colSpan={canEdit ? 9 : 8}>
+                          <AssetForm
+                            asset={a}
+                            onCancel={() => setEditing(null)}
+                            onSaved={(saved) => {
+                              setEditing(null);
+                              setCreated(tr(`${saved.hostname} を更新しました。`, `${saved.hostname} was updated.`));
+                              reload();
+                            }}
+                          />
+                        </td>
+                      </tr>
+                    ) : (
+                    <tr key={a.id} className={a.retired ? 'row-retired' : undefined}>
                       <td className="nowrap">
                         <strong>{a.hostname}</strong>
+                        {a.retired && (
+                          <div>
+                            <span className="badge neutral">{tr('廃止', 'Retired')}</span>
+                            {a.retiredAt && <span className="small muted"> {fmtDate(a.retiredAt, lang)}</span>}
+                          </div>
+                        )}
                         {a.notes && <div className="small muted">{a.notes}</div>}
                       </td>
                       <td className="nowrap">{label(ASSET_KIND_LABELS, a.kind, lang)}</td>
@@ -90,8 +131,36 @@ export function InventoryPage() {
                         )}
                       </td>
                       <td className="nowrap">{a.protected ? tr('保護あり', 'Yes') : tr('なし', 'No')}</td>
+                      {canEdit && (
+                        <td>
+                          <div className="actions">
+                            <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(a.id)}>
+                              {tr('編集', 'Edit')}
+                              <span className="sr-only">{`: ${a.hostname}`}</span>
+                            </button>
+                            {a.retired ? (
+                              <button type="button" className="btn btn-secondary btn-small" onClick={() => void retire(a, false)}>
+                                {tr('利用中に戻す', 'Back in service')}
+                                <span className="sr-only">{`: ${a.hostname}`}</span>
+                              </button>
+                            ) : (
+                              <button
+                                type="button"
+                                className="btn btn-secondary btn-small"
+                                onClick={() => {
+                                  if (window.confirm(tr(`${a.hostname} を廃止にしますか？ 一覧と選択肢から外れますが、過去の案件の記録には残ります。`, `Retire ${a.hostname}? It leaves the lists and choices but stays in past cases.`))) void retire(a, true);
+                                }}
+                              >
+                                {tr('廃止', 'Retire')}
+                                <span className="sr-only">{`: ${a.hostname}`}</span>
+                              </button>
+                            )}
+                          </div>
+                        </td>
+                      )}
                     </tr>
-                  ))}
+                    ),
+                  )}
                 </tbody>
               </table>
             </div>
@@ -99,8 +168,8 @@ export function InventoryPage() {
         </section>
       )}
       {canEdit && (
-        <AddAsset
-          onCreated={(a) => {
+        <AssetForm
+          onSaved={(a) => {
             setCreated(tr(`${a.hostname} を登録しました。`, `${a.hostname} was registered.`));
             reload();
           }}
@@ -110,16 +179,24 @@ export function InventoryPage() {
   );
 }
 
-function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
+/** Registers a new asset, or edits `asset` (every field sent: cleared boxes clear the value). */
+function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset: Asset): void; onCancel?: () => void }) {
   const { lang, tr, pick } = useI18n();
   const { departments } = useSession();
   const empty = { hostname: '', kind: '', subPlatform: '', address: '', businessSystems: '', vendorName: '', vendorEmail: '', vendorPhone: '', notes: '' };
-  const [v, setV] = useState(empty);
-  const [deptIds, setDeptIds] = useState<string[]>([]);
-  const [isProtected, setProtected] = useState(false);
+  const initial = asset
+    ? {
+        hostname: asset.hostname, kind: asset.kind, subPlatform: asset.subPlatform, address: asset.address ?? '', businessSystems: asset.businessSystems.join('、'),
+        vendorName: asset.vendorDesk?.name ?? '', vendorEmail: asset.vendorDesk?.email ?? '', vendorPhone: asset.vendorDesk?.phone ?? '', notes: asset.notes ?? '',
+      }
+    : empty;
+  const [v, setV] = useState(initial);
+  const [deptIds, setDeptIds] = useState<string[]>(asset ? asset.departments.map((d) => d.id) : []);
+  const [isProtected, setProtected] = useState(asset?.protected ?? false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refusal, setRefusal] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const formId = useId();
   const set = (k: keyof typeof empty, value: string) => setV((x) => ({ ...x, [k]: value }));
   const labels: Record<string, string> = {
     hostname: tr('ホスト名', 'Host name'),
@@ -152,7 +229,22 @@ function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
     setBusy(true);
     try {
       const systems = v.businessSystems.split(/[、,]/).map((s) => s.trim()).filter(Boolean);
-      const asset = await post<Asset>('/api/assets', {
+      if (asset) {
+        const saved = await api<Asset>('PATCH', `/api/assets/${asset.id}`, {
+          hostname: v.hostname.trim(),
+          kind: v.kind,
+          subPlatform: v.subPlatform,
+          address: v.address.trim() || null,
+          businessSystems: [...new Set(systems)],
+          departmentIds: deptIds,
+          vendorDesk: vendorGiven ? { name: v.vendorName.trim(), email: v.vendorEmail.trim(), phone: v.vendorPhone.trim() || null } : null,
+          protected: isProtected,
+          notes: v.notes.trim() ? v.notes : null,
+        });
+        onSaved(saved);
+        return;
+      }
+      const created = await post<Asset>('/api/assets', {
         hostname: v.hostname.trim(),
         kind: v.kind,
         subPlatform: v.subPlatform,
@@ -166,7 +258,7 @@ function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
       setV(empty);
       setDeptIds([]);
       setProtected(false);
-      onCreated(asset);
+      onSaved(created);
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, String(e));
       const field = error.field ?? (/^(\w+) /.exec(error.message)?.[1] ?? '');
@@ -178,8 +270,8 @@ function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
   };
 
   return (
-    <section className="panel" aria-labelledby="add-asset-heading">
-      <h2 id="add-asset-heading">{tr('機器を登録する', 'Register an asset')}</h2>
+    <section className="panel" aria-labelledby={`${formId}-heading`}>
+      <h2 id={`${formId}-heading`}>{asset ? tr(`${asset.hostname} を編集`, `Edit ${asset.hostname}`) : tr('機器を登録する', 'Register an asset')}</h2>
       <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
         <Field label={labels.hostname} required error={errors.hostname}>
           {(control) => <input {...control} value={v.hostname} onChange={(e) => set('hostname', e.target.value)} spellCheck={false} />}
@@ -244,9 +336,16 @@ function AddAsset({ onCreated }: { onCreated(asset: Asset): void }) {
         </label>
         <div className="wide">
           <ErrorBox error={refusal} />
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {tr('登録する', 'Register')}
-          </button>
+          <div className="actions">
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {asset ? tr('保存する', 'Save') : tr('登録する', 'Register')}
+            </button>
+            {onCancel && (
+              <button type="button" className="btn btn-secondary" onClick={onCancel}>
+                {tr('キャンセル', 'Cancel')}
+              </button>
+            )}
+          </div>
         </div>
       </form>
     </section>

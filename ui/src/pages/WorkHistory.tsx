@@ -1,9 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { SlaBadge } from '../components/Sla';
-import { Empty, ErrorBox, Field, KindBadge, Loading, PageTitle, Pager, SeverityBadge, StatusBadge } from '../components/ui';
+import { Empty, ErrorBox, Field, KindBadge, Loading, Notice, PageTitle, Pager, SeverityBadge, StatusBadge } from '../components/ui';
 import { ApiError, get } from '../lib/api';
-import { listAll, listByStatuses, OPEN_STATUSES } from '../lib/cases';
+import { listAll, OPEN_STATUSES } from '../lib/cases';
 import { download, toCsv } from '../lib/csv';
 import { fmtCsvDateTime, fmtDateTime, jstDateKey, jstDayStart } from '../lib/format';
 import { useI18n } from '../lib/i18n';
@@ -15,6 +15,35 @@ import { useLoad } from '../lib/useLoad';
 const PAGE_SIZE = 50;
 const FILTER_KEYS = ['q', 'kind', 'status', 'departmentId', 'from', 'to', 'breached'] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
+/** Columns the API sorts by (`sort`, a leading "-" for descending); the default is newest first. */
+type SortColumn = 'number' | 'occurredAt' | 'status' | 'severity';
+const SORTS = ['number', '-number', 'occurredAt', '-occurredAt', 'status', '-status', 'severity', '-severity'];
+const DEFAULT_SORT = '-occurredAt';
+
+/**
+ * 保存した検索条件: kept per user in this browser's localStorage (not on the server), so they follow
+ * the person on this PC only.
+ */
+interface SavedFilter {
+  name: string;
+  query: string;
+}
+const savedKey = (username: string) => `opsdesk.savedFilters.${username}`;
+function loadSaved(username: string): SavedFilter[] {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(savedKey(username)) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((f): f is SavedFilter => typeof f?.name === 'string' && typeof f?.query === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+function storeSaved(username: string, list: SavedFilter[]): void {
+  try {
+    localStorage.setItem(savedKey(username), JSON.stringify(list));
+  } catch {
+    /* storage unavailable */
+  }
+}
 
 function filtersOf(params: URLSearchParams): Filters {
   return Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? ''])) as Filters;
@@ -25,7 +54,7 @@ function apiQuery(f: Filters): Record<string, string> {
   const query: Record<string, string> = {};
   if (f.q.trim()) query.q = f.q.trim();
   if (f.kind) query.kind = f.kind;
-  if (f.status && f.status !== 'open') query.status = f.status;
+  if (f.status) query.status = f.status === 'open' ? OPEN_STATUSES.join(',') : f.status;
   if (f.departmentId) query.departmentId = f.departmentId;
   if (f.from) query.from = jstDayStart(f.from);
   if (f.to) query.to = jstDayStart(f.to, 1);
@@ -39,10 +68,15 @@ function apiQuery(f: Filters): Record<string, string> {
  */
 export function WorkHistoryPage() {
   const { lang, tr, pick } = useI18n();
-  const { departments, hasRole, departmentName } = useSession();
+  const { user, departments, hasRole, departmentName } = useSession();
   const [params, setParams] = useSearchParams();
   const applied = filtersOf(params);
   const offset = Number(params.get('offset') ?? 0) || 0;
+  const sort = SORTS.includes(params.get('sort') ?? '') ? params.get('sort')! : DEFAULT_SORT;
+  const username = user?.username ?? '';
+  const [saved, setSaved] = useState<SavedFilter[]>(() => loadSaved(username));
+  const [saveName, setSaveName] = useState('');
+  const [savedNotice, setSavedNotice] = useState<string | null>(null);
   const [form, setForm] = useState<Filters>(applied);
   const [exporting, setExporting] = useState(false);
   const [exportError, setExportError] = useState<ApiError | null>(null);
@@ -50,15 +84,53 @@ export function WorkHistoryPage() {
   const key = params.toString();
   useEffect(() => setForm(filtersOf(new URLSearchParams(key))), [key]);
 
-  const { data, error, loading } = useLoad(async (): Promise<Page<CaseSummary>> => {
-    const query = apiQuery(applied);
-    if (applied.status === 'open') {
-      // "未完了": the API filters one status at a time, so merge the four open ones.
-      const items = (await listByStatuses(OPEN_STATUSES, query)).sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt));
-      return { items: items.slice(offset, offset + PAGE_SIZE), total: items.length, limit: PAGE_SIZE, offset };
-    }
-    return get<Page<CaseSummary>>('/api/cases', { ...query, limit: PAGE_SIZE, offset });
-  }, [key]);
+  const { data, error, loading } = useLoad(
+    () => get<Page<CaseSummary>>('/api/cases', { ...apiQuery(applied), sort: sort === DEFAULT_SORT ? undefined : sort, limit: PAGE_SIZE, offset }),
+    [key],
+  );
+
+  /** Sorting by a column: first click ascending (newest/most severe first for dates and severity), again to reverse. */
+  const sortBy = (column: SortColumn) => {
+    const firstDesc = column === 'occurredAt' || column === 'severity';
+    const current = sort.replace(/^-/, '');
+    const next = current === column ? (sort.startsWith('-') ? column : `-${column}`) : firstDesc ? `-${column}` : column;
+    const p = new URLSearchParams(params);
+    p.delete('offset');
+    if (next === DEFAULT_SORT) p.delete('sort');
+    else p.set('sort', next);
+    setParams(p);
+  };
+  const sortHeader = (column: SortColumn, text: string) => {
+    const active = sort.replace(/^-/, '') === column;
+    const desc = sort.startsWith('-');
+    return (
+      <th scope="col" aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
+        <button type="button" className="sort" onClick={() => sortBy(column)}>
+          {text}
+          {active && <span aria-hidden="true">{desc ? ' ▼' : ' ▲'}</span>}
+        </button>
+      </th>
+    );
+  };
+
+  const saveCurrent = (e: FormEvent) => {
+    e.preventDefault();
+    const name = saveName.trim();
+    if (!name) return;
+    const p = new URLSearchParams(params);
+    p.delete('offset');
+    const next = [...saved.filter((f) => f.name !== name), { name, query: p.toString() }];
+    setSaved(next);
+    storeSaved(username, next);
+    setSaveName('');
+    setSavedNotice(tr(`検索条件「${name}」を保存しました。`, `Saved the search "${name}".`));
+  };
+  const removeSaved = (name: string) => {
+    const next = saved.filter((f) => f.name !== name);
+    setSaved(next);
+    storeSaved(username, next);
+    setSavedNotice(tr(`検索条件「${name}」を削除しました。`, `Removed the search "${name}".`));
+  };
 
   const search = (e: FormEvent) => {
     e.preventDefault();
@@ -69,6 +141,7 @@ export function WorkHistoryPage() {
     setDateError(null);
     const next = new URLSearchParams();
     for (const k of FILTER_KEYS) if (form[k]) next.set(k, form[k]);
+    if (params.get('sort')) next.set('sort', params.get('sort')!);
     setParams(next);
   };
   const clear = () => {
@@ -87,8 +160,9 @@ export function WorkHistoryPage() {
     setExportError(null);
     try {
       const query = apiQuery(applied);
-      const items = applied.status === 'open' ? await listByStatuses(OPEN_STATUSES, query) : await listAll(query);
-      const header = ['案件番号', '種別', '件名', '対応状況', '終了区分', '重要度', '依頼種別', '対象機器', '発生日時', '対応担当者', 'SLA期限', 'SLA超過', '承認者', '対応完了日', '所管課'];
+      const items = await listAll({ ...query, ...(sort === DEFAULT_SORT ? {} : { sort }), withActions: 'true' });
+      // 対応内容 (R-REC-6): how many entries the case record has and the latest one; the whole record is on the case page.
+      const header = ['案件番号', '種別', '件名', '対応状況', '終了区分', '重要度', '依頼種別', '対象機器', '発生日時', '対応担当者', 'SLA期限', 'SLA超過', '承認者', '対応完了日', '所管課', '影響範囲', 'サービス停止', '対応内容（記録件数）', '対応内容（最新の記録）'];
       const rows = items.map((c) => [
         c.number,
         c.kindLabel.ja,
@@ -105,6 +179,10 @@ export function WorkHistoryPage() {
         c.approver ?? '',
         fmtCsvDateTime(c.completedAt),
         c.departmentIds.map((d) => departmentName(d, 'ja')).join('・'),
+        c.impact?.scope ?? '',
+        c.impact?.serviceStopped === true ? 'あり' : c.impact?.serviceStopped === false ? 'なし' : '',
+        c.actionCount ?? '',
+        c.lastAction ? `${fmtCsvDateTime(c.lastAction.at)} ${c.lastAction.messageJa}` : '',
       ]);
       const stamp = jstDateKey(Date.now()).replace(/-/g, '');
       download(`作業履歴_${stamp}.csv`, toCsv([header, ...rows]));
@@ -189,6 +267,35 @@ export function WorkHistoryPage() {
         <ErrorBox error={exportError} />
       </form>
 
+      <section className="panel" aria-labelledby="saved-heading">
+        <h2 id="saved-heading">{tr('保存した検索条件', 'Saved searches')}</h2>
+        {savedNotice && <Notice>{savedNotice}</Notice>}
+        {saved.length === 0 ? (
+          <p className="muted small">{tr('よく使う条件（並び順を含む）を名前を付けて保存できます。このブラウザーに保存されます。', 'Save the searches you use often (sort order included) under a name. They are kept in this browser.')}</p>
+        ) : (
+          <ul className="saved-filters actions" aria-label={tr('保存した検索条件', 'Saved searches')}>
+            {saved.map((f) => (
+              <li key={f.name}>
+                <button type="button" className="btn btn-secondary btn-small" onClick={() => setParams(new URLSearchParams(f.query))}>
+                  {f.name}
+                </button>{' '}
+                <button type="button" className="btn btn-small btn-secondary" aria-label={tr(`「${f.name}」を削除`, `Remove "${f.name}"`)} onClick={() => removeSaved(f.name)}>
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <form className="inline-search" onSubmit={saveCurrent}>
+          <Field label={tr('今の条件に名前を付けて保存', 'Save the current search as')}>
+            {(control) => <input {...control} value={saveName} maxLength={50} onChange={(e) => setSaveName(e.target.value)} placeholder={tr('例: 税務課の未完了', 'e.g. Open tax cases')} />}
+          </Field>
+          <button type="submit" className="btn btn-secondary" disabled={!saveName.trim()}>
+            {tr('保存', 'Save')}
+          </button>
+        </form>
+      </section>
+
       <ErrorBox error={error} />
       {loading && !data && <Loading />}
       {data && (
@@ -206,11 +313,11 @@ export function WorkHistoryPage() {
               <table className="table">
                 <thead>
                   <tr>
-                    <th scope="col">{tr('案件番号', 'Number')}</th>
+                    {sortHeader('number', tr('案件番号', 'Number'))}
                     <th scope="col">{tr('件名', 'Subject')}</th>
-                    <th scope="col">{tr('対応状況', 'Status')}</th>
-                    <th scope="col">{tr('重要度・依頼種別', 'Severity / type')}</th>
-                    <th scope="col">{tr('発生日時', 'Occurred')}</th>
+                    {sortHeader('status', tr('対応状況', 'Status'))}
+                    {sortHeader('severity', tr('重要度・依頼種別', 'Severity / type'))}
+                    {sortHeader('occurredAt', tr('発生日時', 'Occurred'))}
                     <th scope="col">{tr('対応担当者', 'Assignee')}</th>
                     <th scope="col">{tr('SLA期限', 'SLA due')}</th>
                     <th scope="col">{tr('対応完了日', 'Completed')}</th>
