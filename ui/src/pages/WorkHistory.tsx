@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
+import { JstInput } from '../components/JstInput';
 import { SlaBadge } from '../components/Sla';
 import { Empty, ErrorBox, Field, KindBadge, Loading, Notice, PageTitle, Pager, SeverityBadge, StatusBadge } from '../components/ui';
 import { ApiError, get } from '../lib/api';
@@ -241,10 +242,10 @@ export function WorkHistoryPage() {
             </Field>
           )}
           <Field label={tr('発生日（から）', 'Occurred from')} error={dateError}>
-            {(control) => <input {...control} type="date" name="from" value={form.from} onChange={(e) => set('from', e.target.value)} />}
+            {(control) => <JstInput {...control} kind="date" name="from" value={form.from} onChange={(v) => set('from', v)} />}
           </Field>
           <Field label={tr('発生日（まで）', 'Occurred until')}>
-            {(control) => <input {...control} type="date" name="to" value={form.to} onChange={(e) => set('to', e.target.value)} />}
+            {(control) => <JstInput {...control} kind="date" name="to" value={form.to} onChange={(v) => set('to', v)} />}
           </Field>
           <div className="field checkbox-field">
             <label className="choice">
