@@ -69,6 +69,14 @@ describe('web UI: the work queue (自分の作業)', () => {
     await seenByOp2.getByRole('button', { name: /対応する/ }).click();
     await seenByOp2.getByRole('button', { name: '現地で対応開始', exact: true }).click();
     await seenByOp2.getByRole('alert').filter({ hasText: '運用 一郎 さんが担当しています' }).waitFor();
+    // Bulk: op2 takes everything on screen; the step op1 holds is reported, the others are op2's.
+    const p2 = op2.page;
+    await p2.getByRole('button', { name: '閉じる' }).click();
+    for (const number of [critical, minor, warning]) await p2.getByRole('checkbox', { name: new RegExp(`選択: ${number}`) }).check();
+    await p2.getByRole('button', { name: '選択した作業を担当する' }).click();
+    await p2.getByRole('status').filter({ hasText: `2 件を担当しました。1 件はできませんでした（${critical}` }).waitFor();
+    for (const number of [minor, warning]) await p2.locator('li.task-item').filter({ hasText: number }).getByText('自分が担当', { exact: true }).waitFor();
+    await shot(p2, 'queue-bulk-take');
 
     // The severity filter, and the count after each completion.
     await o.getByRole('combobox', { name: '重要度' }).selectOption({ label: '警告' });

@@ -45,6 +45,8 @@ export function MyTasksPage() {
   const [severityFilter, setSeverityFilter] = useState<string>('');
   const [onlyMine, setOnlyMine] = useState(false);
   const [claimError, setClaimError] = useState<ApiError | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [bulkResult, setBulkResult] = useState<string | null>(null);
   const [arrived, setArrived] = useState<string[]>([]);
   const seenIds = useRef<Set<string> | null>(null);
   const { data, error, loading, reload } = useLoad(async () => {
@@ -112,6 +114,39 @@ export function MyTasksPage() {
     reload();
   };
 
+  /**
+   * Bulk: take (or release) the selected steps in one go. Each is its own request, so one that a
+   * colleague took meanwhile is reported and the rest still go through.
+   */
+  const bulk = async (action: 'claim' | 'release') => {
+    const tasks = rows.map((r) => r.task).filter((t) => selected.has(t.id));
+    const refused: string[] = [];
+    for (const task of tasks) {
+      try {
+        await post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`, action === 'claim' ? {} : undefined);
+      } catch {
+        refused.push(task.caseNumber);
+      }
+    }
+    const doneCount = tasks.length - refused.length;
+    const verbJa = action === 'claim' ? '担当しました' : '担当を外しました';
+    setBulkResult(
+      tr(
+        `${doneCount} 件を${verbJa}。${refused.length ? `${refused.length} 件はできませんでした（${refused.join('、')}: 他の担当者が担当中か、既に完了）。` : ''}`,
+        `${doneCount} step(s) ${action === 'claim' ? 'taken' : 'released'}.${refused.length ? ` ${refused.length} could not be (${refused.join(', ')}: taken by a colleague or already done).` : ''}`,
+      ),
+    );
+    setSelected(new Set());
+    reload();
+  };
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
   const onCompleted = (task: Task, outcome: string) => {
     setDone(
       tr(
@@ -169,6 +204,15 @@ export function MyTasksPage() {
         </Notice>
       )}
       {done && <Notice>{done}</Notice>}
+      {bulkResult && <Notice kind="info">{bulkResult}</Notice>}
+      {selected.size > 0 && (
+        <div className="bulk-bar" role="group" aria-label={tr('選択した作業の一括操作', 'Bulk actions on the selected steps')}>
+          <span>{tr(`${selected.size} 件を選択中`, `${selected.size} selected`)}</span>{' '}
+          <button type="button" className="btn btn-primary btn-small" onClick={() => void bulk('claim')}>{tr('選択した作業を担当する', 'Take the selected steps')}</button>{' '}
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void bulk('release')}>{tr('選択した作業の担当を外す', 'Release the selected steps')}</button>{' '}
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => setSelected(new Set())}>{tr('選択を解除', 'Clear selection')}</button>
+        </div>
+      )}
       <ErrorBox error={error} />
       <ErrorBox error={claimError} />
       {loading && !data && <Loading />}
@@ -182,6 +226,9 @@ export function MyTasksPage() {
             return (
               <li key={task.id} className={`task-item ${expanded ? 'expanded' : ''}`}>
                 <div className="task-summary">
+                  <div className="task-select">
+                    <input type="checkbox" checked={selected.has(task.id)} onChange={() => toggle(task.id)} aria-label={tr(`選択: ${task.caseNumber}「${pick(task.label)}」`, `Select: ${task.caseNumber} "${pick(task.label)}"`)} />
+                  </div>
                   <div className="task-due">
                     <div className="due-time">{dueAt ? fmtDateTime(dueAt, lang) : pick(noDueReason(detail).head)}</div>
                     <div className="due-kind muted">
