@@ -64,7 +64,11 @@ export class IncidentsService {
 
   private async outcome(alert: ParsedAlert, accepted: AcceptedAlert, delivery: Delivery | undefined): Promise<AlertOutcome> {
     const base = { hostname: alert.hostname, alertName: alert.alertName, status: alert.status, workflowId: accepted.workflowId, alertId: accepted.alertId };
-    if (accepted.duplicate) return { ...base, caseNumber: null, joined: false, duplicate: true, queued: !accepted.delivered };
+    if (accepted.duplicate) {
+      // The sender lost the first answer: give it the case number again.
+      const state = accepted.delivered && alert.status === 'firing' ? await waitForCaseNumber(this.temporal.workflow.getHandle(accepted.workflowId)) : null;
+      return { ...base, caseNumber: state?.caseNumber ?? null, joined: false, duplicate: true, queued: !accepted.delivered };
+    }
     if (!delivery) return { ...base, caseNumber: null, joined: false, queued: true };
     if (delivery.outcome === 'ignored') return { ...base, caseNumber: null, joined: false, ignored: true, queued: false };
     const handle = this.temporal.workflow.getHandle(accepted.workflowId);

@@ -135,7 +135,7 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     expect(first.body.results.map((r: any) => r.duplicate ?? false)).toEqual([false, false]);
     const again = await send();
     expect(again.status).toBe(202);
-    expect(again.body.results.map((r: any) => [r.duplicate, r.alertId])).toEqual(first.body.results.map((r: any) => [true, r.alertId]));
+    expect(again.body.results.map((r: any) => [r.duplicate, r.alertId, r.caseNumber])).toEqual(first.body.results.map((r: any) => [true, r.alertId, r.caseNumber]));
     const number = first.body.results[0].caseNumber as string;
     expect((await flow.caseDetail(number)).alertCount).toBe(1);
     // Another key is another request: it joins the incident.
