@@ -166,7 +166,8 @@ describe('PostgreSQL killed with alerts arriving (issue 21)', () => {
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'opsdesk-pg-outage-'));
     pgPort = await freePort();
-    pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: pgPort });
+    // Ephemeral: stopping removes the cluster (killing it does not, so the restart finds its data).
+    pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: pgPort, ephemeral: true });
     await pg.createDatabase('opsdesk');
     system = await startTestSystem({ env: { DATABASE_URL: pg.urlFor('opsdesk') } });
     flow = new FlowDriver(system);
@@ -194,7 +195,7 @@ describe('PostgreSQL killed with alerts arriving (issue 21)', () => {
     const list = await system.request('GET', '/api/cases', { token });
     expect(list.status).toBe(503);
 
-    pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: pgPort });
+    pg = await startEmbeddedPostgres({ dataDir: join(scratch, 'postgres'), port: pgPort, ephemeral: true });
     // Alertmanager's retry: accepted once PostgreSQL is back (the pool reconnects by itself).
     let accepted = await postAlerts(body);
     for (let i = 0; i < 40 && accepted.status === 503; i++) {
