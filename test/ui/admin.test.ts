@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { BrowserSessions, ensureUiBuilt, shot, startSystemAndBrowser } from './browser';
+import { shot, withSystemAndBrowser } from './browser';
 
 /**
  * Issue 22, point 6, in real Chromium: the pages that were missing. Admins manage users and
@@ -12,16 +12,13 @@ import { BrowserSessions, ensureUiBuilt, shot, startSystemAndBrowser } from './b
  */
 describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved searches, a department\'s requests', () => {
   let system: TestSystem;
-  let browser: Browser;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
   const as = async (username: string) => (await sessions.as(username)).page;
   const login = (username: string, password: string) => system.request('POST', '/api/auth/login', { body: { username, password } });
   const row = (page: Page, text: string) => page.locator('tbody tr').filter({ has: page.getByRole('cell', { name: text, exact: true }) });
   const acceptNextDialog = (page: Page) => page.once('dialog', (d) => void d.accept());
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
+  const sessions = withSystemAndBrowser(async (started) => {
+    ({ system } = started);
     // Three incidents of 税務課 in 2020 written straight into the record (no workflow needed to sort them).
     const db = new Client({ connectionString: system.config.databaseUrl });
     await db.connect();
@@ -50,13 +47,6 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
     } finally {
       await db.end();
     }
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
   });
 
   test('only admins get 利用者管理 and 所管課管理 in the menu, and others are turned away from the pages', async () => {

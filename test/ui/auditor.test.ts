@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { ensureUiBuilt, shot, startSystemAndBrowser, BrowserSessions } from './browser';
+import { shot, withSystemAndBrowser } from './browser';
 
 /**
  * The auditor's views (issue 8): a case's workflow history as a readable timeline, its raw JSON,
@@ -10,26 +9,16 @@ import { ensureUiBuilt, shot, startSystemAndBrowser, BrowserSessions } from './b
  */
 describe('web UI: auditor views', () => {
   let system: TestSystem;
-  let browser: Browser;
   let incident: string;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
+  const sessions = withSystemAndBrowser(async (started) => {
+    ({ system } = started);
     const alert = await system.request('POST', '/api/alerts', {
       headers: { authorization: 'Bearer opsdesk-demo-alerts' },
       body: { source: 'test', hostname: 'vm-zeimu01', alertName: 'DiskFull', severity: 'major', summary: 'ディスク使用率95%', detectedAt: new Date().toISOString() },
     });
     if (alert.status >= 300) throw new Error(`alert: ${alert.status} ${alert.text}`);
     incident = alert.body.results[0].caseNumber;
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
   });
 
   const as = async (username: string) => (await sessions.as(username)).page;

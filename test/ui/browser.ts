@@ -177,3 +177,26 @@ export class BrowserSessions {
     return errors;
   }
 }
+
+/**
+ * The frame of a browser-test file: the real system and Chromium started once for the file (then
+ * `ready` gets them, for the file's own set-up), both closed after it, and the people's sessions
+ * closed after each test, failing it if a page logged an error.
+ */
+export function withSystemAndBrowser(ready: (started: { system: TestSystem; browser: Browser }) => void | Promise<void>): BrowserSessions {
+  let started: { system: TestSystem; browser: Browser } | undefined;
+  const sessions = new BrowserSessions(() => ({ browser: started!.browser, baseUrl: started!.system.baseUrl }));
+  beforeAll(async () => {
+    ensureUiBuilt();
+    started = await startSystemAndBrowser();
+    await ready(started);
+  }, 240_000);
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.system.close();
+  });
+  afterEach(async () => {
+    expect(await sessions.closeAll()).toEqual([]);
+  });
+  return sessions;
+}

@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, startSystemAndBrowser, BrowserSessions } from './browser';
+import { completeWith, findTask, jstInput, openTask, shot, withSystemAndBrowser } from './browser';
 
 /**
  * R-FLOW-1 and R-FLOW-2 driven entirely through the web UI, on the real system (PostgreSQL,
@@ -8,19 +7,9 @@ import { completeWith, ensureUiBuilt, findTask, jstInput, openTask, shot, startS
  */
 describe('web UI: both flows end to end in the browser', () => {
   let system: TestSystem;
-  let browser: Browser;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
+  const sessions = withSystemAndBrowser((started) => {
+    ({ system } = started);
   });
 
   const as = (username: string) => sessions.as(username);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
-import { ensureUiBuilt, shot, startSystemAndBrowser, BrowserSessions } from './browser';
+import { shot, withSystemAndBrowser } from './browser';
 
 /**
  * The other pages on real data: who may see what (dept2 never sees dept1's case), the work-history
@@ -17,11 +17,9 @@ describe('web UI: pages, access and exports', () => {
   let stopRequest: string;
   let incident: string;
   let stopStart: Date;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
+  const sessions = withSystemAndBrowser(async (started) => {
+    ({ system, browser } = started);
     flow = new FlowDriver(system);
     // Types done by hand (an automated type would run its operation at the planned time).
     const submit = async (subject: string, device: string) => {
@@ -52,13 +50,6 @@ describe('web UI: pages, access and exports', () => {
       body: { source: 'test', hostname: 'vm-zeimu01', alertName: 'DiskFull', severity: 'major', summary: 'ディスク使用率95%', detectedAt: new Date().toISOString() },
     });
     incident = alert.body.results[0].caseNumber;
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
   });
 
   const as = async (username: string) => (await sessions.as(username)).page;

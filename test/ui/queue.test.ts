@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
-import { completeWith, ensureUiBuilt, findTask, shot, startSystemAndBrowser, BrowserSessions } from './browser';
+import { completeWith, findTask, shot, withSystemAndBrowser } from './browser';
 
 /**
  * Issue 22, 自分の作業 as a work queue, in real Chromium: a new 緊急 alert comes to the top of an
@@ -10,19 +10,9 @@ import { completeWith, ensureUiBuilt, findTask, shot, startSystemAndBrowser, Bro
  */
 describe('web UI: the work queue (自分の作業)', () => {
   let system: TestSystem;
-  let browser: Browser;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
+  const sessions = withSystemAndBrowser((started) => {
+    ({ system } = started);
   });
 
   const as = (username: string) => sessions.as(username);

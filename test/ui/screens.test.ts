@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
-import { BrowserSessions, completeWith, ensureUiBuilt, findTask, openTask, shot, startSystemAndBrowser } from './browser';
+import { completeWith, findTask, openTask, shot, withSystemAndBrowser } from './browser';
 
 /**
  * Issue 22, points 2, 4 and 5 in real Chromium: the dashboard's words, the SLA on screen (what
@@ -11,19 +11,9 @@ import { BrowserSessions, completeWith, ensureUiBuilt, findTask, openTask, shot,
  */
 describe('web UI: the people\'s screens (issue 22: SLA, wording and dates)', () => {
   let system: TestSystem;
-  let browser: Browser;
-  const sessions = new BrowserSessions(() => ({ browser, baseUrl: system.baseUrl }));
 
-  beforeAll(async () => {
-    ensureUiBuilt();
-    ({ system, browser } = await startSystemAndBrowser());
-  }, 240_000);
-  afterAll(async () => {
-    await browser?.close();
-    await system?.close();
-  });
-  afterEach(async () => {
-    expect(await sessions.closeAll()).toEqual([]);
+  const sessions = withSystemAndBrowser((started) => {
+    ({ system } = started);
   });
   const as = (username: string) => sessions.as(username);
 
