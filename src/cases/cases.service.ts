@@ -8,7 +8,6 @@ import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/me
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import { assertCanSee, DEPARTMENT_TIMELINE_KINDS, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
 import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
@@ -290,12 +289,7 @@ export class CasesService {
 
   async hold(actor: Actor, idOrNumber: string, body: HoldDto) {
     const record = await this.find(actor, idOrNumber);
-    this.dependencies.assertTemporalReachable();
-    try {
-      await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] }));
-    } catch (error) {
-      throw toDomainError(error);
-    }
+    await this.dependencies.humanStep(() => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(holdCase, { args: [{ reason: body.reason, waitingFor: body.waitingFor ?? 'other', actor: actorRef(actor) }] }));
     // The workflow's activities changed the record behind this request's identity map.
     this.em.clear();
     return this.detail(actor, record.id);
@@ -303,12 +297,7 @@ export class CasesService {
 
   async resume(actor: Actor, idOrNumber: string, body: ResumeDto) {
     const record = await this.find(actor, idOrNumber);
-    this.dependencies.assertTemporalReachable();
-    try {
-      await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] }));
-    } catch (error) {
-      throw toDomainError(error);
-    }
+    await this.dependencies.humanStep(() => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(resumeCase, { args: [{ reason: body.reason, actor: actorRef(actor) }] }));
     // The workflow's activities changed the record behind this request's identity map.
     this.em.clear();
     return this.detail(actor, record.id);

@@ -6,7 +6,6 @@ import { completeTask } from '../../workflows/shared/messages';
 import { checkTaskActor } from '../../workflows/shared/policy';
 import { conflict, forbidden, notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import { assertCanSee, departmentScope } from './case-access';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
@@ -120,15 +119,9 @@ export class TasksService {
       const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.completedByUsername } })));
       if (refusal) throw forbidden(refusal.message);
     }
-    this.dependencies.assertTemporalReachable();
-    try {
-      const result = await withinHumanStepTime(this.temporal, () => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
-        args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],
-      }));
-      return result;
-    } catch (error) {
-      throw toDomainError(error);
-    }
+    return this.dependencies.humanStep(() => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
+      args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],
+    }));
   }
 }
 

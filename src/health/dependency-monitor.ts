@@ -5,6 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { platformUnavailable } from '../common/dependency-errors';
+import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import { MAILER, type Mailer } from '../mail/mail.module';
 
 /** 'ok', or what is wrong with the part. */
@@ -78,9 +79,18 @@ export class DependencyMonitor implements OnApplicationBootstrap, OnModuleDestro
     return !this.states.temporal.startsWith('unavailable');
   }
 
-  /** Refuses at once, with the answer users need, when the last probe found Temporal down. */
-  assertTemporalReachable(): void {
-    if (this.states.temporal.startsWith('unavailable')) throw platformUnavailable('temporal');
+  /**
+   * A person's write to Temporal (a step, a hold, a new case): refused at once when the probes
+   * found Temporal down, cut off after HUMAN_STEP_DEADLINE_MS when it hangs, and its failures turned
+   * into the domain errors people read (403/409/422 from the validators, 503 for the rest).
+   */
+  async humanStep<T>(call: () => Promise<T>): Promise<T> {
+    if (!this.temporalLooksReachable()) throw platformUnavailable('temporal');
+    try {
+      return await withinHumanStepTime(this.temporalClient, call);
+    } catch (error) {
+      throw toDomainError(error);
+    }
   }
 
   /** A probe in flight is shared: a hanging part never piles up probes. */

@@ -157,14 +157,6 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
     })().finally(() => (this.running = undefined));
   }
 
-  /** How many accepted alerts wait for Temporal, and since when (for /health and the operators). */
-  async backlog(): Promise<{ waiting: number; oldestReceivedAt: string | null }> {
-    const [row] = await this.em.getConnection().execute<Array<{ waiting: number; oldest: Date | null }>>(
-      'select count(*)::int as waiting, min(received_at) as oldest from alert_inbox where delivered_at is null',
-    );
-    return { waiting: row.waiting, oldestReceivedAt: row.oldest ? new Date(row.oldest).toISOString() : null };
-  }
-
   /** Hands over the oldest waiting alert of each incident; returns how many were claimed. */
   private async pass(): Promise<number> {
     const claimed = await this.em.getConnection().execute<ClaimedRow[]>(

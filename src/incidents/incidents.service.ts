@@ -9,7 +9,6 @@ import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
-import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 import type { ParsedAlert } from './alert-payload';
 import { AlertInbox, type AcceptedAlert, type Delivery } from './alert-inbox.service';
 import { DependencyMonitor } from '../health/dependency-monitor';
@@ -88,14 +87,13 @@ export class IncidentsService {
       detectedAt: body.detectedAt ? new Date(body.detectedAt).toISOString() : new Date().toISOString(), reportedBy: actorRef(actor),
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
-    this.dependencies.assertTemporalReachable();
     try {
-      const handle = await withinHumanStepTime(this.temporal, () => this.temporal.workflow.start('incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
+      const handle = await this.dependencies.humanStep(() => this.temporal.workflow.start('incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
       const state = await waitForCaseNumber(handle, undefined, { registered: this.registered(handle.firstExecutionRunId) });
       return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, caseNumber: null, caseId: null };
-      throw toDomainError(error);
+      throw error;
     }
   }
 }

@@ -14,7 +14,6 @@ import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
-import { toDomainError, withinHumanStepTime } from '../temporal/update-errors';
 
 @Injectable()
 export class WorkRequestsService {
@@ -47,10 +46,7 @@ export class WorkRequestsService {
       requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
-    this.dependencies.assertTemporalReachable();
-    const handle = await withinHumanStepTime(this.temporal, () => this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] })).catch((error: unknown) => {
-      throw toDomainError(error);
-    });
+    const handle = await this.dependencies.humanStep(() => this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
     const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
     const state = await waitForCaseNumber(handle, undefined, { registered });
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };

@@ -1,4 +1,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { loadOperationsConfig, loadVsphereConfig } from '../../src/operations/operations-config';
@@ -232,7 +235,7 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
   });
 
   test('R-OP-1: a vCenter certificate signed by VSPHERE_CA_FILE is trusted, by name or address; one from another CA is refused', async () => {
-    const tls = join(__dirname, 'fixtures', 'vcenter-tls');
+    const tls = makeTestCertificates();
     const signed = await startVcsim({ args: ['-tlscert', join(tls, 'vcenter.pem'), '-tlskey', join(tls, 'vcenter.key')] });
     try {
       for (const host of ['127.0.0.1', 'localhost']) {
@@ -245,6 +248,7 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
       expect(((await other.login(signed.username, signed.password).catch((e: unknown) => e)) as Error).message).toMatch(/self[- ]signed|unable to (get|verify)|certificate/i);
     } finally {
       await signed.stop();
+      rmSync(tls, { recursive: true, force: true });
     }
   });
 
@@ -337,3 +341,21 @@ describe('R-OP-1..4, R-OP-7: the vSphere adapter against vcsim', () => {
     await ops.operations.hypervisor.delete(name, { key: key('delete') });
   });
 });
+
+/**
+ * Test-only TLS material, made for this run and deleted after it (no key is kept in the repository):
+ * a CA whose key signs a certificate for 127.0.0.1 / localhost, and an unrelated CA.
+ */
+function makeTestCertificates(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'opsdesk-vcenter-tls-'));
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const ca = (name: string, cn: string) =>
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${cn}`,
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  ca('ca', 'opsdesk test CA');
+  ca('other-ca', 'another CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'vcenter.key', '-out', 'vcenter.csr', '-subj', '/CN=127.0.0.1');
+  writeFileSync(join(dir, 'vcenter.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', 'vcenter.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'vcenter.pem', '-days', '2', '-extfile', 'vcenter.ext');
+  return dir;
+}
