@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
-import { shot, withSystemAndBrowser } from './browser';
+import { shot, waitUntil, withSystemAndBrowser } from './browser';
 
 /**
  * Issue 22, point 6, in real Chromium: the pages that were missing. Admins manage users and
@@ -247,7 +247,7 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
     await page.getByRole('button', { name: '2020年の障害（緊急順）', exact: true }).click();
     await page.waitForURL((url) => url.searchParams.get('sort') === '-severity' && url.searchParams.get('q') === 'inc-2020-800');
     // The search box shows the saved words once the page has followed the address.
-    await page.waitForFunction('document.querySelector(\'input[name="q"]\')?.value === "inc-2020-800"');
+    await waitUntil(async () => (await page.locator('input[name="q"]').inputValue()) === 'inc-2020-800', 'the search box shows the saved words');
     await page.getByRole('heading', { name: '検索結果 3 件' }).waitFor();
     await page.locator('tbody tr').first().getByRole('link', { name: 'INC-2020-80001', exact: true }).waitFor();
     await shot(page, 'work-history-saved-search');

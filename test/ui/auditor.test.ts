@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { TestSystem } from '../support/test-system';
-import { shot, withSystemAndBrowser } from './browser';
+import { shot, waitUntil, withSystemAndBrowser } from './browser';
 
 /**
  * The auditor's views (issue 8): a case's workflow history as a readable timeline, its raw JSON,
@@ -93,11 +93,10 @@ describe('web UI: auditor views', () => {
     expect(page.url()).toContain('actor=audit1');
     await page.getByRole('heading', { name: /検索結果 [1-9]\d* 件/ }).waitFor();
     // The unfiltered page may still be on screen for a moment: wait for the filtered rows.
-    await page.waitForFunction(() => {
-      const { document } = globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<{ textContent: string | null }> } };
-      const cells = Array.from(document.querySelectorAll('table.audit-table tbody tr td:nth-child(3)'));
-      return cells.length > 0 && cells.every((cell) => (cell.textContent ?? '').includes('audit1'));
-    });
+    await waitUntil(async () => {
+      const actors = await page.locator('table.audit-table tbody tr td:nth-child(3)').allTextContents();
+      return actors.length > 0 && actors.every((actor) => actor.includes('audit1'));
+    }, 'only audit1 rows are listed');
     const rows = page.locator('table.audit-table tbody tr');
     expect(await rows.count()).toBeGreaterThan(0);
     for (const text of await rows.locator('td:nth-child(3)').allTextContents()) expect(text).toContain('audit1');

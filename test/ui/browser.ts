@@ -130,6 +130,19 @@ export async function findTask(page: Page, baseUrl: string, caseNumber: string, 
   }
 }
 
+/**
+ * Waits, polling from the test, until `condition` holds. The UI's Content-Security-Policy forbids
+ * eval, and Playwright's waitForFunction evaluates its predicate as a string after the first try,
+ * so a condition that is not true at once would fail with an EvalError instead of waiting.
+ */
+export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not so within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Opens the task in place and returns its item; the caller fills the form and clicks an outcome. */
 export async function openTask(page: Page, baseUrl: string, caseNumber: string, label: string) {
   const item = await findTask(page, baseUrl, caseNumber, label);
