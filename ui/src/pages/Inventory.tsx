@@ -6,7 +6,7 @@ import { useI18n } from '../lib/i18n';
 import { ASSET_KIND_LABELS, label, SUB_PLATFORM_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { Asset, Page } from '../lib/types';
+import type { Asset, AssetPage } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -24,7 +24,7 @@ export function InventoryPage() {
   const [showRetired, setShowRetired] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
-  const { data, error, loading, reload } = useLoad(() => get<Page<Asset>>('/api/assets', { q: query || undefined, includeRetired: showRetired || undefined, limit: 200 }), [query, showRetired]);
+  const { data, error, loading, reload } = useLoad(() => get<AssetPage>('/api/assets', { q: query || undefined, includeRetired: showRetired || undefined, limit: 200 }), [query, showRetired]);
   const canEdit = hasRole('admin', 'operator');
   const retire = async (a: Asset, retired: boolean) => {
     setRefusal(null);
