@@ -27,4 +27,4 @@ export const OBJECT = { type: 'object', additionalProperties: true } as const;
 export const ANY_JSON = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object', additionalProperties: true }, { type: 'array', items: {} }], nullable: true };
 
 /** The weaker check, where the handler's type is narrower than JSON can say (literal texts): what it returns fits the DTO. */
-export function covers<Dto, Actual extends Dto>(): void {}
+export function covers<Dto, _Actual extends Dto>(): void {}
