@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorBox, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { FormActions, placeRefusal, TextField } from '../components/FormFields';
+import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
@@ -131,10 +132,9 @@ function DepartmentForm(props: { initial: Values; heading?: string; submitLabel:
       if (props.clearAfterSave) setV(EMPTY);
       props.onSaved(saved);
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(0, String(err));
-      const field = (apiError.field ?? (/^(\w+) /.exec(apiError.message)?.[1] ?? '')) as keyof Values;
-      if (labels[field]) setErrors({ [field]: describeProblem(apiError.message, labels[field], lang) });
-      else setRefusal(apiError);
+      const placed = placeRefusal(err, labels, lang);
+      if ('field' in placed) setErrors({ [placed.field]: placed.message });
+      else setRefusal(placed.refusal);
     } finally {
       setBusy(false);
     }
@@ -142,23 +142,9 @@ function DepartmentForm(props: { initial: Values; heading?: string; submitLabel:
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="form-grid" aria-label={props.heading}>
       {(['code', 'nameJa', 'nameEn', 'email'] as const).map((k) => (
-        <Field key={k} label={labels[k]} required error={errors[k]}>
-          {(control) => <input {...control} type={k === 'email' ? 'email' : 'text'} value={v[k]} onChange={(e) => set(k, e.target.value)} spellCheck={k === 'code' || k === 'email' ? false : undefined} />}
-        </Field>
+        <TextField key={k} label={labels[k]} required error={errors[k]} type={k === 'email' ? 'email' : 'text'} value={v[k]} onChange={(value) => set(k, value)} spellCheck={k === 'code' || k === 'email' ? false : undefined} />
       ))}
-      <div className="wide">
-        <ErrorBox error={refusal} />
-        <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {props.submitLabel}
-          </button>
-          {props.onCancel && (
-            <button type="button" className="btn btn-secondary" onClick={props.onCancel}>
-              {tr('キャンセル', 'Cancel')}
-            </button>
-          )}
-        </div>
-      </div>
+      <FormActions refusal={refusal} submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel} />
     </form>
   );
 }
