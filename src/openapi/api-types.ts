@@ -9,7 +9,11 @@ import { openApiDocumentOffline } from './openapi-document';
 /** Where the web UI's generated API types live (committed; `npm run api:types` rewrites them). */
 export const API_TYPES_FILE = join(PROJECT_ROOT, 'ui', 'src', 'lib', 'api-types.ts');
 
-/** openapi-typescript (pinned in package.json), run by its own CLI: it is an ES module and this project is CommonJS. */
+/**
+ * openapi-typescript (pinned in package.json), run by its own CLI: it is an ES module and this
+ * project is CommonJS. `--default-non-nullable=false`: a field is required when the document says
+ * so, not because it has a default (a request field with a default may be left out).
+ */
 const OPENAPI_TYPESCRIPT_CLI = join(PROJECT_ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
 
 const HEADER = `/**
@@ -28,7 +32,7 @@ export async function generateApiTypes(): Promise<string> {
   try {
     const input = join(dir, 'openapi.json');
     await writeFile(input, JSON.stringify(document, null, 2));
-    const { stdout } = await promisify(execFile)(process.execPath, [OPENAPI_TYPESCRIPT_CLI, input], { maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, [OPENAPI_TYPESCRIPT_CLI, input, '--default-non-nullable=false'], { maxBuffer: 32 * 1024 * 1024 });
     return HEADER + stdout;
   } finally {
     await rm(dir, { recursive: true, force: true });

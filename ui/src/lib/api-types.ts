@@ -995,7 +995,7 @@ export interface components {
              * @description never deleted by automated operations
              * @default false
              */
-            protected: boolean;
+            protected?: boolean;
             notes?: string | null;
         };
         /** @enum {string} */
@@ -1397,31 +1397,31 @@ export interface components {
         };
         HoldDto: {
             /** @example 依頼元に追加情報を確認中 */
-            reason?: string;
+            reason: string;
             /**
              * @default other
              * @enum {string}
              */
-            waitingFor: "requester" | "vendor" | "other";
+            waitingFor?: "requester" | "vendor" | "other";
         };
         ResumeDto: {
             /** @example 依頼元から回答あり */
-            reason?: string;
+            reason: string;
         };
         NoteDto: {
             /** @example メーカーより部品発送の連絡あり */
-            text?: string;
+            text: string;
             /** @description progress from the maker's desk (restarts the silence reminder) */
             vendorProgress?: boolean;
         };
         ContactDto: {
             /** @enum {string} */
-            channel?: "phone" | "email" | "in_person";
+            channel: "phone" | "email" | "in_person";
             /** @enum {string} */
-            counterpartKind?: "vendor" | "general_affairs" | "department" | "network_operator" | "system_vendor" | "other";
+            counterpartKind: "vendor" | "general_affairs" | "department" | "network_operator" | "system_vendor" | "other";
             /** @example ○○社 保守窓口 山田様 */
-            counterpart?: string;
-            summary?: string;
+            counterpart: string;
+            summary: string;
             /** @description when the call took place (ISO 8601); now if omitted */
             at?: string;
             /** @description R-CONTACT-1: send the e-mail report of this call to general affairs now */
@@ -1476,7 +1476,7 @@ export interface components {
         };
         CompleteTaskDto: {
             /** @example ok */
-            outcome?: string;
+            outcome: string;
             note?: string;
             data?: {
                 [key: string]: unknown;

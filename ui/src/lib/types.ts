@@ -57,3 +57,24 @@ export type ConsistencyResult = Schemas['ConsistencyResultDto'];
 export type AuditEntry = Schemas['AuditEntryDto'];
 export type AuditPage = Schemas['AuditPageDto'];
 export type AuditVerification = Schemas['AuditVerificationDto'];
+
+/* ---- request bodies, as the API validates them ---- */
+
+export type LoginRequest = Schemas['LoginDto'];
+export type CreateUser = Schemas['CreateUserDto'];
+export type PatchUser = Schemas['PatchUserDto'];
+export type CreateDepartment = Schemas['CreateDepartmentDto'];
+export type PatchDepartment = Schemas['PatchDepartmentDto'];
+export type CreateAsset = Schemas['CreateAssetDto'];
+export type PatchAsset = Schemas['PatchAssetDto'];
+export type CreateAlertSourceRequest = Schemas['CreateAlertSourceDto'];
+export type ReportIncidentRequest = Schemas['ReportIncidentDto'];
+export type SubmitWorkRequest = Schemas['SubmitWorkRequestDto'];
+export type HoldRequest = Schemas['HoldDto'];
+export type ResumeRequest = Schemas['ResumeDto'];
+export type NoteRequest = Schemas['NoteDto'];
+export type ContactRequest = Schemas['ContactDto'];
+export type CompleteTaskRequest = Schemas['CompleteTaskDto'];
+export type ClaimTaskRequest = Schemas['ClaimTaskDto'];
+export type ClosingDayRequest = Schemas['ClosingDayDto'];
+export type CalendarSettingsRequest = Schemas['CalendarSettingsDto'];

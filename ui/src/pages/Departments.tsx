@@ -4,7 +4,7 @@ import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
-import type { Department } from '../lib/types';
+import type { CreateDepartment, Department, PatchDepartment } from '../lib/types';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/useLoad';
 
@@ -54,7 +54,7 @@ export function DepartmentsPage() {
                             heading={tr(`${pick({ ja: d.nameJa, en: d.nameEn })} を編集`, `Edit ${pick({ ja: d.nameJa, en: d.nameEn })}`)}
                             submitLabel={tr('保存する', 'Save')}
                             onCancel={() => setEditing(null)}
-                            save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v)}
+                            save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v satisfies PatchDepartment)}
                             onSaved={(saved) => {
                               setEditing(null);
                               setNotice(tr(`${saved.nameJa} を更新しました。`, `${saved.nameEn} was updated.`));
@@ -90,7 +90,7 @@ export function DepartmentsPage() {
         <DepartmentForm
           initial={EMPTY}
           submitLabel={tr('登録する', 'Register')}
-          save={(v) => post<Department>('/api/departments', v)}
+          save={(v) => post<Department>('/api/departments', v satisfies CreateDepartment)}
           onSaved={(saved) => {
             setNotice(tr(`${saved.nameJa} を登録しました。`, `${saved.nameEn} was registered.`));
             list.reload();

@@ -7,7 +7,7 @@ import { useI18n } from '../lib/i18n';
 import { ASSET_KIND_LABELS, label, SUB_PLATFORM_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { Asset, AssetPage } from '../lib/types';
+import type { Asset, AssetPage, CreateAsset, PatchAsset } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -31,7 +31,7 @@ export function InventoryPage() {
     setRefusal(null);
     setCreated(null);
     try {
-      await api<Asset>('PATCH', `/api/assets/${a.id}`, { retired });
+      await api<Asset>('PATCH', `/api/assets/${a.id}`, { retired } satisfies PatchAsset);
       setCreated(retired ? tr(`${a.hostname} を廃止にしました。履歴には残ります。`, `${a.hostname} was retired. It stays in the history.`) : tr(`${a.hostname} を利用中に戻しました。`, `${a.hostname} is in service again.`));
       reload();
     } catch (e) {
@@ -233,29 +233,29 @@ function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset:
       if (asset) {
         const saved = await api<Asset>('PATCH', `/api/assets/${asset.id}`, {
           hostname: v.hostname.trim(),
-          kind: v.kind,
-          subPlatform: v.subPlatform,
+          kind: v.kind as CreateAsset['kind'], // checked above: one of the select's options
+          subPlatform: v.subPlatform as CreateAsset['subPlatform'],
           address: v.address.trim() || null,
           businessSystems: [...new Set(systems)],
           departmentIds: deptIds,
           vendorDesk: vendorGiven ? { name: v.vendorName.trim(), email: v.vendorEmail.trim(), phone: v.vendorPhone.trim() || null } : null,
           protected: isProtected,
           notes: v.notes.trim() ? v.notes : null,
-        });
+        } satisfies PatchAsset);
         onSaved(saved);
         return;
       }
       const created = await post<Asset>('/api/assets', {
         hostname: v.hostname.trim(),
-        kind: v.kind,
-        subPlatform: v.subPlatform,
+        kind: v.kind as CreateAsset['kind'],
+        subPlatform: v.subPlatform as CreateAsset['subPlatform'],
         ...(v.address.trim() ? { address: v.address.trim() } : {}),
         ...(systems.length ? { businessSystems: [...new Set(systems)] } : {}),
         ...(deptIds.length ? { departmentIds: deptIds } : {}),
         ...(vendorGiven ? { vendorDesk: { name: v.vendorName.trim(), email: v.vendorEmail.trim(), ...(v.vendorPhone.trim() ? { phone: v.vendorPhone.trim() } : {}) } } : {}),
         protected: isProtected,
         ...(v.notes.trim() ? { notes: v.notes } : {}),
-      });
+      } satisfies CreateAsset);
       setV(empty);
       setDeptIds([]);
       setProtected(false);

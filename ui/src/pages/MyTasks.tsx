@@ -8,7 +8,7 @@ import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS, SEVERITIES, SEVERITY_LABELS, requestTypeLabel, taskOutcomeLabel } from '../lib/labels';
 import { useSession } from '../lib/session';
-import type { CaseDetail, Task, TaskList } from '../lib/types';
+import type { CaseDetail, ClaimTaskRequest, Task, TaskList } from '../lib/types';
 import { mapLimit, TASKS_CHANGED, useLoad, useNow } from '../lib/useLoad';
 
 interface Row {
@@ -107,7 +107,7 @@ export function MyTasksPage() {
   const claim = async (task: Task, action: 'claim' | 'takeOver' | 'release') => {
     setClaimError(null);
     try {
-      await post(`/api/tasks/${encodeURIComponent(task.id)}/${action === 'release' ? 'release' : 'claim'}`, action === 'takeOver' ? { takeOver: true } : {});
+      await post(`/api/tasks/${encodeURIComponent(task.id)}/${action === 'release' ? 'release' : 'claim'}`, (action === 'takeOver' ? { takeOver: true } : {}) satisfies ClaimTaskRequest);
     } catch (e) {
       setClaimError(e instanceof ApiError ? e : new ApiError(0, String(e)));
     }
@@ -123,7 +123,7 @@ export function MyTasksPage() {
     const refused: string[] = [];
     for (const task of tasks) {
       try {
-        await post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`, action === 'claim' ? {} : undefined);
+        await post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`, action === 'claim' ? ({} satisfies ClaimTaskRequest) : undefined);
       } catch {
         refused.push(task.caseNumber);
       }

@@ -8,7 +8,7 @@ import { fmtDateTime, fromJstInput } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { CaseStarted, Deadline, WorkRequestTypes } from '../lib/types';
+import type { CaseStarted, Deadline, SubmitWorkRequest, WorkRequestTypes } from '../lib/types';
 import { JstInput } from '../components/JstInput';
 
 /**
@@ -92,13 +92,13 @@ export function NewWorkRequestPage() {
     setBusy(true);
     try {
       const body = {
-        type,
+        type: type as SubmitWorkRequest['type'], // checked above: one of REQUEST_TYPES
         subject: subject.trim(),
         params: toParams(definition!, raw),
         ...(desiredDate ? { desiredDate: fromJstInput(desiredDate)! } : {}),
         ...(note.trim() ? { note } : {}),
         ...(onBehalf ? { departmentId } : {}),
-      };
+      } satisfies SubmitWorkRequest;
       const result = await post<CaseStarted>('/api/work-requests', body);
       const created = tr(`作業依頼 ${result.caseNumber ?? ''} を提出しました。総務課の受付をお待ちください。`, `Work request ${result.caseNumber ?? ''} submitted. General affairs will accept it.`);
       navigate(`/cases/${result.caseNumber ?? result.caseId}`, { state: { created } });

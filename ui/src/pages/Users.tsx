@@ -6,7 +6,7 @@ import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
-import type { Department, Role, UserAccount } from '../lib/types';
+import type { CreateUser, Department, PatchUser, Role, UserAccount } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const ROLES: Role[] = ['general_affairs', 'operator', 'department', 'auditor', 'admin'];
@@ -30,7 +30,7 @@ export function UsersPage() {
     return d ? pick({ ja: d.nameJa, en: d.nameEn }) : '—';
   };
 
-  const change = async (user: UserAccount, body: Record<string, unknown>, done: string) => {
+  const change = async (user: UserAccount, body: PatchUser, done: string) => {
     setRefusal(null);
     setNotice(null);
     try {
@@ -158,7 +158,7 @@ function ResetPassword({ user, onDone }: { user: UserAccount; onDone(): void }) 
     }
     setError(null);
     try {
-      await api('PATCH', `/api/users/${user.id}`, { password });
+      await api('PATCH', `/api/users/${user.id}`, { password } satisfies PatchUser);
       onDone();
     } catch (err) {
       const apiError = asApiError(err);
@@ -221,7 +221,7 @@ function AddUser({ departments, onCreated }: { departments: Department[]; onCrea
         roles,
         departmentId: needsDepartment ? v.departmentId : null,
         password: v.password,
-      });
+      } satisfies CreateUser);
       setV(empty);
       setRoles([]);
       onCreated(user);
