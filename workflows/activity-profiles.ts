@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from './shared/contracts';
 
 /**
  * One timeout profile per kind of activity. Writes to the case record and e-mail retry until they

@@ -1,16 +1,6 @@
 import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import type { BackupSummary, PruneSummary } from '../src/operations/backup.service';
 import { mailActivities, operationActivities, recordActivities } from './activity-profiles';
-
-export interface BackupWorkflowInput {
-  targetKind: 'vm' | 'database';
-  targetName: string;
-}
-
-export interface BackupWorkflowResult {
-  backup: BackupSummary;
-  pruned: PruneSummary;
-}
+import type { BackupSummary, BackupWorkflowInput, BackupWorkflowResult } from './shared/contracts';
 
 /**
  * R-SCHED-2 / R-OP-8: one scheduled backup of one target, started by the target's Temporal Schedule

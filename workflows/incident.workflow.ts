@@ -1,28 +1,9 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
-import type { AssetSummary } from '../activities/inventory.activities';
 import { calendarActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, type TaskResult } from './case-engine';
 import { nowIso } from './clock';
-import type { ActorRef, Severity } from './shared/case-model';
+import type { AssetSummary, IncidentInput, IncidentResult } from './shared/contracts';
 import { alertReceived, type AlertSignal } from './shared/messages';
-
-export interface IncidentInput {
-  source: 'alert' | 'manual';
-  hostname: string;
-  alertName: string | null;
-  subject: string;
-  summary: string;
-  severity: Severity;
-  detectedAt: string;
-  reportedBy?: ActorRef | null;
-  /** Read from the configuration when the case starts, so a replay uses the same value. */
-  vendorSilenceBusinessHours: number;
-}
-
-export interface IncidentResult {
-  caseNumber: string;
-  resolution: string;
-}
 
 type Step = 'triage' | 'vendor' | 'verify_platform' | 'department_verification' | 'approval';
 

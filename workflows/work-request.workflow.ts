@@ -3,29 +3,12 @@ import { calendarActivities } from './activity-profiles';
 import { CaseEngine, conflict, invalid, type TaskResult } from './case-engine';
 import { nowIso, nowMs } from './clock';
 import { verifyWithDepartments } from './incident.workflow';
-import type { ActorRef, WorkPlan } from './shared/case-model';
+import type { WorkPlan } from './shared/case-model';
+import type { WorkRequestInput, WorkRequestResult } from './shared/contracts';
 import { executeAutomated } from './operation-step';
 import { jstLabel } from './shared/jst';
 import { maintenanceTooSoon } from './shared/maintenance';
 import { checkRequestParams, REQUEST_TYPE_BY_NAME } from './shared/request-types';
-
-export interface WorkRequestInput {
-  requestId: string;
-  type: string;
-  subject: string;
-  params: Record<string, unknown>;
-  desiredDate: string | null;
-  note: string | null;
-  requester: ActorRef;
-  departmentId: string;
-  departmentName: string;
-  submittedAt: string;
-}
-
-export interface WorkRequestResult {
-  caseNumber: string;
-  resolution: 'completed' | 'rejected' | 'withdrawn';
-}
 
 type Step = 'plan' | 'wait_for_start' | 'execute' | 'verify_work' | 'department_verification' | 'approval';
 

@@ -3,10 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { forbidden, invalid, unauthenticated } from '../common/errors';
 import { findHostileText } from '../common/validation';
-import { checkRouteParams, isRoleList, ROUTE_POLICY, routeKeyOfHandler, type RoutePolicy } from './access-policy';
+import { checkRouteParams, isRoleList, ROUTE_POLICY, routeKeyOfHandler } from './access-policy';
 import { AuthService } from './auth.service';
-import { PUBLIC_ROUTE, REQUIRED_ROLES, type Actor } from './current-user';
+import { PUBLIC_ROUTE, REQUIRED_ROLES } from './current-user';
 import { ROLE_LABELS, type Role } from './roles';
+import type { RoutedRequest } from './routed-request';
+
+export type { RoutedRequest } from './routed-request';
 
 export function bearerToken(request: Request): string | undefined {
   const header = request.headers.authorization;
@@ -15,11 +18,6 @@ export function bearerToken(request: Request): string | undefined {
 }
 
 /** What the guard leaves on the request for the audit log. */
-export interface RoutedRequest extends Request {
-  actor?: Actor;
-  opsdeskRoute?: { key: string; policy: RoutePolicy };
-}
-
 /**
  * Global guard: applies the route table of access-policy.ts — the caller's token (unless the route is
  * public or takes an alert-source token), then the roles, then the format of the route parameters.

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { IncidentInput } from '../../workflows/incident.workflow';
+import type { IncidentInput } from '../../workflows/shared/contracts';
 import { workflowIds } from '../../workflows/shared/ids';
 import { alertReceived, type AlertSignal } from '../../workflows/shared/messages';
 import type { Severity } from '../../workflows/shared/case-model';

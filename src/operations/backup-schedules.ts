@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
-import type { BackupWorkflowInput } from '../../workflows/backup.workflow';
+import type { BackupWorkflowInput } from '../../workflows/shared/contracts';
 import { ProviderError } from '../providers/provider-error';
 import { BackupPolicy, type BackupTargetKind } from './operation.entities';
 

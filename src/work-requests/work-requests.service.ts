@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { workflowIds } from '../../workflows/shared/ids';
 import { checkRequestParams, REQUEST_TYPES } from '../../workflows/shared/request-types';
-import type { WorkRequestInput } from '../../workflows/work-request.workflow';
+import type { WorkRequestInput } from '../../workflows/shared/contracts';
 import { actorRef } from '../cases/cases.service';
 import { invalid, unprocessable } from '../common/errors';
 import type { AppConfig } from '../config/app-config';

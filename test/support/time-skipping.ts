@@ -47,13 +47,12 @@ import { ensureDemoInventory } from '../../src/inventory/demo-inventory';
 import { InventoryService } from '../../src/inventory/inventory.service';
 import { OPSDESK_KEY_HEADER, decodeKeyHeader } from '../../src/mail/mailer';
 import { WorkerModule } from '../../src/worker.module';
-import type { IncidentInput } from '../../workflows/incident.workflow';
+import type { IncidentInput, WorkRequestInput } from '../../workflows/shared/contracts';
 import type { ActorRef, ActorRole } from '../../workflows/shared/case-model';
 import {
   completeTask, getCaseState, holdCase, resumeCase,
   type CaseStateView, type CompleteTaskResult, type HoldInput, type OpenTaskView,
 } from '../../workflows/shared/messages';
-import type { WorkRequestInput } from '../../workflows/work-request.workflow';
 import { createTestDatabase } from './databases';
 import { startSmtpCapture, type CapturedMail, type SmtpCapture } from './smtp-capture';
 
