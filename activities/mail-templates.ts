@@ -18,7 +18,14 @@
  * everything in the subject is reduced to a single line (no CR/LF: no header injection).
  */
 import { KIND_LABELS, SEVERITY_LABELS, type Severity } from '../workflows/shared/case-model';
+import type {
+  HoldWaitingFor, IsoDateTime, MailTemplate, MailTemplateName, MailTemplateInput, MaintenanceNoticeWhen, SlaKind,
+} from '../workflows/shared/contracts';
 import type { CaseKind } from '../workflows/shared/ids';
+
+export type {
+  HoldWaitingFor, IsoDateTime, MailCaseRef, MailTemplate, MailTemplateFields, MailTemplateInput, MailTemplateName, MaintenanceNoticeWhen,
+} from '../workflows/shared/contracts';
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -34,128 +41,6 @@ export interface MailContext {
   /** Base URL of the opsdesk UI, e.g. `https://opsdesk.example.lg.jp` (a trailing slash is fine). */
   publicUrl: string;
 }
-
-/**
- * An ISO 8601 instant, preferably with an offset (`2026-12-25T01:00:00Z`, `…+09:00`). A date
- * without a time (`2026-12-25`) is shown as that calendar date; a date-time without an offset is
- * read as Japan time (never as the process's local time). Anything unparsable is shown verbatim.
- */
-export type IsoDateTime = string;
-
-/** The two SLA clocks: R-SLA-1/2 (on site, first isolation) and R-SLA-3 (3 business days). */
-export type SlaKind = 'onsite' | 'resolution';
-export type HoldWaitingFor = 'requester' | 'vendor' | 'other';
-/** R-SCHED-1: when a maintenance notice is sent. */
-export type MaintenanceNoticeWhen = 'confirmed' | 'week_before' | 'day_before';
-
-/** Fields every template has. */
-export interface MailCaseRef {
-  /** e.g. `INC-2026-0001`; appears in the subject and the link. */
-  caseNumber: string;
-  /** R-REC-1 件名 of the case (user text). */
-  caseSubject: string;
-}
-
-interface HoldFields {
-  reason: string;
-  /** Who put the case on hold / resumed it (display name). */
-  by: string;
-  waitingFor?: HoldWaitingFor;
-}
-
-/** The extra fields of each template, by template name. */
-export interface MailTemplateFields {
-  /** To general affairs, at once (R-FLOW-1). */
-  'incident.received': {
-    hostname: string;
-    severity: Severity;
-    detectedAt: IsoDateTime;
-    summary: string;
-    /** The host is not in the inventory: said clearly in the mail. */
-    unregisteredDevice: boolean;
-    /** On-site SLA due (R-SLA-1/2). */
-    onsiteDueAt: IsoDateTime;
-    businessSystems?: string[];
-    /** Department names. */
-    departments?: string[];
-  };
-  /** To general affairs: out-of-hours critical incident, agree how to respond (R-SLA-2). */
-  'incident.urgent_consultation': { detectedAt: IsoDateTime; severity: Severity; summary: string };
-  /** To general affairs: the maker's desk has been asked to repair (R-FLOW-1, R-SCOPE-2). */
-  'incident.vendor_escalation': { vendorName: string; findings: string; impactScope: string; serviceStopped: boolean };
-  /** To the maker's desk (external): repair request. */
-  'incident.vendor_request': {
-    hostname: string;
-    address?: string;
-    assetKind?: string;
-    findings: string;
-    impactScope: string;
-    serviceStopped: boolean;
-    /** The operator the maker should answer. */
-    contactName: string;
-    contactEmail: string;
-    contactPhone?: string;
-  };
-  /** To operators: no word from the maker for a while. */
-  'incident.vendor_silence_reminder': { vendorName: string; silentSince: IsoDateTime; businessHours: number };
-  /** To general affairs: the contractor verified the platform (R-FLOW-1). */
-  'incident.recovered': { verifiedBy: string; note?: string };
-  /** To a department: please verify (R-FLOW-1/2). */
-  'case.verification_request': { kind: CaseKind; departmentName: string; what: string };
-  /** To everyone involved (R-REC-8/9). */
-  'case.completed': { kind: CaseKind; approver: string; completedAt: IsoDateTime; summary?: string };
-  /** To operators. */
-  'case.approval_rejected': { approver: string; reason: string };
-  /** To operators and general affairs. */
-  'case.verification_failed': { departmentName: string; reason: string };
-  /** To operators, cc general affairs. */
-  'sla.warning': { kind: CaseKind; slaKind: SlaKind; percent: 50 | 75; dueAt: IsoDateTime };
-  /** To general affairs and operators. */
-  'sla.breach': { kind: CaseKind; slaKind: SlaKind; dueAt: IsoDateTime; breachedAt: IsoDateTime };
-  /** To general affairs, cc the requester (R-FLOW-2). */
-  'work_request.submitted': {
-    requestType: string;
-    requestTypeLabelJa: string;
-    requesterName: string;
-    departmentName: string;
-    desiredDate?: IsoDateTime;
-    note?: string;
-  };
-  /** To operators, cc the requester (R-SLA-3). */
-  'work_request.accepted': { requestTypeLabelJa: string; dueAt: IsoDateTime; acceptedBy: string };
-  /** To the requester. */
-  'work_request.rejected': { reason: string; decidedBy: string };
-  /** To the requester: more information needed. */
-  'work_request.returned': { reason: string; decidedBy: string };
-  /** To operators and the requester (R-REC-7/8). */
-  'work_request.plan_confirmed': {
-    plannedStart: IsoDateTime;
-    plannedEnd: IsoDateTime;
-    content: string;
-    stopsService: boolean;
-    approvedBy: string;
-  };
-  /** To the affected departments (R-SCHED-1). */
-  'maintenance.notice': {
-    when: MaintenanceNoticeWhen;
-    plannedStart: IsoDateTime;
-    plannedEnd: IsoDateTime;
-    content: string;
-    businessSystems?: string[];
-  };
-  /** R-CONTACT-1: a phone call, reported by e-mail afterwards. */
-  'case.phone_followup': { calledAt: IsoDateTime; counterpart: string; summary: string; loggedBy: string };
-  'case.hold': HoldFields;
-  'case.resumed': HoldFields;
-}
-
-export type MailTemplateName = keyof MailTemplateFields;
-
-/** The input of one template. */
-export type MailTemplateInput<K extends MailTemplateName> = { template: K } & MailCaseRef & MailTemplateFields[K];
-
-/** Discriminated union (on `template`) of every template's input. */
-export type MailTemplate = { [K in MailTemplateName]: MailTemplateInput<K> }[MailTemplateName];
 
 // ---------------------------------------------------------------------------
 // Japan-time formatting (UTC arithmetic only)

@@ -1,13 +1,12 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { SlaPlan } from '../activities/calendar.activities';
-import type { MailTemplate } from '../activities/mail-templates';
-import type { CaseMailResult, RecipientSpec } from '../src/cases/case-mailer.service';
-import type { CasePatch, RegisterCaseInput, TaskCloseInput, TimelineInput } from '../src/cases/case-recorder.service';
 import { mailActivities, recordActivities } from './activity-profiles';
 import { nowIso, nowMs } from './clock';
 import { SlaClock } from './sla-clock';
 import { STATUS_LABELS, type ActorRef, type CaseStatus, type Impact, type WorkPlan } from './shared/case-model';
+import type {
+  CaseMailResult, CasePatch, MailTemplate, RecipientSpec, RegisterCaseInput, SlaPlan, TaskCloseInput, TimelineInput,
+} from './shared/contracts';
 import type { CaseKind } from './shared/ids';
 import {
   completeTask, FAILURE_TYPES, getCaseState, holdCase, resumeCase, vendorContacted,
