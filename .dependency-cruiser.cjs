@@ -26,7 +26,7 @@ module.exports = {
     },
     {
       name: 'src-imports-activities-only-in-the-worker',
-      severity: 'warn',
+      severity: 'error',
       comment: 'Activities are bound to the services in the worker (src/worker/) only; anything else a service needs lives in src/ or in workflows/shared/.',
       from: { path: '^src/', pathNot: '^src/worker/' },
       to: { path: '^activities/' },

@@ -3,6 +3,7 @@ import type { SlaSettings } from '../src/config/app-config';
 import type {
   AddBusinessSecondsInput, CalendarActivities, ComputeDeadlineInput, ElapsedSecondsInput, PlanSlaInput, SlaCheckpointsInput, SlaPlan,
 } from '../workflows/shared/contracts';
+import { fromJstWall, jstWall } from '../workflows/shared/jst';
 
 /**
  * Deadlines come from the business calendar in activities, so the calendar of the day (holidays,
@@ -62,7 +63,7 @@ export function createCalendarActivities(deps: { calendar: CalendarService; sla:
 
 /** The given HH:MM (JST) on the JST day of `instant`. */
 function atClockOnDayOf(instant: Date, hhmm: string): Date {
-  const jst = new Date(instant.getTime() + 9 * 3_600_000);
+  const jst = jstWall(instant);
   const [hours, minutes] = hhmm.split(':').map(Number);
-  return new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), hours - 9, minutes));
+  return fromJstWall(jst.getUTCFullYear(), jst.getUTCMonth() + 1, jst.getUTCDate(), hours, minutes);
 }

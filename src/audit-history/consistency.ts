@@ -3,7 +3,7 @@
  * as the workflow history in Temporal? Same steps, same actors, same times within a tolerance.
  * Pure: the caller loads both sides.
  */
-import { formatJstEn, formatJstJa } from '../../activities/mail-templates';
+import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { decodePayloads, summarize, type JsonHistory, type JsonPayloads } from './history-json';
 import { collectCalls } from './history-timeline';
 

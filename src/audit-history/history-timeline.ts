@@ -4,7 +4,9 @@
  * human tasks completed (who, with what outcome: from the Update accepted/completed events),
  * holds and resumes, alerts, activity results, the e-mails sent (sendCaseMail results).
  */
-import { formatJstEn, formatJstJa, renderMail, type MailTemplate } from '../../activities/mail-templates';
+import type { MailTemplate } from '../../workflows/shared/contracts';
+import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
+import { renderMail } from '../mail/templates';
 import { STATUS_LABELS, type CaseStatus } from '../../workflows/shared/case-model';
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import {

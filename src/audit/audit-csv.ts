@@ -1,3 +1,4 @@
+import { jstIsoMillis } from '../../workflows/shared/jst';
 import type { AuditEntryView } from './audit-log.service';
 
 const HEADERS = ['連番', '日時', '操作者', 'ユーザー名', '役割', '操作', '対象', '結果', 'HTTPステータス', 'リクエストID', '送信元アドレス', '変更内容', '前ハッシュ', 'ハッシュ'];
@@ -5,10 +6,7 @@ const OUTCOME_JA: Record<string, string> = { ok: '成功', refused: '拒否', fa
 const ROLE_JA: Record<string, string> = { general_affairs: '総務課', operator: '運用保守事業者', department: '業務システム所管課', auditor: '監査担当', admin: 'システム管理者' };
 
 /** ISO 8601 in Japan time: 2026-11-26T10:15:00.123+09:00. */
-export function jstIso(iso: string): string {
-  const shifted = new Date(Date.parse(iso) + 9 * 3_600_000).toISOString();
-  return `${shifted.slice(0, 23)}+09:00`;
-}
+export const jstIso = jstIsoMillis;
 
 /**
  * One cell: quoted when needed (RFC 4180), and a leading = + - @ (or tab/CR) neutralized with an

@@ -1,10 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { renderMail } from '../../activities/mail-templates';
 import type { CaseMailInput, CaseMailResult, RecipientSpec } from '../../workflows/shared/contracts';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MAILER, type Mailer } from '../mail/mail.module';
+import { renderMail } from '../mail/templates';
 import { metrics } from '../observability/metrics';
 
 /** Sends a case's e-mail once per key and keeps the evidence (R-CONTACT-1) on the timeline. */

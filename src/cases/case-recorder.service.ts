@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Impact } from '../../workflows/shared/case-model';
 import type { CaseEventInput, CasePatch, RegisterCaseInput, RegisteredCase } from '../../workflows/shared/contracts';
 import type { CaseKind } from '../../workflows/shared/ids';
+import { jstYear } from '../../workflows/shared/jst';
 import { CaseRecord } from './case-record.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 
@@ -169,8 +170,4 @@ function patchSql(patch: CasePatch, now: Date, array: (values: string[]) => stri
   }
   set('updated_at', now);
   return { sets, params };
-}
-
-function jstYear(iso: string): number {
-  return new Date(Date.parse(iso) + 9 * 3_600_000).getUTCFullYear();
 }
