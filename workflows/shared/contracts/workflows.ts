@@ -50,3 +50,24 @@ export interface BackupWorkflowResult {
   backup: BackupSummary;
   pruned: PruneSummary;
 }
+
+/**
+ * The signature of every workflow type the worker registers, by its registered name. The API
+ * starts a workflow through this table (src/temporal/typed-workflows.ts), so the name and the
+ * arguments are checked together; workflows/index.ts checks that the registered functions have
+ * exactly these signatures. No workflow code reaches the API this way.
+ */
+export interface WorkflowSignatures {
+  incidentWorkflow: (input: IncidentInput) => Promise<IncidentResult>;
+  workRequestWorkflow: (input: WorkRequestInput) => Promise<WorkRequestResult>;
+  backupWorkflow: (input: BackupWorkflowInput) => Promise<BackupWorkflowResult>;
+}
+
+export type WorkflowType = keyof WorkflowSignatures;
+
+/** The registered names, typed: `WORKFLOW_TYPE.incidentWorkflow === 'incidentWorkflow'`. */
+export const WORKFLOW_TYPE = {
+  incidentWorkflow: 'incidentWorkflow',
+  workRequestWorkflow: 'workRequestWorkflow',
+  backupWorkflow: 'backupWorkflow',
+} as const satisfies { [K in WorkflowType]: K };
