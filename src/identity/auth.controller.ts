@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public, type Actor } from './current-user';
+import { CurrentActor, type Actor } from './current-user';
 import { LoginDto } from './dto/login.dto';
 import { ActorDto, LoginResultDto } from './dto/identity-views.dto';
 import { LoginRateLimitGuard } from './login-rate-limit';
@@ -13,7 +13,6 @@ import { LoginRateLimitGuard } from './login-rate-limit';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  @Public()
   @UseGuards(LoginRateLimitGuard)
   @Post('login')
   @HttpCode(200)

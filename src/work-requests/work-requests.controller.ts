@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { WorkRequestTypesDto } from './dto/work-request-views.dto';
 import { CaseStartedDto } from '../cases/dto/case-views.dto';
@@ -19,7 +19,6 @@ export class WorkRequestsController {
     return this.requests.types();
   }
 
-  @Roles('department', 'general_affairs')
   @Post('work-requests')
 @ApiCreatedResponse({ type: CaseStartedDto })
   submit(@CurrentActor() actor: Actor, @Body() body: SubmitWorkRequestDto) {

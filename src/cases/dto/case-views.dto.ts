@@ -4,7 +4,7 @@ import type { CaseKind } from '../../../workflows/shared/ids';
 import { ROLES } from '../../identity/roles';
 import { BilingualDto, covers, describes, OBJECT } from '../../openapi/describes';
 import type { caseSummary, CasesService, taskView } from '../cases.service';
-import type { TimelineKind } from '../timeline-entry.entity';
+import type { TimelineKind } from '../../../workflows/shared/contracts';
 import type { TasksService } from '../tasks.service';
 
 const KINDS = ['incident', 'work_request'] as const;
