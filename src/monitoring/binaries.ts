@@ -1,7 +1,35 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../common/paths';
+
+/**
+ * Debian's Alertmanager reads its notification templates and web assets from the absolute
+ * `/usr/share/prometheus/alertmanager`, which an unpacked (not installed) package does not have.
+ * The path is rewritten in the binary to one of the same length that is relative
+ * (`./././…/alertmanager`): Go keeps strings as pointer and length, so a same-length rewrite is
+ * safe, and the program is started in `<package>/usr/share/prometheus` (ALERTMANAGER_ASSETS_CWD).
+ */
+const ALERTMANAGER_SHARE = '/usr/share/prometheus/alertmanager';
+const ALERTMANAGER_SHARE_RELATIVE = `${'./'.repeat(11)}alertmanager`;
+
+export function relocateAlertmanager(binary: string): void {
+  const from = Buffer.from(ALERTMANAGER_SHARE);
+  const to = Buffer.from(ALERTMANAGER_SHARE_RELATIVE);
+  if (from.length !== to.length) throw new Error('relocation must keep the length');
+  const data = readFileSync(binary);
+  let at = data.indexOf(from);
+  if (at < 0) return;
+  for (; at >= 0; at = data.indexOf(from, at + to.length)) to.copy(data, at);
+  writeFileSync(`${binary}.tmp`, data, { mode: 0o755 });
+  renameSync(`${binary}.tmp`, binary);
+}
+
+/** The folder the relocated Alertmanager must run in (its templates are at `./alertmanager`). */
+export function alertmanagerWorkingDir(): string {
+  if (process.env.ALERTMANAGER_PATH) return process.env.ALERTMANAGER_ASSETS_CWD ?? process.cwd();
+  return join(toolsDir, 'prometheus-alertmanager', 'usr', 'share', 'prometheus');
+}
 
 /**
  * The Prometheus project's own programs, from Debian's packages (Go binaries linked only against
@@ -65,6 +93,8 @@ export function ensureMonitoringBinaries(log: (line: string) => void = console.l
   for (const t of MONITORING_TOOLS) {
     if (process.env[t.override] && !existsSync(process.env[t.override]!)) problems.push(`${t.override}=${process.env[t.override]}: no such file`);
   }
+  const unpackedAlertmanager = join(toolsDir, 'prometheus-alertmanager', 'usr', 'bin', 'prometheus-alertmanager');
+  if (!process.env.ALERTMANAGER_PATH && existsSync(unpackedAlertmanager)) relocateAlertmanager(unpackedAlertmanager);
   if (packages.length === 0) return problems;
   const apt = spawnSync('apt-get', ['--version'], { encoding: 'utf8' });
   if (apt.error || apt.status !== 0) {
@@ -92,6 +122,7 @@ export function ensureMonitoringBinaries(log: (line: string) => void = console.l
       // Renamed into place at the end, so an interrupted fetch leaves no half package behind.
       rmSync(join(toolsDir, pkg), { recursive: true, force: true });
       renameSync(unpacked, join(toolsDir, pkg));
+      if (pkg === 'prometheus-alertmanager') relocateAlertmanager(join(toolsDir, pkg, 'usr', 'bin', 'prometheus-alertmanager'));
       log(`[opsdesk] ${pkg}: ${deb} unpacked`);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
