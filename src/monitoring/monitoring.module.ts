@@ -1,0 +1,14 @@
+import { Global, Module } from '@nestjs/common';
+import { MonitoringController } from './monitoring.controller';
+import { MonitoringViewService } from './monitoring-view.service';
+import { MonitoringService } from './monitoring.service';
+import { ThresholdsService } from './thresholds.service';
+
+/** Issue 16: Prometheus configured from the inventory, thresholds as data, the monitoring page's API. */
+@Global()
+@Module({
+  controllers: [MonitoringController],
+  providers: [MonitoringService, ThresholdsService, MonitoringViewService],
+  exports: [MonitoringService, MonitoringViewService],
+})
+export class MonitoringModule {}
