@@ -130,6 +130,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/monitoring/status': { access: ALL, action: 'monitoring.status' },
   'GET /api/monitoring/devices': { access: ALL, action: 'monitoring.devices' },
   'GET /api/monitoring/devices/:id/series': { access: ALL, action: 'monitoring.series', target: 'asset:{id}', params: { id: 'uuid' } },
+  'GET /api/monitoring/devices/:id/agents': { access: roles('admin', 'operator'), action: 'monitoring.agents.read', target: 'asset:{id}', params: { id: 'uuid' } },
+  'PUT /api/monitoring/devices/:id/agents': { access: roles('admin'), action: 'monitoring.agents.update', target: 'asset:{id}', params: { id: 'uuid' } },
   'GET /api/monitoring/thresholds': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.list' },
   'GET /api/monitoring/thresholds/:id/versions': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.versions', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
   'POST /api/monitoring/thresholds': { access: roles('admin'), action: 'monitoring.threshold.create', target: 'monitoring_threshold:{res.id}' },

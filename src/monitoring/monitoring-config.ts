@@ -25,6 +25,8 @@ export interface MonitoringConfig {
   offReason: string | null;
   prometheusUrl: string | null;
   alertmanagerUrl: string | null;
+  /** snmp_exporter, reloaded when the SNMP devices change (SNMP_EXPORTER_URL). */
+  snmpExporterUrl: string | null;
   /** Where opsdesk writes file_sd targets (`targets/*.json`), rules (`rules/*.yml`) and Alertmanager's token. */
   dir: string;
   /** How often the inventory is compared with the target files (MONITORING_SYNC_INTERVAL_MS). */
@@ -64,6 +66,7 @@ export function loadMonitoringConfig(env: NodeJS.ProcessEnv, dataDir: string): M
     offReason: prometheusUrl ? null : env.OPSDESK_MONITORING_OFF || 'PROMETHEUS_URL is not set (npm start sets it when it runs Prometheus)',
     prometheusUrl,
     alertmanagerUrl: env.ALERTMANAGER_URL?.replace(/\/$/, '') || null,
+    snmpExporterUrl: env.SNMP_EXPORTER_URL?.replace(/\/$/, '') || null,
     dir: resolve(env.OPSDESK_MONITORING_DIR ?? join(dataDir, 'monitoring')),
     syncIntervalMs: sync,
     probeNetworks: probeNetworks(env),

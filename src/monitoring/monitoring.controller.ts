@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { AgentsService } from './agents.service';
+import { DeviceAgentsDto } from './dto/agents.dto';
 import { CreateThresholdDto, PatchThresholdDto } from './dto/threshold.dto';
 import { MonitoringViewService } from './monitoring-view.service';
 import { ThresholdsService } from './thresholds.service';
@@ -13,7 +15,22 @@ export class MonitoringController {
   constructor(
     private readonly thresholds: ThresholdsService,
     private readonly view: MonitoringViewService,
+    private readonly agents: AgentsService,
   ) {}
+
+  @ApiOperation({ summary: 'How a device\'s agents are reached (node_exporter, mtail, SNMP; the community is never shown)' })
+  @Roles('admin', 'operator')
+  @Get('devices/:id/agents')
+  getAgents(@Param('id') id: string) {
+    return this.agents.get(id);
+  }
+
+  @ApiOperation({ summary: 'Set a device\'s agents (admin); an SNMP community is stored sealed' })
+  @Roles('admin')
+  @Put('devices/:id/agents')
+  putAgents(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: DeviceAgentsDto) {
+    return this.agents.put(actor, id, body);
+  }
 
   @ApiOperation({ summary: 'Whether monitoring runs: Prometheus, Alertmanager, the last rule reload' })
   @Get('status')

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { ASSET_KINDS, type AssetKind } from '../inventory/asset.entity';
 import { THRESHOLD_KINDS, THRESHOLD_SEVERITIES, type ThresholdKind, type ThresholdSeverity } from './threshold-rules';
@@ -8,6 +8,10 @@ import { THRESHOLD_KINDS, THRESHOLD_SEVERITIES, type ThresholdKind, type Thresho
  * (assetId). Users choose a kind and numbers; rules are rendered from them (threshold-rules.ts).
  */
 @Entity({ tableName: 'monitoring_threshold' })
+@Check({ name: 'monitoring_threshold_scope_check', expression: '(asset_kind IS NULL) <> (asset_id IS NULL)' })
+// One threshold per kind (and service) per class, and per device.
+@Unique({ name: 'monitoring_threshold_class_unique', expression: `create unique index "monitoring_threshold_class_unique" on "monitoring_threshold" ("kind", "asset_kind", coalesce("service", '')) where "asset_kind" is not null` })
+@Unique({ name: 'monitoring_threshold_device_unique', expression: `create unique index "monitoring_threshold_device_unique" on "monitoring_threshold" ("kind", "asset_id", coalesce("service", '')) where "asset_id" is not null` })
 export class MonitoringThreshold {
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -83,4 +87,34 @@ export class MonitoringThresholdVersion {
   by!: string;
 }
 
-export const MONITORING_ENTITIES = [MonitoringThreshold, MonitoringThresholdVersion];
+
+
+/**
+ * How a device's agents are reached (issue 16): a VM's node_exporter and mtail (defaults 9100 and
+ * 3903 for VMs and servers; 0: none), a switch's or firewall's SNMP (v2c community sealed with
+ * AES-256-GCM under the key that seals database passwords).
+ */
+@Entity({ tableName: 'monitoring_device' })
+export class MonitoringDevice {
+  @PrimaryKey({ type: 'uuid' })
+  assetId!: string;
+
+  @Property({ type: 'integer', nullable: true })
+  nodeExporterPort?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  mtailPort?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  snmpPort?: number | null;
+
+  @Property({ type: 'text', nullable: true, hidden: true })
+  snmpCommunitySealed?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'text' })
+  updatedBy!: string;
+}
+export const MONITORING_ENTITIES = [MonitoringThreshold, MonitoringThresholdVersion, MonitoringDevice];

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AgentsService } from './agents.service';
 import { MonitoringController } from './monitoring.controller';
 import { MonitoringViewService } from './monitoring-view.service';
 import { MonitoringService } from './monitoring.service';
@@ -8,7 +9,7 @@ import { ThresholdsService } from './thresholds.service';
 @Global()
 @Module({
   controllers: [MonitoringController],
-  providers: [MonitoringService, ThresholdsService, MonitoringViewService],
+  providers: [MonitoringService, ThresholdsService, MonitoringViewService, AgentsService],
   exports: [MonitoringService, MonitoringViewService],
 })
 export class MonitoringModule {}

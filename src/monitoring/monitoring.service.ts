@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { AlertSource } from '../alert-sources/alert-source.entity';
 import type { AppConfig } from '../config/app-config';
@@ -11,9 +12,10 @@ import { hashToken } from '../identity/auth.service';
 import { Asset } from '../inventory/asset.entity';
 import { monitoringToolPath } from './binaries';
 import { mayProbe } from './monitoring-config';
-import { MonitoringThreshold } from './monitoring.entities';
+import { MonitoringDevice, MonitoringThreshold } from './monitoring.entities';
+import { SecretSealer } from './sealing';
 import { monitoringStatus } from './monitoring-status';
-import { layout, type TargetJob } from './stack-config';
+import { layout, renderSnmpConfig, snmpModuleName, type TargetJob } from './stack-config';
 import { renderRules, type RuleThreshold } from './threshold-rules';
 
 /** The alert source Alertmanager posts as; its token lives only in the stack's folder (0600). */
@@ -55,11 +57,14 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
   private stopped = false;
   /** Applies of the rule file run one at a time. */
   private applying: Promise<unknown> = Promise.resolve();
+  readonly sealer: SecretSealer;
 
   constructor(
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sealer = new SecretSealer(config.operations, config.mode === 'embedded');
+  }
 
   get files() {
     return layout(this.config.monitoring.dir);
@@ -105,24 +110,55 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
     return this.syncing;
   }
 
-  /** The file_sd target files, rewritten (atomically) only when they would change. */
+  /** The file_sd target files (and snmp.yml), rewritten (atomically) only when they would change. */
   async writeTargets(): Promise<Record<TargetJob, FileSdGroup[]>> {
     const em = this.em.fork();
     const assets = await em.find(Asset, { retiredAt: null, address: { $ne: null } }, { populate: ['departments'], orderBy: { hostname: 'asc' } });
-    const icmp: FileSdGroup[] = [];
+    const settings = new Map((await em.find(MonitoringDevice, { assetId: { $in: assets.map((a) => a.id) } })).map((d) => [d.assetId, d]));
+    const groups: Record<TargetJob, FileSdGroup[]> = { icmp: [], node: [], mtail: [], snmp: [] };
+    const snmpDevices: Array<{ assetId: string; community: string }> = [];
     for (const asset of assets) {
       const address = asset.address?.trim();
       if (!address || !mayProbe(address, this.config.monitoring.probeNetworks)) continue;
-      icmp.push({ targets: [address], labels: inventoryLabels(asset) });
+      const labels = inventoryLabels(asset);
+      const hostPort = (port: number) => `${isIP(address) === 6 ? `[${address}]` : address}:${port}`;
+      groups.icmp.push({ targets: [address], labels });
+      const own = settings.get(asset.id);
+      if (AGENT_KINDS.includes(asset.kind)) {
+        const node = own?.nodeExporterPort ?? DEFAULT_NODE_EXPORTER_PORT;
+        const mtail = own?.mtailPort ?? DEFAULT_MTAIL_PORT;
+        if (node > 0) groups.node.push({ targets: [hostPort(node)], labels });
+        if (mtail > 0) groups.mtail.push({ targets: [hostPort(mtail)], labels });
+      }
+      if (own?.snmpCommunitySealed) {
+        try {
+          snmpDevices.push({ assetId: asset.id, community: this.sealer.open(own.snmpCommunitySealed, `snmp|${asset.id}`) });
+          groups.snmp.push({ targets: [hostPort(own.snmpPort ?? 161)], labels: { ...labels, __param_module: snmpModuleName(asset.id) } });
+        } catch (error) {
+          this.logger.warn(`the SNMP community of ${asset.hostname} cannot be opened (was OPSDESK_SECRET_KEY changed?): ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     }
-    const groups: Record<TargetJob, FileSdGroup[]> = { icmp, node: [], mtail: [], snmp: [] };
     let changed = false;
+    // snmp.yml before the targets: a new device's module exists when Prometheus first asks for it.
+    if (writeIfChanged(this.files.snmpYml, renderSnmpConfig(snmpDevices), 0o600)) await this.reloadSnmpExporter();
     for (const [job, list] of Object.entries(groups) as Array<[TargetJob, FileSdGroup[]]>) {
       changed = writeIfChanged(join(this.files.targetsDir, `${job}.json`), JSON.stringify(list, null, 2) + '\n') || changed;
     }
-    monitoringStatus.targets = icmp.length;
+    monitoringStatus.targets = groups.icmp.length;
     if (changed) monitoringStatus.targetsWrittenAt = new Date();
     return groups;
+  }
+
+  private async reloadSnmpExporter(): Promise<void> {
+    const url = this.config.monitoring.snmpExporterUrl;
+    if (!url) return;
+    try {
+      const response = await fetch(`${url}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+      if (!response.ok) this.logger.warn(`snmp_exporter refused the reload (${response.status}): ${(await response.text()).slice(0, 300)}`);
+    } catch (error) {
+      this.logger.warn(`snmp_exporter did not answer the reload: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** The thresholds as the renderer needs them (device overrides name their host). */
@@ -291,6 +327,11 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
   }
 }
 
+/** VMs and servers carry node_exporter and mtail (their default ports unless the device says otherwise; 0: none). */
+export const AGENT_KINDS: readonly string[] = ['vm', 'database_server', 'backup_server'];
+export const DEFAULT_NODE_EXPORTER_PORT = 9100;
+export const DEFAULT_MTAIL_PORT = 3903;
+
 function writeAtomically(file: string, content: string, mode = 0o644): void {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, content, { mode });
@@ -298,9 +339,9 @@ function writeAtomically(file: string, content: string, mode = 0o644): void {
 }
 
 /** Prometheus watches the file: an unchanged one is not touched. */
-function writeIfChanged(file: string, content: string): boolean {
+function writeIfChanged(file: string, content: string, mode?: number): boolean {
   if (existsSync(file) && readFileSync(file, 'utf8') === content) return false;
-  writeAtomically(file, content);
+  writeAtomically(file, content, mode);
   return true;
 }
 

@@ -103,3 +103,48 @@ export function renderAlertmanagerConfig(input: AlertmanagerConfigInput): string
     }],
   }, null, 2) + '\n';
 }
+
+/** IF-MIB by OID (Debian ships no MIB files): interface names, status, octets, errors, speed. */
+const IF_MIB = {
+  ifName: '1.3.6.1.2.1.31.1.1.1.1',
+  ifDescr: '1.3.6.1.2.1.2.2.1.2',
+  ifOperStatus: '1.3.6.1.2.1.2.2.1.8',
+  ifInErrors: '1.3.6.1.2.1.2.2.1.14',
+  ifOutErrors: '1.3.6.1.2.1.2.2.1.20',
+  ifHCInOctets: '1.3.6.1.2.1.31.1.1.1.6',
+  ifHCOutOctets: '1.3.6.1.2.1.31.1.1.1.10',
+  ifHighSpeed: '1.3.6.1.2.1.31.1.1.1.15',
+};
+
+export const snmpModuleName = (assetId: string) => `if_mib_${assetId.replace(/-/g, '')}`;
+
+/**
+ * snmp_exporter's snmp.yml: one IF-MIB module per device, since snmp_exporter 0.21 keeps the v2c
+ * community in the module. The file holds the opened communities, so it is written 0600 and lives
+ * only in the stack's folder; the database keeps them sealed.
+ */
+export function renderSnmpConfig(devices: Array<{ assetId: string; community: string }>): string {
+  const metric = (name: keyof typeof IF_MIB, type: string, help: string) => ({
+    name, oid: IF_MIB[name], type, help,
+    indexes: [{ labelname: 'ifIndex', type: 'gauge' }],
+    lookups: [{ labels: ['ifIndex'], labelname: 'ifName', oid: IF_MIB.ifName, type: 'DisplayString' }],
+  });
+  const module = (community: string) => ({
+    walk: [IF_MIB.ifName, IF_MIB.ifOperStatus, IF_MIB.ifInErrors, IF_MIB.ifOutErrors, IF_MIB.ifHCInOctets, IF_MIB.ifHCOutOctets, IF_MIB.ifHighSpeed],
+    metrics: [
+      metric('ifOperStatus', 'gauge', 'The current operational state of the interface (1 up, 2 down)'),
+      metric('ifInErrors', 'counter', 'Inbound packets with errors'),
+      metric('ifOutErrors', 'counter', 'Outbound packets with errors'),
+      metric('ifHCInOctets', 'counter', 'Octets received (64-bit)'),
+      metric('ifHCOutOctets', 'counter', 'Octets sent (64-bit)'),
+      metric('ifHighSpeed', 'gauge', 'Speed in Mbit/s'),
+    ],
+    version: 2,
+    auth: { community },
+    timeout: '2s',
+    retries: 1,
+  });
+  const modules: Record<string, unknown> = {};
+  for (const d of devices) modules[snmpModuleName(d.assetId)] = module(d.community);
+  return JSON.stringify(modules, null, 2) + '\n';
+}

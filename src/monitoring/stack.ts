@@ -22,7 +22,7 @@ export interface MonitoringStackOptions {
   dir: string;
   /** opsdesk's own base URL, e.g. http://127.0.0.1:3000: Alertmanager posts to `<it>/api/alerts`. */
   opsdeskUrl: string;
-  ports: { prometheus: number; alertmanager: number; blackbox: number };
+  ports: { prometheus: number; alertmanager: number; blackbox: number; /** snmp_exporter, where it is installed */ snmp?: number };
   scrapeIntervalSeconds?: number;
   evaluationIntervalSeconds?: number;
   /** At least 400 days, so a month can be compared with the same month last year (R-MON-3). */
@@ -45,7 +45,9 @@ export function writeStackConfig(options: MonitoringStackOptions): void {
     evaluationIntervalSeconds: options.evaluationIntervalSeconds ?? 15,
     alertmanagerAddress: `127.0.0.1:${options.ports.alertmanager}`,
     blackboxAddress: `127.0.0.1:${options.ports.blackbox}`,
+    snmpExporterAddress: options.ports.snmp ? `127.0.0.1:${options.ports.snmp}` : undefined,
   }));
+  if (!existsSync(files.snmpYml)) writeFileSync(files.snmpYml, '{}\n', { mode: 0o600 });
   writeFileSync(files.blackboxYml, renderBlackboxConfig(Math.max(1, Math.min(5, scrape))));
   writeFileSync(files.alertmanagerYml, renderAlertmanagerConfig({
     dir: options.dir,
@@ -138,10 +140,22 @@ export function startBlackboxExporter(options: MonitoringStackOptions): Promise<
   ], `${url}/-/healthy`, url, options.log);
 }
 
+export function startSnmpExporter(options: MonitoringStackOptions): Promise<RunningProgram> {
+  const files = layout(options.dir);
+  if (!options.ports.snmp) throw new Error('no port for snmp_exporter');
+  const url = `http://127.0.0.1:${options.ports.snmp}`;
+  return startProgram('snmp_exporter', 'snmp_exporter', [
+    `--config.file=${files.snmpYml}`,
+    `--web.listen-address=127.0.0.1:${options.ports.snmp}`,
+    '--log.level=warn',
+  ], `${url}/`, url, options.log);
+}
+
 export interface RunningStack {
   prometheusUrl: string;
   alertmanagerUrl: string;
   blackboxUrl: string;
+  snmpExporterUrl: string | null;
   dir: string;
   stop(): Promise<void>;
 }
@@ -157,9 +171,10 @@ export async function startMonitoringStack(options: MonitoringStackOptions): Pro
     started.push(await startBlackboxExporter(options));
     started.push(await startAlertmanager(options));
     started.push(await startPrometheus(options));
+    if (options.ports.snmp) started.push(await startSnmpExporter(options));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { prometheusUrl: started[2].url, alertmanagerUrl: started[1].url, blackboxUrl: started[0].url, dir: options.dir, stop };
+  return { prometheusUrl: started[2].url, alertmanagerUrl: started[1].url, blackboxUrl: started[0].url, snmpExporterUrl: started[3]?.url ?? null, dir: options.dir, stop };
 }

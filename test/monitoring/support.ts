@@ -125,3 +125,60 @@ export function createNamespacedDevice(): NamespacedDevice {
     remove,
   };
 }
+
+/** A "VM"'s agents on 127.0.0.1: node_exporter (service state from its textfile collector) and mtail on one log file. */
+export interface VmAgents {
+  nodeExporterPort: number;
+  mtailPort: number;
+  /** Writes the state node_exporter's systemd collector would report for a unit. */
+  setService(name: string, active: boolean): void;
+  /** Appends lines to the watched log. */
+  log(...lines: string[]): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * The sandbox has no systemd, so the unit state comes through node_exporter's textfile collector
+ * under the metric name its systemd collector uses (node_systemd_unit_state{name,state}).
+ */
+export async function startVmAgents(dir: string): Promise<VmAgents> {
+  const { spawn } = await import('node:child_process');
+  const { appendFileSync, mkdirSync, renameSync, writeFileSync } = await import('node:fs');
+  const { monitoringToolPath } = await import('../../src/monitoring/binaries');
+  const { ERROR_LINES_MTAIL_PROGRAM } = await import('../../src/monitoring/agents-config');
+  const textDir = join(dir, 'textfile');
+  const progDir = join(dir, 'mtail');
+  const logFile = join(dir, 'app.log');
+  mkdirSync(textDir, { recursive: true });
+  mkdirSync(progDir, { recursive: true });
+  writeFileSync(join(progDir, 'opsdesk-errors.mtail'), ERROR_LINES_MTAIL_PROGRAM);
+  writeFileSync(logFile, 'started\n');
+  const units = new Map<string, boolean>();
+  const setService = (name: string, active: boolean) => {
+    units.set(name, active);
+    const lines = [...units].flatMap(([unit, on]) => ['active', 'inactive', 'failed'].map((state) => `node_systemd_unit_state{name="${unit}",state="${state}",type="service"} ${(state === 'active') === on ? 1 : 0}`));
+    writeFileSync(join(textDir, 'units.prom.tmp'), `${lines.join('\n')}\n`);
+    renameSync(join(textDir, 'units.prom.tmp'), join(textDir, 'units.prom'));
+  };
+  const nodeExporterPort = await freePort();
+  const mtailPort = await freePort();
+  const children = [
+    spawn(monitoringToolPath('node_exporter'), [`--web.listen-address=127.0.0.1:${nodeExporterPort}`, '--collector.disable-defaults', '--collector.cpu', '--collector.meminfo', '--collector.filesystem', '--collector.textfile', `--collector.textfile.directory=${textDir}`, '--log.level=warn'], { stdio: 'ignore' }),
+    spawn(monitoringToolPath('mtail'), ['-progs', progDir, '-logs', logFile, '-address', '127.0.0.1', '-port', String(mtailPort), '-poll_interval', '250ms', '-logtostderr'], { stdio: 'ignore' }),
+  ];
+  const stop = async () => {
+    await Promise.all(children.map((child) => new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    })));
+  };
+  try {
+    await eventually('node_exporter', async () => (await fetch(`http://127.0.0.1:${nodeExporterPort}/metrics`)).ok, 15_000);
+    await eventually('mtail', async () => (await fetch(`http://127.0.0.1:${mtailPort}/metrics`)).ok, 15_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { nodeExporterPort, mtailPort, setService, log: (...lines) => appendFileSync(logFile, lines.map((l) => `${l}\n`).join('')), stop };
+}
