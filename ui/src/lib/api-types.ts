@@ -730,6 +730,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/devices/{id}/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How a device's agents are reached (node_exporter, mtail, SNMP; the community is never shown) */
+        get: operations["MonitoringController_getAgents"];
+        /** Set a device's agents (admin); an SNMP community is stored sealed */
+        put: operations["MonitoringController_putAgents"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether monitoring runs: Prometheus, Alertmanager, the last rule reload */
+        get: operations["MonitoringController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every visible device: up / down / unknown since when, last RTT, thresholds breached now */
+        get: operations["MonitoringController_devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/devices/{id}/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A chart of one device: metric ping|rtt|cpu|memory|disk|traffic_in|traffic_out, range 24h|7d */
+        get: operations["MonitoringController_series"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/thresholds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All thresholds (per device class and per-device overrides) */
+        get: operations["MonitoringController_list"];
+        put?: never;
+        /** Add a threshold (admin): kind and numbers; checked by promtool, then Prometheus reloads */
+        post: operations["MonitoringController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/thresholds/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a threshold */
+        get: operations["MonitoringController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/thresholds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a threshold (admin); its versions stay */
+        delete: operations["MonitoringController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a threshold (admin): a new version; a value Prometheus would refuse is a 422 and nothing changes */
+        patch: operations["MonitoringController_patch"];
+        trace?: never;
+    };
     "/api/meta": {
         parameters: {
             query?: never;
@@ -1683,6 +1805,48 @@ export interface components {
             /** @description steps the workflow had scheduled and not finished when the history was read */
             inFlight: number;
             mismatches: components["schemas"]["MismatchDto"][];
+        };
+        DeviceAgentsDto: {
+            /** @description node_exporter port (default 9100 for VMs and servers; 0: none) */
+            nodeExporterPort?: Record<string, never>;
+            /** @description mtail port (default 3903 for VMs and servers; 0: none) */
+            mtailPort?: Record<string, never>;
+            /** @description SNMP port (default 161) */
+            snmpPort?: Record<string, never>;
+            /** @description SNMP v2c community: stored sealed, never shown again; null removes SNMP */
+            snmpCommunity?: Record<string, never>;
+        };
+        CreateThresholdDto: {
+            /** @enum {string} */
+            kind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent";
+            /**
+             * @description The device class (omit for a device override)
+             * @enum {string}
+             */
+            assetKind?: "hypervisor_host" | "switch" | "storage" | "firewall" | "vm" | "database_server" | "backup_server";
+            /** @description The device this overrides its class threshold for (omit for a class threshold) */
+            assetId?: Record<string, never>;
+            /** @description Seconds for ping_down; ms, %, days, lines or bps for the others */
+            value: number;
+            /**
+             * @description How long the condition must hold (the rule's for:), 0 to 604800 s
+             * @default 60
+             */
+            forSeconds?: number;
+            /** @enum {string} */
+            severity: "critical" | "major" | "minor" | "warning" | "info";
+            /** @description service_down: the systemd unit, e.g. nginx.service */
+            service?: Record<string, never>;
+            /** @default true */
+            enabled?: boolean;
+        };
+        PatchThresholdDto: {
+            value?: number;
+            forSeconds?: number;
+            /** @enum {string} */
+            severity?: "critical" | "major" | "minor" | "warning" | "info";
+            service?: Record<string, never>;
+            enabled?: boolean;
         };
         MetaDto: {
             /** @example opsdesk */
@@ -2832,6 +2996,203 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ConsistencyResultDto"];
                 };
+            };
+        };
+    };
+    MonitoringController_getAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_putAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceAgentsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_devices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_series: {
+        parameters: {
+            query: {
+                metric: string;
+                range: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateThresholdDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MonitoringController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchThresholdDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
