@@ -14,6 +14,7 @@ import { IdentityModule } from './identity/identity.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
 import { OperationsModule } from './operations/operations.module';
+import { PlatformModule } from './platform/platform.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         IncidentsModule,
         WorkRequestsModule,
         OperationsModule,
+        PlatformModule,
         AuditHistoryModule,
         UiModule,
       ],
