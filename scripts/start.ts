@@ -11,6 +11,8 @@ import { isPortOpen, waitForPort } from '../src/embedded/ports';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
+import { startEmbeddedVcsim } from '../src/embedded/vcsim';
+import { ensureVcsimBinary } from '../src/providers/vsphere/vcsim-binary';
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -23,6 +25,7 @@ const PORTS = {
   smtp: port('OPSDESK_SMTP_PORT', 1025),
   mailWeb: port('OPSDESK_MAIL_WEB_PORT', 8025),
   workerMetrics: port('OPSDESK_WORKER_METRICS_PORT', 9464),
+  vcsim: port('OPSDESK_VCSIM_PORT', 8989),
 };
 const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
 const say = (line: string) => console.log(`[opsdesk] ${line}`);
@@ -83,6 +86,14 @@ async function main(): Promise<void> {
     childEnv.OPSDESK_MAIL_SINK_URL = `http://127.0.0.1:${PORTS.mailWeb}/`;
   }
 
+  if (env.HYPERVISOR === 'vcsim') {
+    // A demo on VMware's vCenter simulator: the vSphere adapter over real vim25 SOAP (README, "vSphere").
+    ensureVcsimBinary(say);
+    say(`starting vcsim (VMware's vCenter simulator, a demo, not a real platform) on https://127.0.0.1:${PORTS.vcsim}/sdk ...`);
+    const vcsim = await superviseServer('vcsim', () => startEmbeddedVcsim({ dataDir: join(dataDir, 'vcsim'), port: PORTS.vcsim }));
+    Object.assign(childEnv, vcsim.env);
+  }
+
   startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
   startChild('api', join(PROJECT_ROOT, 'dist', 'src', 'main.js'), childEnv);
   await waitForHealth(`http://127.0.0.1:${PORTS.api}/health`);
@@ -98,6 +109,7 @@ async function refuseBusyPorts(): Promise<void> {
     ['SMTP sink (OPSDESK_SMTP_PORT)', PORTS.smtp, !env.SMTP_URL],
     ['mail sink web (OPSDESK_MAIL_WEB_PORT)', PORTS.mailWeb, !env.SMTP_URL],
     ['worker metrics (OPSDESK_WORKER_METRICS_PORT)', PORTS.workerMetrics, !env.OPSDESK_WORKER_METRICS],
+    ['vcsim (OPSDESK_VCSIM_PORT)', PORTS.vcsim, env.HYPERVISOR === 'vcsim'],
   ];
   for (const [what, number, needed] of wanted) {
     if (needed && (await isPortOpen(number))) {

@@ -50,6 +50,8 @@ export interface VsphereConfig {
   pool: { first: string; last: string } | null;
   /** How often a running vCenter task is polled (ms). */
   pollMs: number;
+  /** The vCenter is vcsim, VMware's simulator, started by `npm start` with HYPERVISOR=vcsim (`VSPHERE_IS_VCSIM=1`): labelled as a simulator. */
+  isVcsim?: boolean;
 }
 
 export interface SimulatorConfig {
@@ -89,6 +91,7 @@ const DEFAULT_POOL = '10.20.10.10-10.20.10.250';
 export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, databaseUrl: string, mode: 'embedded' | 'standard'): OperationsConfig {
   const adapter = env.HYPERVISOR || 'simulator';
   if (adapter !== 'simulator' && adapter !== 'vsphere') {
+    if (adapter === 'vcsim') throw new Error('HYPERVISOR=vcsim is for `npm start` (it starts vcsim and sets HYPERVISOR=vsphere for the API and the worker)');
     throw new Error(`HYPERVISOR=${adapter}: the adapters of this build are "simulator" and "vsphere"`);
   }
   const appDatabase = safeDatabaseName(databaseUrl);
@@ -172,6 +175,7 @@ export function loadVsphereConfig(env: NodeJS.ProcessEnv): VsphereConfig {
     vcpuPerCore,
     pool,
     pollMs: int(env, 'VSPHERE_TASK_POLL_MS', 500),
+    isVcsim: env.VSPHERE_IS_VCSIM === '1',
   };
 }
 

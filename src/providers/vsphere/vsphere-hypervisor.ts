@@ -108,7 +108,9 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     private readonly config: VsphereConfig,
   ) {
     const host = new URL(config.url).host;
-    this.description = { adapter: 'vsphere', simulated: false, labelJa: `VMware vSphere（vCenter ${host}）`, labelEn: `VMware vSphere (vCenter ${host})` };
+    this.description = config.isVcsim
+      ? { adapter: 'vsphere', simulated: true, labelJa: `VMware vSphere — vcsim（VMware の vCenter シミュレータ、デモ用・実機ではありません ${host}）`, labelEn: `VMware vSphere — vcsim (VMware's vCenter simulator, a demo, not a real platform, ${host})` }
+      : { adapter: 'vsphere', simulated: false, labelJa: `VMware vSphere（vCenter ${host}）`, labelEn: `VMware vSphere (vCenter ${host})` };
   }
 
   /** Nest calls it at shutdown. */
