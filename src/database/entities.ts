@@ -15,7 +15,8 @@ import { Asset } from '../inventory/asset.entity';
 import { SentMailRecord } from '../mail/sent-mail.entity';
 import { OPERATION_ENTITIES } from '../operations/operation.entities';
 import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
-import { HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
+import { HypervisorAddressLease, HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
+import { PLATFORM_ENTITIES } from '../platform/platform.entities';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
@@ -23,6 +24,6 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord, AlertInboxEntry,
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
-  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry,
+  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, HypervisorAddressLease, ...PLATFORM_ENTITIES,
   ...MONITORING_ENTITIES,
 ];

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormActions, placeRefusal, SelectField, TextField } from '../components/FormFields';
+import { PlatformCapacity } from '../components/PlatformCapacity';
 import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDate } from '../lib/format';
@@ -176,6 +177,7 @@ export function InventoryPage() {
           }}
         />
       )}
+      {hasRole('operator', 'general_affairs', 'auditor', 'admin') && <PlatformCapacity />}
     </>
   );
 }
