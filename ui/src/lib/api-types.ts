@@ -682,6 +682,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/platform/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PlatformController_capacity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{id}/history": {
         parameters: {
             query?: never;
@@ -2908,6 +2924,28 @@ export interface operations {
     OperationsController_platformView: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PlatformController_capacity: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD (Japan); default: the first day of this month */
+                from?: string;
+                /** @description YYYY-MM-DD (Japan); default: today */
+                to?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
