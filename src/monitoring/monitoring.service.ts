@@ -13,7 +13,7 @@ import { Asset } from '../inventory/asset.entity';
 import { monitoringToolPath } from './binaries';
 import { mayProbe } from './monitoring-config';
 import { MonitoringDevice, MonitoringThreshold } from './monitoring.entities';
-import { SecretSealer } from './sealing';
+import { SecretSealer } from '../common/sealing';
 import { monitoringStatus } from './monitoring-status';
 import { layout, renderSnmpConfig, snmpModuleName, type TargetJob } from './stack-config';
 import { renderRules, type RuleThreshold } from './threshold-rules';
@@ -63,7 +63,7 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.sealer = new SecretSealer(config.operations, config.mode === 'embedded');
+    this.sealer = new SecretSealer(config.operations, config.mode === 'embedded', 'seals SNMP communities');
   }
 
   get files() {

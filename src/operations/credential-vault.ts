@@ -1,7 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { SecretSealer } from '../common/sealing';
 import type { OperationsConfig } from './operations-config';
 import { OperationSecret } from './operation.entities';
 
@@ -27,17 +25,19 @@ export type SecretReadResult =
  * hands it over: never in the workflow history, the timeline, a log or an e-mail.
  */
 export class CredentialVault {
-  private key: Buffer | null = null;
+  private readonly sealer: SecretSealer;
 
   constructor(
     private readonly em: EntityManager,
-    private readonly config: Pick<OperationsConfig, 'secretKey' | 'secretKeyFile'>,
-    private readonly embedded: boolean,
-  ) {}
+    config: Pick<OperationsConfig, 'secretKey' | 'secretKeyFile'>,
+    embedded: boolean,
+  ) {
+    this.sealer = new SecretSealer(config, embedded, 'encrypts one-time credentials');
+  }
 
   /** Seals (or re-seals, on a retry) the secret of an operation; not readable until released. */
   async store(input: { key: string; caseId: string; departmentId: string | null; value: DatabaseCredentials }): Promise<void> {
-    const sealed = this.seal(JSON.stringify(input.value), `${input.caseId}|${input.key}`);
+    const sealed = this.sealer.seal(JSON.stringify(input.value), `${input.caseId}|${input.key}`);
     await this.em.fork().execute(
       `insert into operation_secret (id, key, case_id, department_id, kind, sealed, available_at, created_at)
        values (gen_random_uuid(), ?, ?, ?, 'database_credentials', ?, null, now())
@@ -67,45 +67,9 @@ export class CredentialVault {
       if (!row) return { state: 'absent' };
       if (row.read_at) return { state: 'already_read', readAt: new Date(row.read_at).toISOString(), readBy: row.read_by };
       if (!row.available_at || !row.sealed) return { state: 'not_yet' };
-      const value = JSON.parse(this.open(row.sealed, `${caseId}|${row.key}`)) as DatabaseCredentials;
+      const value = JSON.parse(this.sealer.open(row.sealed, `${caseId}|${row.key}`)) as DatabaseCredentials;
       await em.execute(`update operation_secret set sealed = null, read_at = now(), read_by = ? where id = ?`, [reader, row.id]);
       return { state: 'ok', value, caseId };
     });
-  }
-
-  private seal(plain: string, aad: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.secretKey(), iv);
-    cipher.setAAD(Buffer.from(aad));
-    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join('.');
-  }
-
-  private open(sealed: string, aad: string): string {
-    const [iv, tag, data] = sealed.split('.').map((part) => Buffer.from(part, 'base64'));
-    const decipher = createDecipheriv('aes-256-gcm', this.secretKey(), iv);
-    decipher.setAAD(Buffer.from(aad));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
-  }
-
-  private secretKey(): Buffer {
-    if (this.key) return this.key;
-    if (this.config.secretKey) {
-      const key = Buffer.from(this.config.secretKey, 'base64');
-      if (key.length !== 32) throw new Error('OPSDESK_SECRET_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
-      return (this.key = key);
-    }
-    if (!this.embedded) throw new Error('OPSDESK_SECRET_KEY is not set: it encrypts one-time credentials (openssl rand -base64 32)');
-    // Embedded mode: a key generated once beside the data, shared by the API and the worker.
-    mkdirSync(dirname(this.config.secretKeyFile), { recursive: true, mode: 0o700 });
-    try {
-      writeFileSync(this.config.secretKeyFile, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const key = Buffer.from(readFileSync(this.config.secretKeyFile, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new Error(`${this.config.secretKeyFile} does not hold a 32-byte key`);
-    return (this.key = key);
   }
 }

@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { openWithKey, parseSecretKey, sealWithKey } from '../common/sealing';
 
 /**
  * Settings kept sealed (AES-256-GCM with OPSDESK_SECRET_KEY, the key that seals the one-time
@@ -17,17 +17,11 @@ export function isSealed(value: string): boolean {
 export function settingKey(secretKey: string | null, keyFile: string | null): Buffer | null {
   const text = secretKey ?? (keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : null);
   if (!text) return null;
-  const key = Buffer.from(text, 'base64');
-  if (key.length !== 32) throw new Error('OPSDESK_SECRET_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)');
-  return key;
+  return parseSecretKey(text);
 }
 
 export function sealSetting(name: string, plain: string, key: Buffer): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(name));
-  const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-  return SEALED_PREFIX + [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64')).join('.');
+  return SEALED_PREFIX + sealWithKey(key, plain, name);
 }
 
 /** Opens a sealed setting; every failure names the variable. */
@@ -37,11 +31,7 @@ export function openSetting(name: string, value: string, key: Buffer | null): st
   const parts = value.slice(SEALED_PREFIX.length).split('.');
   if (parts.length !== 3) throw new Error(`${name}: a sealed value is sealed:<iv>.<tag>.<data> (npm run seal)`);
   try {
-    const [iv, tag, data] = parts.map((part) => Buffer.from(part, 'base64'));
-    const decipher = createDecipheriv('aes-256-gcm', key, iv);
-    decipher.setAAD(Buffer.from(name));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
+    return openWithKey(key, parts.join('.'), name);
   } catch {
     throw new Error(`${name} does not open with OPSDESK_SECRET_KEY: sealed with another key, or for another setting`);
   }
