@@ -1,4 +1,3 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +12,7 @@ import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/provid
 import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { list, num, obj, ref, text } from '../../src/providers/vsphere/vim-xml';
 import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { cuttableRelay, startOperationsSystem, uniq, type OperationsSystem } from './support';
 
 /**
  * What only the vSphere adapter has to prove, against vcsim (real vim25 SOAP on a loopback port):
@@ -21,44 +20,6 @@ import { startOperationsSystem, uniq, type OperationsSystem } from './support';
  * does not make, a retry after vCenter became unreachable mid-task, and settings that name the
  * variable when they are wrong.
  */
-
-/** A TCP relay to vcsim that the test can cut (every connection dropped, new ones refused) and mend. */
-async function cuttableRelay(targetPort: number): Promise<{ port: number; cut(): void; mend(): void; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  let cut = false;
-  const server: Server = createServer((client) => {
-    if (cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, '127.0.0.1');
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    open.add(client).add(upstream);
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    port: (server.address() as { port: number }).port,
-    cut: () => {
-      cut = true;
-      for (const socket of open) socket.destroy();
-    },
-    mend: () => {
-      cut = false;
-    },
-    close: () => new Promise<void>((done) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => done());
-    }),
-  };
-}
 
 /** What an activity failure says about itself: its type and whether Temporal may retry it. */
 async function failureOf(promise: Promise<unknown>): Promise<{ type: string | undefined | null; nonRetryable: boolean | null | undefined; message: string }> {

@@ -1,9 +1,8 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { text } from '../../src/providers/vsphere/vim-xml';
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { cuttableRelay, startOperationsSystem, uniq, type OperationsSystem } from './support';
 
 /**
  * R-MON-1 and R-RPT-3 on the vSphere adapter, against vcsim (real vim25 SOAP on a loopback port):
@@ -18,44 +17,6 @@ interface CursorRow {
   events_read: string;
   alerts_raised: string;
   holder: string | null;
-}
-
-/** A TCP relay to vcsim that the test can cut (connections dropped, new ones refused) and mend. */
-async function cuttableRelay(targetPort: number): Promise<{ port: number; cut(): void; mend(): void; close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  let cut = false;
-  const server: Server = createServer((client) => {
-    if (cut) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(targetPort, '127.0.0.1');
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    open.add(client).add(upstream);
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return {
-    port: (server.address() as { port: number }).port,
-    cut: () => {
-      cut = true;
-      for (const socket of open) socket.destroy();
-    },
-    mend: () => {
-      cut = false;
-    },
-    close: () => new Promise<void>((done) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => done());
-    }),
-  };
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {

@@ -3,6 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
@@ -108,4 +109,42 @@ export async function canLogin(url: { host: string; port: number }, database: st
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A TCP relay to vcsim that the test can cut (every connection dropped, new ones refused) and mend. */
+export async function cuttableRelay(targetPort: number): Promise<{ port: number; cut(): void; mend(): void; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  let cut = false;
+  const server: Server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    open.add(client).add(upstream);
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      cut = true;
+      for (const socket of open) socket.destroy();
+    },
+    mend: () => {
+      cut = false;
+    },
+    close: () => new Promise<void>((done) => {
+      for (const socket of open) socket.destroy();
+      server.close(() => done());
+    }),
+  };
 }
