@@ -24,6 +24,7 @@ interface Fixtures {
   departmentId: string;
   assetId: string;
   alertSourceId: string;
+  thresholdId: string;
 }
 
 const LATER = '2027-03-01T10:00:00+09:00';
@@ -59,6 +60,10 @@ const WRITES: Record<string, WriteCase> = {
     body: { hostname: 'new-host01', kind: 'vm', subPlatform: 'virtualization', address: '10.0.0.9', businessSystems: ['税務システム'], protected: false, notes: '備考', vendorDesk: { name: '保守窓口', email: 'desk@vendor.example.jp' } },
   },
   'PATCH /api/assets/:id': { as: 'admin', path: (f) => `/api/assets/${f.assetId}`, body: { notes: 'メモ', businessSystems: ['税務システム'], protected: false, retired: false } },
+  'PUT /api/monitoring/devices/:id/agents': { as: 'admin', path: (f) => `/api/monitoring/devices/${f.assetId}/agents`, body: { nodeExporterPort: 9100, mtailPort: 3903, snmpPort: 161, snmpCommunity: 'public-ro' } },
+  'POST /api/monitoring/thresholds': { as: 'admin', path: () => '/api/monitoring/thresholds', body: { kind: 'service_down', assetKind: 'vm', value: 1, forSeconds: 60, severity: 'major', service: 'nginx.service', enabled: true } },
+  'PATCH /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}`, body: { value: 95, forSeconds: 120, severity: 'major', enabled: true } },
+  'DELETE /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}` },
 };
 
 /** Characters no legitimate text contains. */
@@ -117,10 +122,11 @@ describe('hostile input on every write route: 400, the common error shape, and n
     const departments = await flow.as('admin', 'GET', '/api/departments');
     const assets = await flow.as('admin', 'GET', '/api/assets?limit=1');
     const sources = await flow.as('admin', 'GET', '/api/alert-sources');
+    const thresholds = await flow.as('admin', 'GET', '/api/monitoring/thresholds');
     fixtures = {
       caseNumber: reported.body.caseNumber, taskId: task.id,
       userId: users.body.find((u: any) => u.username === 'op2').id, departmentId: departments.body.find((d: any) => d.code === 'tax').id,
-      assetId: assets.body.items[0].id, alertSourceId: sources.body[0].id,
+      assetId: assets.body.items[0].id, alertSourceId: sources.body[0].id, thresholdId: thresholds.body[0].id,
     };
     // The alert source's "last used" time is written at most once a minute: write it now.
     await system.request('POST', '/api/alerts', { body: {}, headers: { authorization: `Bearer ${alertToken}` } });
@@ -132,7 +138,8 @@ describe('hostile input on every write route: 400, the common error shape, and n
 
   /** A fingerprint of every table this system writes (the audit log aside, which records the attempts). */
   async function state(): Promise<Record<string, string>> {
-    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence'];
+    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence',
+      'monitoring_threshold', 'monitoring_threshold_version', 'monitoring_device'];
     const out: Record<string, string> = {};
     // An alert source's "last used" time is bookkeeping of its token being checked, not a change the input made.
     const row: Record<string, string> = { alert_source: `(t.id, t.name, t.token_hash, t.created_at, t.created_by, t.revoked_at)::text` };
