@@ -11,15 +11,16 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     entities: ENTITIES,
     extensions: [Migrator],
     // Migrations are compiled with the rest of the code: `path` holds js in dist and ts in tests;
-    // `pathTs` is where new migrations and the schema snapshot are written.
+    // `pathTs` is where new migrations are written. No schema snapshot: MikroORM rewrites it after
+    // every migration run (tests and every start-up wrote into the source tree), and
+    // `npm run db:migration` diffs the entities against a freshly migrated database anyway.
     migrations: {
       path: join(__dirname, 'migrations'),
       pathTs: join(PROJECT_ROOT, 'src', 'database', 'migrations'),
       glob: '!(*.d).{js,ts}',
       transactional: true,
       allOrNothing: true,
-      snapshot: true,
-      snapshotName: '.snapshot-opsdesk',
+      snapshot: false,
       emit: 'ts',
       silent: true,
     },
