@@ -58,9 +58,9 @@ describe('the OpenAPI document against the running API', () => {
   });
 
   /** GETs (or the given method) a route and returns where its answer departs from the document. */
-  async function check(method: 'GET' | 'POST', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
+  async function check(method: 'GET' | 'POST' | 'PATCH', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
     const response = await system.request(method, url, { token, body });
-    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
+    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post' | 'patch']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
     const schema = documented?.content?.['application/json']?.schema;
     if (!schema) return { status: response.status, value: response.body, problems: [`${method} ${route} answered ${response.status}, which the document does not describe: ${response.text.slice(0, 200)}`] };
     return { status: response.status, value: response.body, problems: conformance(document, schema, response.body, `${method} ${route}`) };
@@ -126,6 +126,22 @@ describe('the OpenAPI document against the running API', () => {
     await run('GET', `/api/cases/${caseId!}/consistency`, '/api/cases/{id}/consistency', auditor);
     await run('GET', '/api/audit?limit=20', '/api/audit', auditor);
     await run('GET', '/api/audit/verify', '/api/audit/verify', auditor);
+
+    // Issue 16's monitoring page and R-RPT-3's capacity panel (monitoring is off in this system: that answer's shape).
+    const devices = await run('GET', '/api/monitoring/devices', '/api/monitoring/devices', op1);
+    expect(devices.status).toBe(200);
+    expect(devices.value.devices.length).toBeGreaterThan(0);
+    await run('GET', '/api/monitoring/status', '/api/monitoring/status', op1);
+    const series = await run('GET', `/api/monitoring/devices/${devices.value.devices[0].id as string}/series?metric=rtt&range=7d`, '/api/monitoring/devices/{id}/series', op1);
+    expect(series.status).toBe(200);
+    const thresholds = await run('GET', '/api/monitoring/thresholds', '/api/monitoring/thresholds', admin);
+    expect(thresholds.value.length).toBeGreaterThan(0);
+    const threshold = thresholds.value[0];
+    const patched = await run('PATCH', `/api/monitoring/thresholds/${threshold.id as string}`, '/api/monitoring/thresholds/{id}', admin, { value: threshold.value, forSeconds: threshold.forSeconds });
+    expect(patched.status).toBe(200);
+    await run('GET', `/api/monitoring/thresholds/${threshold.id as string}/versions`, '/api/monitoring/thresholds/{id}/versions', admin);
+    await run('GET', `/api/monitoring/devices/${devices.value.devices[0].id as string}/agents`, '/api/monitoring/devices/{id}/agents', admin);
+    await run('GET', '/api/platform/capacity', '/api/platform/capacity', op1);
     expect(problems).toEqual([]);
   });
 });
