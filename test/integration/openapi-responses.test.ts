@@ -4,8 +4,10 @@
  * the routes the UI reads has exactly the documented shape: every required field, no field the
  * document does not name, the documented types, enums and nullability.
  */
+import { EntityManager } from '@mikro-orm/postgresql';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { openApiDocumentOffline } from '../../src/openapi/openapi-document';
+import { HYPERVISOR, type HypervisorPort } from '../../src/providers/hypervisor.port';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 type Schema = {
@@ -141,7 +143,20 @@ describe('the OpenAPI document against the running API', () => {
     expect(patched.status).toBe(200);
     await run('GET', `/api/monitoring/thresholds/${threshold.id as string}/versions`, '/api/monitoring/thresholds/{id}/versions', admin);
     await run('GET', `/api/monitoring/devices/${devices.value.devices[0].id as string}/agents`, '/api/monitoring/devices/{id}/agents', admin);
-    await run('GET', '/api/platform/capacity', '/api/platform/capacity', op1);
+    // A host and a datastore sampled today (as the worker's platform watch writes them), so the clusters and days are there to check.
+    const adapter = system.app.get<HypervisorPort>(HYPERVISOR).description.adapter;
+    const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    await system.app.get(EntityManager).getConnection().execute(
+      `insert into platform_capacity_daily (day, adapter, cluster, kind, name, cpu_total, cpu_used, memory_gib_total, memory_gib_used, disk_gib_total, disk_gib_used,
+                                            vm_count, peak_cpu_used, peak_memory_gib_used, peak_disk_gib_used, samples, sampled_at)
+       values (?, ?, 'openapi-cluster', 'host', 'openapi-host', 40, 12, 256, 100.5, 500, 120.25, 3, 20, 130.5, 121, 2, now()),
+              (?, ?, 'openapi-cluster', 'datastore', 'openapi-ds', null, null, null, null, 2000, 800.5, null, null, null, 801, 2, now())
+       on conflict do nothing`,
+      [today, adapter, today, adapter],
+    );
+    const capacity = await run('GET', `/api/platform/capacity?from=${today}&to=${today}`, '/api/platform/capacity', op1);
+    expect(capacity.value.clusters).toContainEqual(expect.objectContaining({ cluster: 'openapi-cluster', hosts: 1 }));
+    expect(capacity.value.days.map((d: { kind: string }) => d.kind)).toEqual(expect.arrayContaining(['host', 'datastore']));
     expect(problems).toEqual([]);
   });
 });
