@@ -1,8 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { invalid } from '../common/errors';
+import { describes } from '../openapi/describes';
 import { HYPERVISOR, type HypervisorPort } from '../providers/hypervisor.port';
+import { PlatformCapacityDto } from './dto/platform-views.dto';
 
 interface DayRow {
   day: string;
@@ -53,6 +55,7 @@ export class PlatformController {
 
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD (Japan); default: the first day of this month' })
   @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD (Japan); default: today' })
+  @ApiOkResponse({ type: PlatformCapacityDto })
   @Get('capacity')
   async capacity(@Query('from') fromText?: string, @Query('to') toText?: string) {
     const today = japanToday();
@@ -103,3 +106,6 @@ export class PlatformController {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The documented answer (src/platform/dto/platform-views.dto.ts) is what the handler returns. */
+describes<PlatformCapacityDto, Awaited<ReturnType<PlatformController['capacity']>>>(true);

@@ -4,8 +4,10 @@
  * the routes the UI reads has exactly the documented shape: every required field, no field the
  * document does not name, the documented types, enums and nullability.
  */
+import { EntityManager } from '@mikro-orm/postgresql';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { openApiDocumentOffline } from '../../src/openapi/openapi-document';
+import { HYPERVISOR, type HypervisorPort } from '../../src/providers/hypervisor.port';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 type Schema = {
@@ -58,9 +60,9 @@ describe('the OpenAPI document against the running API', () => {
   });
 
   /** GETs (or the given method) a route and returns where its answer departs from the document. */
-  async function check(method: 'GET' | 'POST', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
+  async function check(method: 'GET' | 'POST' | 'PATCH', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
     const response = await system.request(method, url, { token, body });
-    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
+    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post' | 'patch']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
     const schema = documented?.content?.['application/json']?.schema;
     if (!schema) return { status: response.status, value: response.body, problems: [`${method} ${route} answered ${response.status}, which the document does not describe: ${response.text.slice(0, 200)}`] };
     return { status: response.status, value: response.body, problems: conformance(document, schema, response.body, `${method} ${route}`) };
@@ -126,6 +128,35 @@ describe('the OpenAPI document against the running API', () => {
     await run('GET', `/api/cases/${caseId!}/consistency`, '/api/cases/{id}/consistency', auditor);
     await run('GET', '/api/audit?limit=20', '/api/audit', auditor);
     await run('GET', '/api/audit/verify', '/api/audit/verify', auditor);
+
+    // Issue 16's monitoring page and R-RPT-3's capacity panel (monitoring is off in this system: that answer's shape).
+    const devices = await run('GET', '/api/monitoring/devices', '/api/monitoring/devices', op1);
+    expect(devices.status).toBe(200);
+    expect(devices.value.devices.length).toBeGreaterThan(0);
+    await run('GET', '/api/monitoring/status', '/api/monitoring/status', op1);
+    const series = await run('GET', `/api/monitoring/devices/${devices.value.devices[0].id as string}/series?metric=rtt&range=7d`, '/api/monitoring/devices/{id}/series', op1);
+    expect(series.status).toBe(200);
+    const thresholds = await run('GET', '/api/monitoring/thresholds', '/api/monitoring/thresholds', admin);
+    expect(thresholds.value.length).toBeGreaterThan(0);
+    const threshold = thresholds.value[0];
+    const patched = await run('PATCH', `/api/monitoring/thresholds/${threshold.id as string}`, '/api/monitoring/thresholds/{id}', admin, { value: threshold.value, forSeconds: threshold.forSeconds });
+    expect(patched.status).toBe(200);
+    await run('GET', `/api/monitoring/thresholds/${threshold.id as string}/versions`, '/api/monitoring/thresholds/{id}/versions', admin);
+    await run('GET', `/api/monitoring/devices/${devices.value.devices[0].id as string}/agents`, '/api/monitoring/devices/{id}/agents', admin);
+    // A host and a datastore sampled today (as the worker's platform watch writes them), so the clusters and days are there to check.
+    const adapter = system.app.get<HypervisorPort>(HYPERVISOR).description.adapter;
+    const today = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
+    await system.app.get(EntityManager).getConnection().execute(
+      `insert into platform_capacity_daily (day, adapter, cluster, kind, name, cpu_total, cpu_used, memory_gib_total, memory_gib_used, disk_gib_total, disk_gib_used,
+                                            vm_count, peak_cpu_used, peak_memory_gib_used, peak_disk_gib_used, samples, sampled_at)
+       values (?, ?, 'openapi-cluster', 'host', 'openapi-host', 40, 12, 256, 100.5, 500, 120.25, 3, 20, 130.5, 121, 2, now()),
+              (?, ?, 'openapi-cluster', 'datastore', 'openapi-ds', null, null, null, null, 2000, 800.5, null, null, null, 801, 2, now())
+       on conflict do nothing`,
+      [today, adapter, today, adapter],
+    );
+    const capacity = await run('GET', `/api/platform/capacity?from=${today}&to=${today}`, '/api/platform/capacity', op1);
+    expect(capacity.value.clusters).toContainEqual(expect.objectContaining({ cluster: 'openapi-cluster', hosts: 1 }));
+    expect(capacity.value.days.map((d: { kind: string }) => d.kind)).toEqual(expect.arrayContaining(['host', 'datastore']));
     expect(problems).toEqual([]);
   });
 });

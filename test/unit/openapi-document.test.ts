@@ -42,6 +42,11 @@ const UI_READS: Array<[method: 'get' | 'post' | 'put' | 'patch', path: string, s
   ['get', '/api/cases/{id}/history', '200'],
   ['post', '/api/cases/{id}/replay', '200'],
   ['get', '/api/cases/{id}/consistency', '200'],
+  ['get', '/api/monitoring/devices', '200'],
+  ['get', '/api/monitoring/devices/{id}/series', '200'],
+  ['get', '/api/monitoring/thresholds', '200'],
+  ['patch', '/api/monitoring/thresholds/{id}', '200'],
+  ['get', '/api/platform/capacity', '200'],
 ];
 
 type Schema = { $ref?: string; type?: string; properties?: object; additionalProperties?: unknown; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };

@@ -8,16 +8,16 @@ const presentNotNull = (_: object, value: unknown) => value !== undefined && val
 
 /** A threshold: a kind and numbers, never PromQL. Exactly one of assetKind (a class) and assetId (a device override). */
 export class CreateThresholdDto {
-  @ApiProperty({ enum: THRESHOLD_KINDS })
+  @ApiProperty({ enum: THRESHOLD_KINDS, enumName: 'ThresholdKind' })
   @IsIn([...THRESHOLD_KINDS], { message: `kind must be one of ${THRESHOLD_KINDS.join(', ')}` })
   readonly kind!: ThresholdKind;
 
-  @ApiPropertyOptional({ enum: ASSET_KINDS, description: 'The device class (omit for a device override)' })
+  @ApiPropertyOptional({ enum: ASSET_KINDS, enumName: 'AssetKind', nullable: true, description: 'The device class (omit for a device override)' })
   @ValidateIf(presentNotNull)
   @IsIn([...ASSET_KINDS], { message: `assetKind must be one of ${ASSET_KINDS.join(', ')}` })
   readonly assetKind?: AssetKind | null;
 
-  @ApiPropertyOptional({ description: 'The device this overrides its class threshold for (omit for a class threshold)' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'The device this overrides its class threshold for (omit for a class threshold)' })
   @ValidateIf(presentNotNull)
   @IsUUID('all', { message: 'assetId must be an asset id (uuid)' })
   readonly assetId?: string | null;
@@ -33,11 +33,11 @@ export class CreateThresholdDto {
   @Max(604_800, { message: 'forSeconds must be at most 604800 (7 days)' })
   readonly forSeconds?: number;
 
-  @ApiProperty({ enum: THRESHOLD_SEVERITIES })
+  @ApiProperty({ enum: THRESHOLD_SEVERITIES, enumName: 'ThresholdSeverity' })
   @IsIn([...THRESHOLD_SEVERITIES], { message: `severity must be one of ${THRESHOLD_SEVERITIES.join(', ')}` })
   readonly severity!: ThresholdSeverity;
 
-  @ApiPropertyOptional({ description: 'service_down: the systemd unit, e.g. nginx.service' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'service_down: the systemd unit, e.g. nginx.service' })
   @ValidateIf(presentNotNull)
   @IsString({ message: 'service must be a string' })
   @Matches(SERVICE_NAME_PATTERN, { message: 'service must be a unit name of letters, digits and @ . _ : - (at most 200)' })
@@ -62,12 +62,12 @@ export class PatchThresholdDto {
   @Max(604_800, { message: 'forSeconds must be at most 604800 (7 days)' })
   readonly forSeconds?: number;
 
-  @ApiPropertyOptional({ enum: THRESHOLD_SEVERITIES })
+  @ApiPropertyOptional({ enum: THRESHOLD_SEVERITIES, enumName: 'ThresholdSeverity' })
   @ValidateIf(present)
   @IsIn([...THRESHOLD_SEVERITIES], { message: `severity must be one of ${THRESHOLD_SEVERITIES.join(', ')}` })
   readonly severity?: ThresholdSeverity;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'service_down: the systemd unit' })
   @ValidateIf(presentNotNull)
   @IsString({ message: 'service must be a string' })
   @Matches(SERVICE_NAME_PATTERN, { message: 'service must be a unit name of letters, digits and @ . _ : - (at most 200)' })

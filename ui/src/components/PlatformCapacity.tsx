@@ -1,24 +1,8 @@
 import { get } from '../lib/api';
 import { useI18n } from '../lib/i18n';
+import type { PlatformCapacity as CapacityAnswer } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 import { Empty, ErrorBox } from './ui';
-
-interface ClusterRow {
-  cluster: string;
-  hosts: number;
-  vms: number;
-  cpu: { total: number; used: number };
-  memoryGiB: { total: number; used: number };
-  datastoreGiB: { total: number; used: number };
-}
-
-interface CapacityAnswer {
-  adapter: string;
-  simulated: boolean;
-  labelJa: string;
-  latestDay: string | null;
-  clusters: ClusterRow[];
-}
 
 const pct = (used: number, total: number) => (total > 0 ? `${Math.round((100 * used) / total)}%` : '—');
 

@@ -1678,6 +1678,75 @@ export interface components {
             /** @description general affairs submitting on behalf of a department */
             departmentId?: string;
         };
+        CapacityFigureDto: {
+            total: number;
+            used: number;
+        };
+        ClusterCapacityDto: {
+            cluster: string;
+            /** @description hosts sampled */
+            hosts: number;
+            /** @description VMs on those hosts */
+            vms: number;
+            cpu: components["schemas"]["CapacityFigureDto"];
+            memoryGiB: components["schemas"]["CapacityFigureDto"];
+            datastoreGiB: components["schemas"]["CapacityFigureDto"];
+        };
+        /** @enum {string} */
+        CapacityRowKind: "host" | "datastore";
+        HostFigureDto: {
+            total: number | null;
+            used: number | null;
+            /** @description the day's highest use */
+            peak: number | null;
+        };
+        DiskFigureDto: {
+            total: number;
+            used: number;
+            /** @description the day's highest use */
+            peak: number;
+        };
+        CapacityDayDto: {
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
+            day: string;
+            cluster: string;
+            kind: components["schemas"]["CapacityRowKind"];
+            name: string;
+            /** @description hosts only */
+            cpu: components["schemas"]["HostFigureDto"] | null;
+            /** @description hosts only */
+            memoryGiB: components["schemas"]["HostFigureDto"] | null;
+            diskGiB: components["schemas"]["DiskFigureDto"];
+            vmCount: number | null;
+            /** @description samples the day's figures are made of */
+            samples: number;
+            /**
+             * Format: date-time
+             * @description the last sample of the day
+             */
+            sampledAt: string;
+        };
+        PlatformCapacityDto: {
+            /** @example simulator */
+            adapter: string;
+            simulated: boolean;
+            labelJa: string;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /**
+             * Format: date
+             * @description the last day with samples in the range (null: none)
+             */
+            latestDay: string | null;
+            /** @description on latestDay */
+            clusters: components["schemas"]["ClusterCapacityDto"][];
+            days: components["schemas"]["CapacityDayDto"][];
+        };
         CaseSummaryDto: {
             /** Format: uuid */
             id: string;
@@ -1822,26 +1891,189 @@ export interface components {
             inFlight: number;
             mismatches: components["schemas"]["MismatchDto"][];
         };
+        DeviceAgentsViewDto: {
+            /** Format: uuid */
+            assetId: string;
+            hostname: string;
+            nodeExporterPort: number | null;
+            mtailPort: number | null;
+            snmpPort: number | null;
+            snmpCommunitySet: boolean;
+        };
         DeviceAgentsDto: {
             /** @description node_exporter port (default 9100 for VMs and servers; 0: none) */
-            nodeExporterPort?: Record<string, never>;
+            nodeExporterPort?: number | null;
             /** @description mtail port (default 3903 for VMs and servers; 0: none) */
-            mtailPort?: Record<string, never>;
+            mtailPort?: number | null;
             /** @description SNMP port (default 161) */
-            snmpPort?: Record<string, never>;
+            snmpPort?: number | null;
             /** @description SNMP v2c community: stored sealed, never shown again; null removes SNMP */
-            snmpCommunity?: Record<string, never>;
+            snmpCommunity?: string | null;
         };
-        CreateThresholdDto: {
+        /**
+         * @description ok: Prometheus and Alertmanager answer; down: one does not; off: not configured (see reason)
+         * @enum {string}
+         */
+        MonitoringState: "ok" | "down" | "off";
+        MonitoringReloadDto: {
+            /** Format: date-time */
+            at: string;
+            ok: boolean;
+            /** @description promtool's or the reload's message (at most 1000 characters) */
+            message: string;
+        };
+        MonitoringHealthDto: {
+            /** @description ok: Prometheus and Alertmanager answer; down: one does not; off: not configured (see reason) */
+            state: components["schemas"]["MonitoringState"];
+            /** @description why monitoring is off */
+            reason: string | null;
+            /** @description null: not checked yet */
+            prometheus: boolean | null;
+            /** @description null: not checked yet */
+            alertmanager: boolean | null;
+            /** @description devices with an address that Prometheus pings */
+            targets: number;
+            lastReload: components["schemas"]["MonitoringReloadDto"] | null;
+            /** Format: date-time */
+            checkedAt: string | null;
+        };
+        /**
+         * @description from the last ICMP probe; unknown: no address, or no sample yet
+         * @enum {string}
+         */
+        DeviceLiveness: "up" | "down" | "unknown";
+        /**
+         * @description first_seen: at least since then
+         * @enum {string}
+         */
+        SinceKind: "transition" | "first_seen";
+        /** @enum {string} */
+        BreachState: "firing" | "pending";
+        BreachDto: {
+            alertName: string;
+            /** @description the threshold as text */
+            threshold: string;
+            /** @example major */
+            severity: string;
+            state: components["schemas"]["BreachState"];
+            /** Format: date-time */
+            since: string;
+            value: number;
+        };
+        /**
+         * @description why the state is unknown
+         * @enum {string}
+         */
+        NotWatched: "no_address" | "outside_probe_networks";
+        DeviceStateDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example esx01 */
+            hostname: string;
+            /** @enum {string} */
+            kind: "hypervisor_host" | "switch" | "storage" | "firewall" | "vm" | "database_server" | "backup_server";
+            address: string | null;
+            businessSystems: string[];
+            /** @description the departments' Japanese names */
+            departments: string[];
+            /** @description from the last ICMP probe; unknown: no address, or no sample yet */
+            state: components["schemas"]["DeviceLiveness"];
+            /**
+             * Format: date-time
+             * @description when the state began, as far as opsdesk saw
+             */
+            since: string | null;
+            /** @description first_seen: at least since then */
+            sinceKind: components["schemas"]["SinceKind"] | null;
+            rttMs: number | null;
+            breaches: components["schemas"]["BreachDto"][];
+            /** @description why the state is unknown */
+            notWatched: components["schemas"]["NotWatched"] | null;
+        };
+        MonitoringDevicesDto: {
+            monitoring: components["schemas"]["MonitoringHealthDto"];
+            devices: components["schemas"]["DeviceStateDto"][];
+        };
+        SeriesLineDto: {
+            labels: {
+                [key: string]: string;
+            };
+            /** @description [unix seconds, value] pairs */
+            points: number[][];
+        };
+        MonitoringSeriesDto: {
+            hostname: string;
+            /** @example ping */
+            metric: string;
+            /** @example 24h */
+            range: string;
+            /** @example ms */
+            unit: string;
+            /** @description seconds between points (absent when monitoring is off) */
+            step?: number;
+            series: components["schemas"]["SeriesLineDto"][];
+            /** @description only when monitoring is off (then series is empty) */
+            monitoring?: components["schemas"]["MonitoringHealthDto"];
+        };
+        ThresholdViewDto: {
+            /** Format: uuid */
+            id: string;
             /** @enum {string} */
             kind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent";
             /**
-             * @description The device class (omit for a device override)
-             * @enum {string}
+             * @description the device class (null: a device override)
+             * @enum {string|null}
              */
-            assetKind?: "hypervisor_host" | "switch" | "storage" | "firewall" | "vm" | "database_server" | "backup_server";
-            /** @description The device this overrides its class threshold for (omit for a class threshold) */
-            assetId?: Record<string, never>;
+            assetKind: "hypervisor_host" | "switch" | "storage" | "firewall" | "vm" | "database_server" | "backup_server" | null;
+            /**
+             * Format: uuid
+             * @description the device overridden (null: a class threshold)
+             */
+            assetId: string | null;
+            /** @description the overridden device's host name */
+            hostname: string | null;
+            value: number;
+            forSeconds: number;
+            /** @enum {string} */
+            severity: "critical" | "major" | "minor" | "warning" | "info";
+            /** @description service_down: the systemd unit */
+            service: string | null;
+            enabled: boolean;
+            version: number;
+            /** @description the threshold as text */
+            description: string;
+            /** Format: date-time */
+            updatedAt: string;
+            updatedBy: string;
+        };
+        ThresholdVersionDto: {
+            version: number;
+            /**
+             * @description created, updated or deleted
+             * @example updated
+             */
+            change: string;
+            /** @description the threshold after the change (deleted: before it, with deleted: true) */
+            snapshot: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+            by: string;
+        };
+        /** @enum {string} */
+        ThresholdKind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent";
+        /** @enum {string} */
+        ThresholdSeverity: "critical" | "major" | "minor" | "warning" | "info";
+        CreateThresholdDto: {
+            kind: components["schemas"]["ThresholdKind"];
+            /** @description The device class (omit for a device override) */
+            assetKind?: components["schemas"]["AssetKind"] | null;
+            /**
+             * Format: uuid
+             * @description The device this overrides its class threshold for (omit for a class threshold)
+             */
+            assetId?: string | null;
             /** @description Seconds for ping_down; ms, %, days, lines or bps for the others */
             value: number;
             /**
@@ -1849,19 +2081,18 @@ export interface components {
              * @default 60
              */
             forSeconds?: number;
-            /** @enum {string} */
-            severity: "critical" | "major" | "minor" | "warning" | "info";
+            severity: components["schemas"]["ThresholdSeverity"];
             /** @description service_down: the systemd unit, e.g. nginx.service */
-            service?: Record<string, never>;
+            service?: string | null;
             /** @default true */
             enabled?: boolean;
         };
         PatchThresholdDto: {
             value?: number;
             forSeconds?: number;
-            /** @enum {string} */
-            severity?: "critical" | "major" | "minor" | "warning" | "info";
-            service?: Record<string, never>;
+            severity?: components["schemas"]["ThresholdSeverity"];
+            /** @description service_down: the systemd unit */
+            service?: string | null;
             enabled?: boolean;
         };
         MetaDto: {
@@ -2956,7 +3187,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PlatformCapacityDto"];
+                };
             };
         };
     };
@@ -3052,7 +3285,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeviceAgentsViewDto"];
+                };
             };
         };
     };
@@ -3075,7 +3310,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeviceAgentsViewDto"];
+                };
             };
         };
     };
@@ -3092,7 +3329,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitoringHealthDto"];
+                };
             };
         };
     };
@@ -3109,15 +3348,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitoringDevicesDto"];
+                };
             };
         };
     };
     MonitoringController_series: {
         parameters: {
-            query: {
-                metric: string;
-                range: string;
+            query?: {
+                /** @description default ping */
+                metric?: "ping" | "rtt" | "cpu" | "memory" | "disk" | "traffic_in" | "traffic_out";
+                /** @description default 24h */
+                range?: "24h" | "7d";
             };
             header?: never;
             path: {
@@ -3131,7 +3374,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["MonitoringSeriesDto"];
+                };
             };
         };
     };
@@ -3148,7 +3393,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThresholdViewDto"][];
+                };
             };
         };
     };
@@ -3169,7 +3416,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThresholdViewDto"];
+                };
             };
         };
     };
@@ -3188,7 +3437,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThresholdVersionDto"][];
+                };
             };
         };
     };
@@ -3203,6 +3454,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description removed */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,7 +3482,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ThresholdViewDto"];
+                };
             };
         };
     };

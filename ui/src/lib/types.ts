@@ -58,6 +58,23 @@ export type AuditEntry = Schemas['AuditEntryDto'];
 export type AuditPage = Schemas['AuditPageDto'];
 export type AuditVerification = Schemas['AuditVerificationDto'];
 
+/* ---- monitoring (src/monitoring) and the platform's capacity (src/platform) ---- */
+
+export type MonitoringHealth = Schemas['MonitoringHealthDto'];
+export type Breach = Schemas['BreachDto'];
+export type DeviceState = Schemas['DeviceStateDto'];
+/** GET /api/monitoring/devices: whether monitoring runs, and every visible device. */
+export type MonitoringDevices = Schemas['MonitoringDevicesDto'];
+export type Threshold = Schemas['ThresholdViewDto'];
+export type ThresholdVersion = Schemas['ThresholdVersionDto'];
+export type MonitoringSeries = Schemas['MonitoringSeriesDto'];
+/** A chart's point: [unix seconds, value]. */
+export type SeriesPoint = MonitoringSeries['series'][number]['points'][number];
+export type DeviceAgents = Schemas['DeviceAgentsViewDto'];
+export type PlatformCapacity = Schemas['PlatformCapacityDto'];
+export type ClusterCapacity = Schemas['ClusterCapacityDto'];
+export type CapacityDay = Schemas['CapacityDayDto'];
+
 /* ---- request bodies, as the API validates them ---- */
 
 export type LoginRequest = Schemas['LoginDto'];
@@ -78,3 +95,6 @@ export type CompleteTaskRequest = Schemas['CompleteTaskDto'];
 export type ClaimTaskRequest = Schemas['ClaimTaskDto'];
 export type ClosingDayRequest = Schemas['ClosingDayDto'];
 export type CalendarSettingsRequest = Schemas['CalendarSettingsDto'];
+export type CreateThreshold = Schemas['CreateThresholdDto'];
+export type PatchThreshold = Schemas['PatchThresholdDto'];
+export type DeviceAgentsRequest = Schemas['DeviceAgentsDto'];

@@ -5,61 +5,8 @@ import { api, ApiError, get } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+import type { DeviceState, MonitoringDevices, MonitoringSeries, PatchThreshold, SeriesPoint, Threshold } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
-
-interface MonitoringHealth {
-  state: 'ok' | 'down' | 'off';
-  reason: string | null;
-  prometheus: boolean | null;
-  alertmanager: boolean | null;
-  targets: number;
-  lastReload: { at: string; ok: boolean; message: string } | null;
-}
-
-interface Breach {
-  alertName: string;
-  threshold: string;
-  severity: string;
-  state: 'firing' | 'pending';
-  since: string;
-  value: number;
-}
-
-interface DeviceState {
-  id: string;
-  hostname: string;
-  kind: string;
-  address: string | null;
-  businessSystems: string[];
-  departments: string[];
-  state: 'up' | 'down' | 'unknown';
-  since: string | null;
-  sinceKind: 'transition' | 'first_seen' | null;
-  rttMs: number | null;
-  breaches: Breach[];
-  notWatched: 'no_address' | 'outside_probe_networks' | null;
-}
-
-interface Threshold {
-  id: string;
-  kind: string;
-  assetKind: string | null;
-  hostname: string | null;
-  value: number;
-  forSeconds: number;
-  severity: string;
-  service: string | null;
-  enabled: boolean;
-  version: number;
-  description: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-interface Series {
-  unit: string;
-  series: Array<{ labels: Record<string, string>; points: Array<[number, number]> }>;
-}
 
 const STATE_TEXT = { up: ['応答あり', 'Up'], down: ['応答なし', 'Down'], unknown: ['不明', 'Unknown'] } as const;
 const CHARTS: Array<{ metric: string; ja: string; en: string }> = [
@@ -72,7 +19,7 @@ const CHARTS: Array<{ metric: string; ja: string; en: string }> = [
 ];
 
 /** A small line chart drawn from the API's points (no library: the CSP allows no eval). */
-function Sparkline({ points, label }: { points: Array<[number, number]>; label: string }) {
+function Sparkline({ points, label }: { points: SeriesPoint[]; label: string }) {
   const width = 240;
   const height = 48;
   if (points.length === 0) return <span className="muted small">—</span>;
@@ -97,7 +44,7 @@ function DeviceCharts({ device }: { device: DeviceState }) {
   const { tr } = useI18n();
   const [range, setRange] = useState<'24h' | '7d'>('24h');
   const charts = useLoad(
-    () => Promise.all(CHARTS.map((c) => get<Series>(`/api/monitoring/devices/${device.id}/series`, { metric: c.metric, range }).catch(() => null))),
+    () => Promise.all(CHARTS.map((c) => get<MonitoringSeries>(`/api/monitoring/devices/${device.id}/series`, { metric: c.metric, range }).catch(() => null))),
     [device.id, range],
   );
   return (
@@ -145,7 +92,8 @@ function ThresholdRow({ threshold, onSaved }: { threshold: Threshold; onSaved: (
     e.preventDefault();
     setError(null);
     try {
-      await api('PATCH', `/api/monitoring/thresholds/${threshold.id}`, { value: Number(value), forSeconds: Number(forSeconds) });
+      const change: PatchThreshold = { value: Number(value), forSeconds: Number(forSeconds) };
+      await api('PATCH', `/api/monitoring/thresholds/${threshold.id}`, change);
       onSaved();
     } catch (caught) {
       setError(caught instanceof ApiError ? caught.message : String(caught));
@@ -178,7 +126,7 @@ export function MonitoringPage() {
   const { lang, tr } = useI18n();
   const { user } = useSession();
   const [params, setParams] = useSearchParams();
-  const devices = useLoad(() => get<{ monitoring: MonitoringHealth; devices: DeviceState[] }>('/api/monitoring/devices'), []);
+  const devices = useLoad(() => get<MonitoringDevices>('/api/monitoring/devices'), []);
   const canSeeThresholds = !!user?.roles.some((r) => ['admin', 'operator', 'general_affairs', 'auditor'].includes(r));
   const isAdmin = !!user?.roles.includes('admin');
   const thresholds = useLoad(() => (canSeeThresholds ? get<Threshold[]>('/api/monitoring/thresholds') : Promise.resolve([] as Threshold[])), [canSeeThresholds]);
