@@ -222,7 +222,8 @@ describe('access matrix: every route × every role, no token, an expired token a
     }
     expect(problems).toEqual([]);
     expect(checked).toBe(routes.length * IDENTITIES.length);
-  });
+    // Every route × every identity, one request at a time: the time grows with the routes.
+  }, 240_000);
 
   test('an unknown route answers 404 in the common error shape, for everyone', async () => {
     for (const identity of IDENTITIES) {

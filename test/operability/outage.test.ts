@@ -104,9 +104,21 @@ describe('Temporal killed with alerts arriving (issue 21)', () => {
       const mails = await system.smtp.waitFor((m) => m.subject.includes(number) && m.subject.includes('障害を受け付けました'));
       expect(mails).toHaveLength(1);
     }
-    // The step refused during the outage works now, exactly once.
-    await flow.complete(esxCase, 'acknowledge', 'op1', { outcome: 'on_site' });
+    // The step refused during the outage works now, exactly once. On a loaded machine the engine,
+    // just back, may still miss the step's deadline: then the person does what the 503 says (look
+    // at the case, send again if it was not saved), and that must end in one completion.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await flow.complete(esxCase, 'acknowledge', 'op1', { outcome: 'on_site' });
+        break;
+      } catch (error) {
+        if (attempt === 3 || !String(error).includes(' 503 ')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        if ((await flow.caseDetail(esxCase)).status === 'in_progress') break;
+      }
+    }
     expect((await flow.caseDetail(esxCase)).status).toBe('in_progress');
+    expect((await flow.caseDetail(esxCase)).timeline.filter((e: { kind: string; data?: { type?: string } }) => e.kind === 'task_completed' && e.data?.type === 'acknowledge')).toHaveLength(1);
   }, 240_000);
 });
 
