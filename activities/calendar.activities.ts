@@ -1,7 +1,8 @@
 import type { CalendarService } from '../src/calendar/calendar.service';
 import type { SlaSettings } from '../src/config/app-config';
 
-export type SlaKind = 'onsite' | 'resolution';
+/** `desk`: an inquiry acknowledged by the desk within reception-hours minutes (R-DESK-1, activities/desk.activities.ts). */
+export type SlaKind = 'onsite' | 'resolution' | 'desk';
 export type SlaMode = 'wall' | 'business';
 
 export interface SlaPlan {

@@ -92,7 +92,7 @@ export interface CaseEventInput {
 }
 
 
-const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ' };
+const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ', inquiry: 'INQ' };
 
 /** Writes the case record (作業履歴) on behalf of the workflow; every write is idempotent. */
 @Injectable()

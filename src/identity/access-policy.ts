@@ -2,6 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { CASE_ACTION_POLICY, TASK_POLICY } from '../../workflows/shared/policy';
 import { ROLES, type Role } from './roles';
+import { DESK_ROUTE_POLICY } from '../desk/desk-routes';
 
 /**
  * The authorization policy of the HTTP API, in one place: for every route, who may call it, what its
@@ -134,6 +135,8 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /health/ready': { access: 'public', action: 'health.ready' },
   /** Prometheus scrape (src/observability): open, or METRICS_TOKEN checked by the route itself. */
   'GET /metrics': { access: 'public', action: 'metrics' },
+  // The support desk (R-DESK-1): src/desk/desk-routes.ts
+  ...DESK_ROUTE_POLICY,
 };
 
 export type CaseVisibility = 'all' | 'own_department' | 'none';

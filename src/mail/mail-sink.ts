@@ -35,6 +35,19 @@ export interface MailSinkOptions {
   storeDir: string;
   /** Loopback address to bind to. Default `127.0.0.1`; other addresses are refused. */
   host?: string;
+  /**
+   * The desk mailbox (R-DESK-1): a message for one of these addresses is handed to `deliver`
+   * (which records it durably, src/mail/inbound) before the sink answers 250; if that fails the
+   * sender gets 451 and sends it again.
+   */
+  desk?: DeskDelivery;
+  /** Largest message accepted (552 above it). Default MAIL_SINK_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+}
+
+export interface DeskDelivery {
+  addresses: string[];
+  deliver(raw: Buffer, envelope: { from: string; to: string[] }): Promise<unknown>;
 }
 
 export interface MailSink {
@@ -74,7 +87,7 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const store = new MessageStore(path.resolve(opts.storeDir));
   await store.init();
 
-  const smtp = createSmtpServer(store);
+  const smtp = createSmtpServer(store, opts.desk, opts.maxMessageBytes ?? MAIL_SINK_MAX_MESSAGE_BYTES);
   const smtpPort = await listenSmtp(smtp, opts.smtpPort, host);
 
   const web = http.createServer((req, res) => {
@@ -280,13 +293,14 @@ function traceHeader(p: ParsedMail, key: string): string[] {
 // ---------------------------------------------------------------------------
 // SMTP
 
-function createSmtpServer(store: MessageStore): SMTPServer {
+function createSmtpServer(store: MessageStore, desk: DeskDelivery | undefined, maxBytes: number): SMTPServer {
+  const deskAddresses = new Set((desk?.addresses ?? []).map((a) => a.toLowerCase()));
   const server = new SMTPServer({
     name: 'opsdesk-mail-sink',
     banner: 'opsdesk local mail sink',
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
-    size: MAIL_SINK_MAX_MESSAGE_BYTES,
+    size: maxBytes,
     rejectOversized: true,
     disableReverseLookup: true,
     logger: false,
@@ -312,7 +326,11 @@ function createSmtpServer(store: MessageStore): SMTPServer {
           return;
         }
         const raw = Buffer.concat([traceHeaders(session), ...chunks]);
-        store.save(raw).then(
+        const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const forDesk = desk && rcpt.some((r) => deskAddresses.has(r))
+          ? desk.deliver(Buffer.concat(chunks), { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: rcpt })
+          : Promise.resolve();
+        forDesk.then(() => store.save(raw)).then(
           (id) => done(null, `Message stored as ${id}`),
           (err: unknown) => {
             const e = new Error(`Could not store message: ${err instanceof Error ? err.message : String(err)}`) as Error & {

@@ -1,4 +1,5 @@
 import type { ActorRole } from './case-model';
+import { DESK_TASK_POLICY } from './desk';
 
 /**
  * Who may complete which human step, and the separation-of-duties rules: the one table that both
@@ -38,6 +39,8 @@ export const TASK_POLICY: Readonly<Record<string, TaskPolicy>> = {
   execute_work: { roles: ['operator'] },
   execution_failed: { roles: ['operator'] },
   verify_work: { roles: ['operator'] },
+  // The support desk (R-DESK-1): an operator duty, see workflows/shared/desk.ts
+  ...DESK_TASK_POLICY,
 };
 
 /**

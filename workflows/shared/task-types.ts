@@ -1,4 +1,5 @@
 import type { ActorRole } from './case-model';
+import { DESK_TASK_TYPES } from './desk';
 
 /**
  * Every human step of both flows: who may complete it, with which outcomes, and what data each
@@ -132,6 +133,8 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
     outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（再作業）', 'Not working (redo)', '異常あり（再作業へ）', 'Not working (sent to redo)')],
     noteRequiredFor: ['not_ok'],
   },
+  // The support desk (R-DESK-1): workflows/shared/desk.ts
+  ...DESK_TASK_TYPES,
 };
 
 export type TaskType = keyof typeof TASK_TYPES;
