@@ -137,8 +137,8 @@ export class InquiriesService {
     const params: unknown[] = [];
     if (query.open === 'true') where.push(`status <> 'done'`);
     if (scope) {
-      where.push('department_ids @> array[?]::uuid[]');
-      params.push(scope);
+      where.push('department_ids @> ?::text[]');
+      params.push(`{${scope}}`);
     }
     const rows = await this.sql<{ id: string; number: string; subject: string; status: string; occurred_at: Date; assignee: string | null; sla: unknown; due_at: Date | null; breached: boolean; params: Record<string, unknown> | null; next_role: string | null }>(
       `select id, number, subject, status, occurred_at, assignee, sla, due_at, breached, params, next_role from case_record where ${where.join(' and ')}
@@ -265,8 +265,8 @@ export class InquiriesService {
     const params: unknown[] = [text, text, record.hostname ?? '', record.id];
     let where = `c.status = 'done' and c.id <> ?`;
     if (scope) {
-      where += ' and c.department_ids @> array[?]::uuid[]';
-      params.push(scope);
+      where += ' and c.department_ids @> ?::text[]';
+      params.push(`{${scope}}`);
     }
     const rows = await this.sql<{ id: string; number: string; kind: string; subject: string; hostname: string | null; completed_at: Date | null; score: number }>(
       `select c.id, c.number, c.kind, c.subject, c.hostname, c.completed_at,
