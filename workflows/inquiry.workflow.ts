@@ -39,7 +39,8 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
     if (outcome === 'convert_work_request' && !values.departmentId && !input.asker.departmentId) {
       throw invalid('data.departmentId', 'data.departmentId is required: the asker belongs to no department');
     }
-    if (outcome === 'link' && (caseNumberIn(String(values.caseNumber ?? '')) !== String(values.caseNumber ?? '').trim().toUpperCase() || !values.caseNumber)) {
+    const linkTo = typeof values.caseNumber === 'string' ? values.caseNumber.trim().toUpperCase() : '';
+    if (outcome === 'link' && (!linkTo || caseNumberIn(linkTo) !== linkTo)) {
       throw invalid('data.caseNumber', 'data.caseNumber must be a case number such as INC-2026-0012');
     }
     if (outcome === 'link' && String(values.caseNumber).trim().toUpperCase() === engine.caseNumber) throw invalid('data.caseNumber', 'an inquiry cannot be linked to itself');
@@ -199,14 +200,14 @@ async function convert(engine: CaseEngine, input: InquiryInput & { vendorSilence
   if (decision.outcome === 'convert_incident') {
     workflowId = `${prefix}incident:inquiry:${engine.caseNumber}`;
     const incident: IncidentInput = {
-      source: 'manual', hostname: String(decision.data.hostname || input.affected).trim().toLowerCase(), alertName: null, subject: input.subject,
+      source: 'manual', hostname: (typeof decision.data.hostname === 'string' && decision.data.hostname ? decision.data.hostname : input.affected ?? '').trim().toLowerCase(), alertName: null, subject: input.subject,
       summary, severity: decision.data.severity as Severity, detectedAt: input.receivedAt, reportedBy: decision.actor,
       vendorSilenceBusinessHours: input.vendorSilenceBusinessHours ?? 4,
     };
     await startChild(incidentWorkflow, { workflowId, args: [incident], parentClosePolicy: ParentClosePolicy.ABANDON });
   } else {
     workflowId = `${prefix}work-request:inquiry:${engine.caseNumber}`;
-    const departmentId = String(decision.data.departmentId || input.asker.departmentId);
+    const departmentId = typeof decision.data.departmentId === 'string' && decision.data.departmentId ? decision.data.departmentId : input.asker.departmentId!;
     const [departmentName] = await recordActivities.departmentNames({ departmentIds: [departmentId] });
     const requester: ActorRef = (input.asker.userId ? await recordActivities.loadActor({ userId: input.asker.userId }) : null) ?? decision.actor;
     const request: WorkRequestInput = {

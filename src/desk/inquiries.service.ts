@@ -243,10 +243,10 @@ export class InquiriesService {
     if (!call) throw notFound(`Call ${body.callId}`);
     const asker = (record.params?.asker ?? null) as InquiryAsker | null;
     const to = body.to ?? asker?.email ?? null;
-    const summary = body.summary ?? String(call.data?.summary ?? '');
+    const summary = body.summary ?? text(call.data?.summary);
     const result = await this.caseMailer.send({
       caseId: record.id, key: `${record.number}.phone-report.${call.id}`,
-      mail: { template: 'case.phone_followup', caseNumber: record.number, caseSubject: record.subject, calledAt: new Date(call.at).toISOString(), counterpart: String(call.data?.counterpart ?? ''), summary, loggedBy: actor.displayName },
+      mail: { template: 'case.phone_followup', caseNumber: record.number, caseSubject: record.subject, calledAt: new Date(call.at).toISOString(), counterpart: text(call.data?.counterpart), summary, loggedBy: actor.displayName },
       to: to ? [{ email: to }] : [{ role: 'general_affairs' }], cc: [{ userId: actor.userId }],
     });
     await this.sql(`update case_timeline set data = coalesce(data, '{}'::jsonb) || ?::jsonb where id = ?`, [JSON.stringify({ reportSent: true, reportMessageId: result.messageId }), call.id]);
@@ -292,6 +292,10 @@ export class InquiriesService {
   async findRecord(idOrNumber: string): Promise<CaseRecord | null> {
     return UUID.test(idOrNumber) ? this.em.fork().findOne(CaseRecord, { id: idOrNumber }) : this.em.fork().findOne(CaseRecord, { number: idOrNumber.toUpperCase() });
   }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function seesAll(actor: Actor): boolean {

@@ -36,7 +36,7 @@ export async function recordInboundMail(execute: Execute, raw: Buffer, meta: Inb
   );
   if (inserted.length > 0) return { id: String(inserted[0].id), duplicate: false, messageKey };
   const [earlier] = await execute('select id from mail_inbox where message_key = ?', [messageKey]);
-  return { id: String(earlier?.id ?? ''), duplicate: true, messageKey };
+  return { id: String(earlier?.id as string | number | undefined ?? ''), duplicate: true, messageKey };
 }
 
 /** `?` placeholders → node-pg's `$1, $2, …` (the SQL above has no `?` inside literals). */

@@ -218,7 +218,7 @@ export class MailIntake implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The case a mail answers, and how it was found. */
   private async repliedCase(parsed: ParsedMail, subject: string) {
-    const ids = referencedMessageIds(parsed.inReplyTo, parsed.references as string | string[] | undefined);
+    const ids = referencedMessageIds(parsed.inReplyTo, parsed.references);
     if (ids.length > 0) {
       const bracketed = ids.map((id) => `<${id}>`);
       const [sent] = await this.sql<{ id: string; number: string; subject: string; department_ids: string[]; params: Record<string, unknown> | null; recipients: string[]; cc: string[] }>(
@@ -312,7 +312,7 @@ function headerText(parsed: ParsedMail, name: string): string | undefined {
     if (typeof v.value === 'string') return v.value;
     if ('text' in value) return String((value as { text: string }).text);
   }
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function addressOf(from: string): string | null {
