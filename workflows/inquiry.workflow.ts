@@ -1,15 +1,15 @@
-import { ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { DeskSlaPlan } from '../activities/desk.activities';
 import type { MailTemplate } from '../activities/mail-templates';
 import type { RecipientSpec } from '../src/cases/case-mailer.service';
 import { recordActivities } from './activity-profiles';
-import { CaseEngine, forbidden, invalid, type TaskResult } from './case-engine';
+import { CaseEngine, conflict, forbidden, invalid, type TaskResult } from './case-engine';
 import { nowIso } from './clock';
 import { incidentWorkflow, type IncidentInput } from './incident.workflow';
 import { SlaClock } from './sla-clock';
 import { SEVERITIES, type ActorRef, type Severity } from './shared/case-model';
 import {
-  caseNumberIn, getInquiryState, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS,
+  askerAnswer, caseNumberIn, getInquiryState, type AskerAnswerInput, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS,
   type InquiryInput, type InquiryResolution, type InquiryResult, type InquiryStateView,
 } from './shared/desk';
 import { jstLabel } from './shared/jst';
@@ -27,8 +27,25 @@ export type { InquiryInput, InquiryResult } from './shared/desk';
 export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusinessHours?: number }): Promise<InquiryResult> {
   const engine = new CaseEngine('inquiry', input.subject, null);
   engine.install();
-  const state: InquiryStateView = { caseNumber: null, acknowledged: false, escalated: false, answer: null, reopenCount: 0, linkedCaseNumber: null, resolution: null };
+  const state: InquiryStateView = { caseNumber: null, acknowledged: false, escalated: false, answer: null, reopenCount: 0, linkedCaseNumber: null, resolution: null, awaitingConfirmation: false };
   setHandler(getInquiryState, () => ({ ...state, caseNumber: engine.caseNumber }));
+  let askerVerdict: AskerAnswerInput | null = null;
+  let verdictsTaken = 0;
+  setHandler(askerAnswer, async (answer) => {
+    askerVerdict = answer;
+    const mine = verdictsTaken + 1;
+    await condition(() => verdictsTaken >= mine);
+    return { ...state, caseNumber: engine.caseNumber };
+  }, {
+    validator: (answer) => {
+      if (!state.awaitingConfirmation || askerVerdict) throw conflict('回答の確認を待っていません / no answer is waiting for confirmation');
+      if (!answer || !answer.actor || !Array.isArray(answer.actor.roles)) throw invalid('actor', 'actor is required');
+      if (answer.outcome !== 'confirmed' && answer.outcome !== 'reopened') throw invalid('outcome', 'outcome must be confirmed or reopened');
+      if (answer.outcome === 'reopened' && (typeof answer.note !== 'string' || !answer.note.trim())) throw invalid('note', 'a note (what is still wrong) is required to reopen');
+      const own = answer.actor.userId === input.asker.userId || (!!input.asker.departmentId && answer.actor.departmentId === input.asker.departmentId && answer.actor.roles.includes('department'));
+      if (!own) throw forbidden('この問い合わせの回答を確認できるのは問い合わせ元です / only the asker may answer for the asker');
+    },
+  });
 
   engine.validateTask('inquiry_respond', ({ outcome, data }) => {
     const values = data ?? {};
@@ -44,13 +61,6 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
       throw invalid('data.caseNumber', 'data.caseNumber must be a case number such as INC-2026-0012');
     }
     if (outcome === 'link' && String(values.caseNumber).trim().toUpperCase() === engine.caseNumber) throw invalid('data.caseNumber', 'an inquiry cannot be linked to itself');
-  });
-  engine.validateTask('inquiry_confirm', ({ actor }) => {
-    // The desk records the asker's answer; a department user may confirm only their own department's inquiry.
-    if (actor.roles.includes('operator') || actor.roles.includes('general_affairs')) return;
-    if (actor.userId === input.asker.userId) return;
-    if (input.asker.departmentId && actor.departmentId === input.asker.departmentId) return;
-    throw forbidden('この問い合わせの回答を確認できるのは問い合わせ元と運用保守デスクです / only the asker (or the desk) may confirm this answer');
   });
 
   await engine.register({
@@ -87,6 +97,26 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
   await engine.setStatus('in_progress', acknowledged.actor, { assignee: acknowledged.actor.displayName, assigneeUsername: acknowledged.actor.username, sla: engine.sla!.view() });
   engine.pushSearchAttributes();
 
+  /** The desk records the asker's answer (a task), or the asker gives it (the askerAnswer Update): whichever comes first. */
+  async function awaitConfirmation(): Promise<{ outcome: string; note: string | null; actor: ActorRef }> {
+    const slot = await engine.openTask('inquiry_confirm');
+    state.awaitingConfirmation = true;
+    await engine.waitUntil(() => slot.result !== undefined || askerVerdict !== null);
+    state.awaitingConfirmation = false;
+    if (slot.result) return slot.result;
+    const verdict = askerVerdict!;
+    askerVerdict = null;
+    await engine.cancelTasks([slot], '問い合わせ元が回答を確認したため', 'the asker answered');
+    await engine.record(`asker-${verdict.outcome}`, {
+      kind: 'note', actor: verdict.actor.displayName, actorUsername: verdict.actor.username,
+      messageJa: verdict.outcome === 'confirmed' ? '問い合わせ元: 解決しました' : `問い合わせ元: 解決していません（${verdict.note}）`,
+      messageEn: verdict.outcome === 'confirmed' ? 'Asker: resolved' : `Asker: not resolved (${verdict.note})`,
+      data: { authorRole: 'department', outcome: verdict.outcome },
+    });
+    verdictsTaken += 1;
+    return { outcome: verdict.outcome, note: verdict.note?.trim() || null, actor: verdict.actor };
+  }
+
   let resolution: InquiryResolution | null = null;
   while (!resolution) {
     const decision = await engine.humanTask('inquiry_respond');
@@ -111,7 +141,7 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
       state.answer = String(answered.data.answer);
       await tellAsker(engine, input, 'answered', { message: state.answer });
       await engine.setStatus('verifying', answered.actor);
-      const confirmation = await engine.humanTask('inquiry_confirm');
+      const confirmation = await awaitConfirmation();
       if (confirmation.outcome === 'confirmed') {
         resolution = 'answered';
         break;

@@ -14,6 +14,7 @@ export const DESK_ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/inquiries': { access: ['operator', 'general_affairs', 'department'], action: 'inquiry.create', target: 'case:{res.caseNumber}' },
   'GET /api/inquiries': { access: ALL, action: 'inquiry.list' },
   'GET /api/inquiries/:id': { access: ALL, action: 'inquiry.read', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/inquiries/:id/confirm': { access: ['department'], action: 'inquiry.confirm', target: 'case:{id}', params: { id: 'case_ref' } },
   'POST /api/inquiries/:id/reply': { access: ['operator'], action: 'inquiry.reply', target: 'case:{id}', params: { id: 'case_ref' } },
   'POST /api/cases/:id/calls': { access: ['operator', 'general_affairs'], action: 'case.call', target: 'case:{id}', params: { id: 'case_ref' } },
   'POST /api/cases/:id/calls/followup': { access: ['operator', 'general_affairs'], action: 'case.call.followup', target: 'case:{id}', params: { id: 'case_ref' } },

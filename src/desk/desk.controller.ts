@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, Roles, type Actor } from '../identity/current-user';
 import { DeskAdminService } from './desk-admin.service';
-import { CreateInquiryDto, DeskSettingsDto, InquiryReplyDto, ListInquiriesQuery, MonitoringRuleDto, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
+import { AskerAnswerDto, CreateInquiryDto, DeskSettingsDto, InquiryReplyDto, ListInquiriesQuery, MonitoringRuleDto, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
 
 /** R-DESK-1: inquiries (問い合わせ), the third kind of case. */
@@ -29,6 +29,14 @@ export class InquiriesController {
   @Get(':id')
   detail(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.inquiries.detail(actor, id);
+  }
+
+  /** The asker (a department user) says whether the answer solved it: 409 when no answer waits, 403 for anyone else. */
+  @Roles('department')
+  @Post(':id/confirm')
+  @HttpCode(200)
+  confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AskerAnswerDto) {
+    return this.inquiries.confirm(actor, id, body);
   }
 
   /** Reply from the desk page: the mail goes out and lands on the timeline. */

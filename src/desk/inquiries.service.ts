@@ -14,7 +14,9 @@ import { APP_CONFIG } from '../config/config.module';
 import { DependencyMonitor } from '../health/dependency-monitor';
 import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
-import type { CreateInquiryDto, InquiryReplyDto, ListInquiriesQuery, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
+import { actorRef } from '../cases/cases.service';
+import { askerAnswer } from '../../workflows/shared/desk';
+import type { AskerAnswerDto, CreateInquiryDto, InquiryReplyDto, ListInquiriesQuery, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
 
 export interface IntakeAttachment {
   filename: string;
@@ -214,6 +216,15 @@ export class InquiriesService {
       [record.id, `desk-reply:${result.messageId ?? randomUUID()}`, actor.displayName, actor.username, `問い合わせ元へ返信: ${body.text}`, `Replied to the asker: ${body.text}`, JSON.stringify({ messageId: result.messageId, to: result.to })],
     );
     return result;
+  }
+
+  /** The asker's own "solved" or "not solved" (a department user): the workflow's validator decides. */
+  async confirm(actor: Actor, idOrNumber: string, body: AskerAnswerDto) {
+    const record = await this.cases.find(actor, idOrNumber);
+    if (record.kind !== 'inquiry') throw unprocessable('only an inquiry is confirmed by its asker', 'id');
+    return this.dependencies.humanStep(() => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(askerAnswer, {
+      args: [{ outcome: body.outcome, note: body.note, actor: actorRef(actor) }],
+    }));
   }
 
   /** R-CONTACT-1: a call logged on any case; the follow-up mail is offered pre-filled. */

@@ -156,10 +156,18 @@ describe('R-DESK-1: inquiries, the third kind of case', () => {
     expect(row).toMatchObject({ status: 'received', channel: 'ui', category: 'question' });
     expect(row.dueAt).toBe(row.sla.dueAt);
 
-    // The asker (a department user of that department) confirms the answer itself; another department cannot.
+    // The asker (a department user of that department) confirms the answer itself through the workflow's validated Update.
     await flow.complete(number, 'inquiry_acknowledge', 'op1', { outcome: 'acknowledged' });
+    const early = await flow.as('dept1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'confirmed' });
+    expect(early.status).toBe(409);
     await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'answer', data: { answer: '作業依頼（DB提供）から申請してください。' } });
-    await flow.complete(number, 'inquiry_confirm', 'dept1', { outcome: 'confirmed' });
+    await flow.openTask(number, 'inquiry_confirm', 'op1');
+    const noNote = await flow.as('dept1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'reopened' });
+    expect(noNote.status).toBe(422);
+    expect(noNote.body.field).toBe('note');
+    expect((await flow.as('op1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'confirmed' })).status).toBe(403);
+    const confirmed = await flow.as('dept1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'confirmed' });
+    expect(confirmed.status).toBe(200);
     expect((await flow.waitForStatus(number, 'done')).resolution).toBe('answered');
   });
 

@@ -1,4 +1,5 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ActorRef } from './case-model';
 import type { TaskPolicy } from './policy';
 import type { TaskOutcome, TaskTypeDefinition } from './task-types';
 
@@ -86,9 +87,20 @@ export interface InquiryStateView {
   reopenCount: number;
   linkedCaseNumber: string | null;
   resolution: InquiryResolution | null;
+  /** The answer is out and the asker's confirmation is awaited. */
+  awaitingConfirmation: boolean;
 }
 
 export const getInquiryState = defineQuery<InquiryStateView>('getInquiryState');
+
+/** The asker's own answer to "is it solved?" (a department user in the UI): validated by the workflow. */
+export interface AskerAnswerInput {
+  outcome: 'confirmed' | 'reopened';
+  note?: string;
+  actor: ActorRef;
+}
+
+export const askerAnswer = defineUpdate<InquiryStateView, [AskerAnswerInput]>('askerAnswer');
 
 const outcome = (value: string, labelJa: string, labelEn: string, resultJa = labelJa, resultEn = labelEn): TaskOutcome => ({ value, labelJa, labelEn, resultJa, resultEn });
 
@@ -136,15 +148,15 @@ export const DESK_TASK_TYPES: Record<string, TaskTypeDefinition> = {
 };
 
 /**
- * Desk steps are an operator duty (see above). The asker's confirmation may be given by the asker
- * (a department user of the asker's department: checked by the workflow's validator) or recorded
- * by the desk from the asker's reply mail or call.
+ * Desk steps are an operator duty (see above). The asker's confirmation is recorded by the desk
+ * (`inquiry_confirm`, from the asker's reply mail or call), or given by the asker in the UI through
+ * the `askerAnswer` Update (a user of the asker's department; the workflow's validator checks it).
  */
 export const DESK_TASK_POLICY: Readonly<Record<string, TaskPolicy>> = {
   inquiry_acknowledge: { roles: ['operator'] },
   inquiry_respond: { roles: ['operator'] },
   inquiry_technical: { roles: ['operator'] },
-  inquiry_confirm: { roles: ['operator', 'general_affairs', 'department'] },
+  inquiry_confirm: { roles: ['operator'] },
 };
 
 /** A case number in a mail subject: 【opsdesk】INC-2026-0012 …, Re: [REQ-2026-0003] … */
@@ -154,3 +166,24 @@ export function caseNumberIn(text: string | null | undefined): string | null {
   const match = CASE_NUMBER_IN_TEXT.exec(text ?? '');
   return match ? match[0] : null;
 }
+
+/** The audit log's words for the desk's routes (merged into AUDIT_ACTION_LABELS). */
+export const DESK_AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: string }>> = {
+  'inquiry.create': { ja: '問い合わせの受付', en: 'Inquiry received' },
+  'inquiry.list': { ja: '問い合わせの一覧', en: 'Inquiries listed' },
+  'inquiry.read': { ja: '問い合わせの参照', en: 'Inquiry read' },
+  'inquiry.reply': { ja: '問い合わせ元への返信', en: 'Reply to the asker' },
+  'inquiry.confirm': { ja: '問い合わせ元による回答の確認', en: 'Answer confirmed by the asker' },
+  'case.call': { ja: '電話の記録', en: 'Call logged' },
+  'case.call.followup': { ja: '電話の事後報告メール', en: 'Call reported by mail' },
+  'case.desk': { ja: '案件のデスク情報の参照', en: 'Desk view of a case read' },
+  'case.similar': { ja: '類似案件の参照', en: 'Similar cases read' },
+  'attachment.read': { ja: '添付ファイルの取得', en: 'Attachment downloaded' },
+  'desk.settings': { ja: 'デスク設定の参照', en: 'Desk settings read' },
+  'desk.settings.update': { ja: 'デスク設定の変更', en: 'Desk settings changed' },
+  'desk.monitoring_rule.list': { ja: '監視メール規則の一覧', en: 'Monitoring mail rules listed' },
+  'desk.monitoring_rule.test': { ja: '監視メール規則の試験', en: 'Monitoring mail rule tested' },
+  'desk.monitoring_rule.create': { ja: '監視メール規則の登録', en: 'Monitoring mail rule added' },
+  'desk.monitoring_rule.delete': { ja: '監視メール規則の削除', en: 'Monitoring mail rule removed' },
+  'desk.mail_inbox': { ja: '受信メールの一覧', en: 'Received mail listed' },
+};

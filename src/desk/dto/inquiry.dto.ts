@@ -217,3 +217,15 @@ export class MonitoringRuleDto {
   @Type(() => MonitoringSampleDto)
   readonly samples!: MonitoringSampleDto[];
 }
+
+export class AskerAnswerDto {
+  @ApiProperty({ enum: ['confirmed', 'reopened'] })
+  @IsIn(['confirmed', 'reopened'])
+  readonly outcome!: 'confirmed' | 'reopened';
+
+  @ApiPropertyOptional({ description: 'what is still wrong (required to reopen)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4000)
+  readonly note?: string;
+}
