@@ -4,6 +4,7 @@ import { CasesModule } from '../cases/cases.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { MailIntake } from '../mail/inbound/mail-intake.service';
 import { DeskAdminService } from './desk-admin.service';
+import { ImapReaderService } from './imap-reader.service';
 import { DESK_CONFIG, loadDeskConfig } from './desk-config';
 import { AttachmentsController, CaseDeskController, DeskAdminController, InquiriesController } from './desk.controller';
 import { InquiriesService } from './inquiries.service';
@@ -12,7 +13,7 @@ import { InquiriesService } from './inquiries.service';
 @Module({
   imports: [CaseRecordModule, CasesModule, IncidentsModule],
   controllers: [InquiriesController, CaseDeskController, AttachmentsController, DeskAdminController],
-  providers: [InquiriesService, DeskAdminService, MailIntake, { provide: DESK_CONFIG, useFactory: () => loadDeskConfig() }],
+  providers: [InquiriesService, DeskAdminService, MailIntake, ImapReaderService, { provide: DESK_CONFIG, useFactory: () => loadDeskConfig() }],
   exports: [InquiriesService, MailIntake, DESK_CONFIG],
 })
 export class DeskModule {}
