@@ -266,36 +266,44 @@ export class InquiriesService {
 
   /**
    * "Has this happened before?" (R-REC-6): the closed cases most like this one, by device, alert
-   * and text (pg_trgm similarity: character trigrams work for Japanese without a word splitter),
-   * with what fixed them (the last completed steps' notes and data).
+   * and text, with what fixed them (the notes and findings of their last working steps). Text is
+   * compared by character bigrams (Dice coefficient), which needs no word splitter and so works for
+   * Japanese as well as English; the same device or alert adds to the score.
    */
   async similar(actor: Actor, idOrNumber: string) {
     const record = await this.cases.find(actor, idOrNumber);
     const scope = departmentScope(actor);
-    const text = `${record.subject} ${record.description ?? ''}`.slice(0, 2000);
-    const params: unknown[] = [text, text, record.hostname ?? '', record.id];
-    let where = `c.status = 'done' and c.id <> ?`;
+    const params: unknown[] = [record.id];
+    let where = `status = 'done' and id <> ?`;
     if (scope) {
-      where += ' and c.department_ids @> ?::text[]';
+      where += ' and department_ids @> ?::text[]';
       params.push(`{${scope}}`);
     }
-    const rows = await this.sql<{ id: string; number: string; kind: string; subject: string; hostname: string | null; completed_at: Date | null; score: number }>(
-      `select c.id, c.number, c.kind, c.subject, c.hostname, c.completed_at,
-              (similarity(c.subject || ' ' || coalesce(c.description, ''), ?) + word_similarity(c.subject, ?) + case when c.hostname is not null and lower(c.hostname) = lower(?) then 0.5 else 0 end) as score
-         from case_record c where ${where} order by score desc limit 5`,
-      params,
+    const candidates = await this.sql<{ id: string; number: string; kind: string; subject: string; description: string | null; hostname: string | null; params: Record<string, unknown> | null; completed_at: Date | null }>(
+      `select id, number, kind, subject, description, hostname, params, completed_at from case_record where ${where} order by completed_at desc nulls last limit 2000`, params,
     );
-    const found = rows.filter((r) => Number(r.score) > 0.15);
-    const fixes = found.length
+    const mine = bigrams(`${record.subject} ${record.description ?? ''}`);
+    const alertOf = (r: { params?: Record<string, unknown> | null }) => (typeof r.params?.alertName === 'string' ? r.params.alertName : null);
+    const scored = candidates.map((c) => {
+      let score = dice(mine, bigrams(`${c.subject} ${c.description ?? ''}`));
+      if (record.hostname && c.hostname && record.hostname.toLowerCase() === c.hostname.toLowerCase()) score += 0.3;
+      if (alertOf(record) && alertOf(record) === alertOf(c)) score += 0.2;
+      return { ...c, score };
+    }).filter((c) => c.score >= 0.2).sort((x, y) => y.score - x.score).slice(0, 5);
+    const fixes = scored.length
       ? await this.sql<{ case_id: string; type: string; outcome: string | null; note: string | null; data: Record<string, unknown> | null; completed_by: string | null }>(
           `select case_id, type, outcome, note, data, completed_by from case_task where case_id = any(?::uuid[]) and state = 'done' and type in ('triage', 'vendor_repair', 'execute_work', 'inquiry_respond', 'inquiry_technical') order by completed_at asc`,
-          [`{${found.map((r) => r.id).join(',')}}`],
+          [`{${scored.map((r) => r.id).join(',')}}`],
         )
       : [];
+    const fixText = (data: Record<string, unknown> | null) => {
+      for (const key of ['findings', 'summary', 'result', 'answer']) if (typeof data?.[key] === 'string') return data[key];
+      return null;
+    };
     return {
-      items: found.map((r) => ({
-        caseNumber: r.number, kind: r.kind, subject: r.subject, hostname: r.hostname, completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null, score: Number(Number(r.score).toFixed(3)),
-        fixedBy: fixes.filter((f) => f.case_id === r.id).map((f) => ({ step: f.type, outcome: f.outcome, note: f.note, findings: f.data?.findings ?? f.data?.summary ?? f.data?.result ?? f.data?.answer ?? null, by: f.completed_by })),
+      items: scored.map((r) => ({
+        caseNumber: r.number, kind: r.kind, subject: r.subject, hostname: r.hostname, completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null, score: Number(r.score.toFixed(3)),
+        fixedBy: fixes.filter((f) => f.case_id === r.id).map((f) => ({ step: f.type, outcome: f.outcome, note: f.note, what: fixText(f.data), by: f.completed_by })),
       })),
     };
   }
@@ -303,6 +311,21 @@ export class InquiriesService {
   async findRecord(idOrNumber: string): Promise<CaseRecord | null> {
     return UUID.test(idOrNumber) ? this.em.fork().findOne(CaseRecord, { id: idOrNumber }) : this.em.fork().findOne(CaseRecord, { number: idOrNumber.toUpperCase() });
   }
+}
+
+/** Character bigrams of a text, after folding width and case and dropping spaces and punctuation. */
+export function bigrams(value: string): Set<string> {
+  const chars = Array.from(value.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, ''));
+  const set = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) set.add(chars[i] + chars[i + 1]);
+  return set;
+}
+
+export function dice(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const gram of a) if (b.has(gram)) shared += 1;
+  return (2 * shared) / (a.size + b.size);
 }
 
 function text(value: unknown): string {

@@ -60,7 +60,7 @@ describe('R-DESK-1: inquiries, the third kind of case', () => {
     expect(badId.status).toBe(400);
   });
 
-  test('R-DESK-1: acknowledged within the desk SLA, escalated with a reason, answered by technical support; the asker is told each step, reopens, then confirms', async () => {
+  test('R-DESK-1: acknowledged within the desk SLA, escalated with a reason, answered by technical support; the asker is told each step, reopens, then confirms; a later inquiry in other words finds it as a similar closed case with its fix (R-REC-6)', async () => {
     const number = await openInquiry({ attachments: [{ filename: '画面.txt', contentType: 'text/plain', contentBase64: Buffer.from('遅い画面のメモ').toString('base64') }] });
     let detail = await waitForDesk(number, (d) => !!d.sla);
     expect(detail).toMatchObject({ kind: 'inquiry', status: 'received', hostname: 'vm-zeimu01', kindLabel: { ja: '問い合わせ' } });
@@ -103,6 +103,11 @@ describe('R-DESK-1: inquiries, the third kind of case', () => {
     detail = await flow.waitForStatus(number, 'done');
     expect(detail.resolution).toBe('answered');
     await system.smtp.waitFor((m) => m.subject.includes(number) && m.subject.includes('お問い合わせを完了しました'));
+    // "Has this happened before?": a new inquiry in other words finds this closed one and what fixed it.
+    const again = await openInquiry({ subject: '税務システムの一覧画面の表示が遅いです', text: '一覧画面がなかなか表示されません。', affected: 'vm-zeimu01' });
+    const similar = (await flow.as('op1', 'GET', `/api/cases/${again}/similar`)).body.items;
+    expect(similar[0]).toMatchObject({ caseNumber: number, kind: 'inquiry' });
+    expect(similar[0].fixedBy.map((f: { what: string }) => f.what)).toEqual(expect.arrayContaining(['キャッシュを削除しました。']));
     const steps = askerMails(number).map((m) => m.subject.replace(/^.*INQ-\d{4}-\d{4} /, '').split(' / ')[0]);
     expect(steps).toEqual(['お問い合わせを受け付けました', '技術サポートへ引き継ぎました', 'お問い合わせへの回答', 'お問い合わせの再対応', 'お問い合わせへの回答', 'お問い合わせを完了しました']);
   });
