@@ -40,7 +40,7 @@ describe('web UI: the desk page (R-DESK-1)', () => {
     await panel.getByText('受付確認しました。').waitFor();
     await waitUntil(async () => (await flow.caseDetail(number)).status === 'in_progress', 'the inquiry acknowledged');
 
-    await panel.getByLabel(/返信/).fill('現在確認しております。しばらくお待ちください。');
+    await panel.getByRole('textbox', { name: /返信/ }).fill('現在確認しております。しばらくお待ちください。');
     await panel.getByRole('button', { name: '返信を送る' }).click();
     await panel.getByText('返信メールを送信しました。').waitFor();
     const [mail] = await system.smtp.waitFor((m) => m.subject.includes(number) && m.subject.includes('運用保守デスクからのご連絡'));
