@@ -69,9 +69,15 @@ export function createDeskActivities(deps: { em: EntityManager; calendar: Calend
      * case to link to must exist and be open, otherwise `ok: false` with the reason.
      */
     async linkCases(input: LinkCasesInput): Promise<LinkCasesResult> {
-      const [target] = input.toWorkflowId
-        ? await sql<{ id: string; number: string; status: string }>('select id, number, status from case_record where workflow_id = ? order by created_at asc limit 1', [input.toWorkflowId])
-        : await sql<{ id: string; number: string; status: string }>('select id, number, status from case_record where number = ?', [input.toCaseNumber]);
+      const find = () => input.toWorkflowId
+        ? sql<{ id: string; number: string; status: string }>('select id, number, status from case_record where workflow_id = ? order by created_at asc limit 1', [input.toWorkflowId])
+        : sql<{ id: string; number: string; status: string }>('select id, number, status from case_record where number = ?', [input.toCaseNumber]);
+      let [target] = await find();
+      // A just-started case registers within moments: look a few times before leaving it to the retry policy.
+      for (let i = 0; !target && input.toWorkflowId && i < 50; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        [target] = await find();
+      }
       if (!target) {
         if (input.toWorkflowId) throw ApplicationFailure.retryable(`the converted case ${input.toWorkflowId} has not registered yet`);
         return { ok: false, caseNumber: null, reason: '案件が見つかりません / no such case' };
