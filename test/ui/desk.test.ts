@@ -24,7 +24,7 @@ describe('web UI: the desk page (R-DESK-1)', () => {
     number = created.body.caseNumber as string;
   });
 
-  test('R-DESK-1: inquiries waiting with their SLA; acknowledge and reply from the page, the text shown as plain text', async () => {
+  test('R-DESK-1: inquiries waiting with their SLA; acknowledge, reply and answer from the page, the text shown as plain text', async () => {
     const { page } = await sessions.as('op1');
     await page.goto(`${system.baseUrl}/desk`);
     const row = page.locator('tr', { hasText: number });
@@ -49,5 +49,16 @@ describe('web UI: the desk page (R-DESK-1)', () => {
     const detail = await flow.caseDetail(number);
     expect(detail.timeline.some((e: { kind: string; messageJa: string }) => e.kind === 'email' && e.messageJa.includes('運用保守デスクからのご連絡'))).toBe(true);
     expect(detail.timeline.some((e: { messageJa: string }) => e.messageJa.includes('問い合わせ元へ返信'))).toBe(true);
+
+    // The desk's decision from the same page: answer (convert and link are outcomes of the same form).
+    await panel.getByText('「回答する」を選ぶ場合の入力').click();
+    await panel.getByRole('textbox', { name: '回答', exact: true }).fill('パスワードを再設定しました。');
+    expect(await panel.getByRole('button', { name: '障害対応に切り替える', exact: true }).count()).toBe(1);
+    expect(await panel.getByRole('button', { name: '対応中の案件に関連付ける', exact: true }).count()).toBe(1);
+    await panel.getByRole('button', { name: '回答する', exact: true }).click();
+    await panel.getByText('対応を記録しました。').waitFor();
+    await waitUntil(async () => (await flow.caseDetail(number)).status === 'verifying', 'the inquiry answered');
+    const [answer] = await system.smtp.waitFor((m) => m.subject.includes(number) && m.subject.includes('お問い合わせへの回答'));
+    expect(answer.text).toContain('パスワードを再設定しました。');
   });
 });

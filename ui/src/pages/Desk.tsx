@@ -1,10 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router-dom';
+import { TaskForm } from '../components/TaskForm';
 import { Empty, ErrorBox, Field, Loading, PageTitle } from '../components/ui';
 import { ApiError, fetchFile, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
+import type { CaseDetail, Task } from '../lib/types';
 import { useLoad, useNow } from '../lib/useLoad';
 
 interface InquiryRow {
@@ -164,8 +166,12 @@ function InquiryPanel({ number, onChanged }: { number: string; onChanged: () => 
       )}
       <div className="actions">
         {acknowledge && <button type="button" disabled={busy} onClick={() => void run(() => post(`/api/tasks/${acknowledge.id}/complete`, { outcome: 'acknowledged' }), tr('受付確認しました。', 'Acknowledged.'))}>{tr('受付確認', 'Acknowledge')}</button>}
-        <Link to={`/cases/${d.number}`}>{tr('回答・エスカレーション・案件への切替/関連付けは案件ページで', 'Answer, escalate, convert or link on the case page')}</Link>
+        <Link to={`/cases/${d.number}`}>{tr('案件ページを開く', 'Open the case page')}</Link>
       </div>
+      {/* Answer, escalate, convert into an incident or a work request, link to an open case: the desk's task forms. */}
+      {d.openTasks.filter((t) => t.type !== 'inquiry_acknowledge').map((t) => (
+        <TaskForm key={t.id} task={t as unknown as Task} detail={d as unknown as CaseDetail} onCompleted={() => { setDone(tr('対応を記録しました。', 'Recorded.')); detail.reload(); onChanged(); }} />
+      ))}
       {d.links.length > 0 && <p>{tr('関連案件', 'Linked cases')}: {d.links.map((l) => <Link key={l.caseNumber} to={`/cases/${l.caseNumber}`}>{l.caseNumber} </Link>)}</p>}
       {d.callsWithoutMail.length > 0 && (
         <div className="notice" role="note">
