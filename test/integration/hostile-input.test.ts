@@ -59,6 +59,28 @@ const WRITES: Record<string, WriteCase> = {
     body: { hostname: 'new-host01', kind: 'vm', subPlatform: 'virtualization', address: '10.0.0.9', businessSystems: ['税務システム'], protected: false, notes: '備考', vendorDesk: { name: '保守窓口', email: 'desk@vendor.example.jp' } },
   },
   'PATCH /api/assets/:id': { as: 'admin', path: (f) => `/api/assets/${f.assetId}`, body: { notes: 'メモ', businessSystems: ['税務システム'], protected: false, retired: false } },
+  // The support desk (R-DESK-1, src/desk/desk-routes.ts).
+  'POST /api/inquiries': {
+    as: 'op1', path: () => '/api/inquiries',
+    body: {
+      subject: '画面が遅い', text: '一覧の表示が遅い', category: 'question', channel: 'phone', affected: 'vm-zeimu01', askerName: '保守ベンダー 佐藤', askerEmail: 'sato@vendor.example.jp',
+      askerOrganisation: '保守ベンダー', receivedAt: LATER, attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: 'YQ==' }],
+    },
+  },
+  'POST /api/inquiries/:id/confirm': { as: 'dept1', path: (f) => `/api/inquiries/${f.caseNumber}/confirm`, body: { outcome: 'reopened', note: 'まだ遅い' } },
+  'POST /api/inquiries/:id/reply': { as: 'op1', path: (f) => `/api/inquiries/${f.caseNumber}/reply`, body: { text: '確認中です' } },
+  'POST /api/cases/:id/calls': { as: 'op1', path: (f) => `/api/cases/${f.caseNumber}/calls`, body: { counterpart: '税務課 田中様', summary: '再起動を依頼', at: LATER } },
+  'POST /api/cases/:id/calls/followup': { as: 'op1', path: (f) => `/api/cases/${f.caseNumber}/calls/followup`, body: { callId: '00000000-0000-4000-8000-000000000000', to: 'tanaka@example.lg.jp', summary: '再起動を依頼' } },
+  'PUT /api/desk/settings': { as: 'admin', path: () => '/api/desk/settings', body: { ackBusinessMinutes: 30, maxAttachmentBytes: 10485760 } },
+  'POST /api/desk/monitoring-rules/test': {
+    as: 'admin', path: () => '/api/desk/monitoring-rules/test',
+    body: { name: 'Zabbix', sender: 'zabbix@mon.example.lg.jp', subjectPattern: '^(?<host>\\S+):', resolvedPattern: '^OK', alertName: 'mail', severity: 'major', enabled: true, samples: [{ from: 'zabbix@mon.example.lg.jp', subject: 'vm01: down', shouldMatch: true }] },
+  },
+  'POST /api/desk/monitoring-rules': {
+    as: 'admin', path: () => '/api/desk/monitoring-rules',
+    body: { name: 'Zabbix', sender: 'zabbix@mon.example.lg.jp', subjectPattern: '^(?<host>\\S+):', resolvedPattern: '^OK', alertName: 'mail', severity: 'major', enabled: true, samples: [{ from: 'zabbix@mon.example.lg.jp', subject: 'vm01: down', shouldMatch: true }] },
+  },
+  'DELETE /api/desk/monitoring-rules/:id': { as: 'admin', path: (f) => `/api/desk/monitoring-rules/${f.departmentId}` },
 };
 
 /** Characters no legitimate text contains. */
@@ -132,7 +154,7 @@ describe('hostile input on every write route: 400, the common error shape, and n
 
   /** A fingerprint of every table this system writes (the audit log aside, which records the attempts). */
   async function state(): Promise<Record<string, string>> {
-    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence'];
+    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence', 'case_attachment', 'case_link', 'desk_setting', 'monitoring_mail_rule', 'mail_inbox'];
     const out: Record<string, string> = {};
     // An alert source's "last used" time is bookkeeping of its token being checked, not a change the input made.
     const row: Record<string, string> = { alert_source: `(t.id, t.name, t.token_hash, t.created_at, t.created_by, t.revoked_at)::text` };

@@ -18,8 +18,9 @@ export class InquiryAttachmentDto {
   @Matches(/^[\w.+-]+\/[\w.+-]+$/, { message: 'contentType must be a media type such as image/png' })
   readonly contentType!: string;
 
-  @ApiProperty({ description: 'the file, base64 (the whole request stays under 256 KB)' })
+  @ApiProperty({ description: 'the file, base64: at most 90,000 characters (about 64 KB); larger files come by mail to the desk' })
   @IsString()
+  @Length(1, 90_000)
   @Matches(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'contentBase64 must be base64' })
   readonly contentBase64!: string;
 }
