@@ -194,6 +194,13 @@ describe('R-DESK-1 / R-CONTACT-1 / R-FLOW-1: the desk mailbox', () => {
     expect(alerts).toHaveLength(4);
     expect(new Set(alerts.map((r) => r.caseNumber))).toEqual(new Set([row.caseNumber]));
     expect(await caseCount('incident')).toBe(incidents + 1);
+
+    // The recovery mail (resolvedPattern) is recorded on the open incident; it neither opens nor closes one.
+    const recovered = messageId('zabbix-ok');
+    await desk.send(Buffer.from(plainMail({ From: 'zabbix@mon.example.lg.jp', To: DESK_ADDRESS, Subject: encodedWord('[復旧] vm-zeimu01: ディスク使用率が95%を超えました', 'UTF-8'), 'Message-ID': recovered }, 'OK'), 'utf8'), 'zabbix@mon.example.lg.jp');
+    expect(await delivered(recovered)).toMatchObject({ outcome: 'alert', caseNumber: row.caseNumber, detail: expect.objectContaining({ status: 'resolved' }) });
+    expect(await caseCount('incident')).toBe(incidents + 1);
+    expect((await flow.caseDetail(row.caseNumber!)).status).not.toBe('done');
   });
 
   test('R-CONTACT-1: out-of-office replies, bounces, list mail and our own mails coming back open nothing and are never answered', async () => {
