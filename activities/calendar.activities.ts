@@ -1,38 +1,17 @@
 import type { CalendarService } from '../src/calendar/calendar.service';
 import type { SlaSettings } from '../src/config/app-config';
-
-/** `desk`: an inquiry acknowledged by the desk within reception-hours minutes (R-DESK-1, activities/desk.activities.ts). */
-export type SlaKind = 'onsite' | 'resolution' | 'desk';
-export type SlaMode = 'wall' | 'business';
-
-export interface SlaPlan {
-  kind: SlaKind;
-  /** Wall-clock SLAs count every second; business SLAs only reception hours on business days. */
-  mode: SlaMode;
-  startAt: string;
-  dueAt: string;
-  /** The whole SLA in the mode's seconds: the base of the 50 / 75 / 100 % notices. */
-  totalSeconds: number;
-  /** Whether the clock started inside reception hours (R-SLA-1 vs R-SLA-2). */
-  withinReceptionHours: boolean;
-}
-
-export interface SlaCheckpointsInput {
-  mode: SlaMode;
-  startAt: string;
-  totalSeconds: number;
-  /** Seconds (in the mode's units) spent paused so far: the clock is pushed back by them. */
-  pausedSeconds: number;
-  percents: number[];
-}
+import type {
+  AddBusinessSecondsInput, CalendarActivities, ComputeDeadlineInput, ElapsedSecondsInput, PlanSlaInput, SlaCheckpointsInput, SlaPlan,
+} from '../workflows/shared/contracts';
+import { fromJstWall, jstWall } from '../workflows/shared/jst';
 
 /**
  * Deadlines come from the business calendar in activities, so the calendar of the day (holidays,
  * closing days an admin added) is recorded in the workflow history and replays identically.
  */
-export function createCalendarActivities(deps: { calendar: CalendarService; sla: SlaSettings }) {
+export function createCalendarActivities(deps: { calendar: CalendarService; sla: SlaSettings }): CalendarActivities {
   return {
-    async planSla(input: { kind: SlaKind; startAt: string }): Promise<SlaPlan> {
+    async planSla(input: PlanSlaInput): Promise<SlaPlan> {
       const calendar = await deps.calendar.current();
       const start = new Date(input.startAt);
       const withinReceptionHours = calendar.isWithinReceptionHours(start);
@@ -67,16 +46,16 @@ export function createCalendarActivities(deps: { calendar: CalendarService; sla:
     },
 
     /** Seconds between two instants in the SLA's mode (business seconds are exact, never rounded). */
-    async elapsedSeconds(input: { mode: SlaMode; from: string; to: string }): Promise<number> {
+    async elapsedSeconds(input: ElapsedSecondsInput): Promise<number> {
       if (input.mode === 'wall') return Math.max(0, (Date.parse(input.to) - Date.parse(input.from)) / 1000);
       return (await deps.calendar.current()).businessSecondsBetween(new Date(input.from), new Date(input.to));
     },
 
-    async addBusinessSeconds(input: { from: string; seconds: number }): Promise<string> {
+    async addBusinessSeconds(input: AddBusinessSecondsInput): Promise<string> {
       return (await deps.calendar.current()).addBusinessSeconds(new Date(input.from), input.seconds).toISOString();
     },
 
-    async computeDeadline(input: { startAt: string; businessDays: number }): Promise<string> {
+    async computeDeadline(input: ComputeDeadlineInput): Promise<string> {
       return (await deps.calendar.deadline(new Date(input.startAt), input.businessDays)).toISOString();
     },
   };
@@ -84,7 +63,7 @@ export function createCalendarActivities(deps: { calendar: CalendarService; sla:
 
 /** The given HH:MM (JST) on the JST day of `instant`. */
 function atClockOnDayOf(instant: Date, hhmm: string): Date {
-  const jst = new Date(instant.getTime() + 9 * 3_600_000);
+  const jst = jstWall(instant);
   const [hours, minutes] = hhmm.split(':').map(Number);
-  return new Date(Date.UTC(jst.getUTCFullYear(), jst.getUTCMonth(), jst.getUTCDate(), hours - 9, minutes));
+  return fromJstWall(jst.getUTCFullYear(), jst.getUTCMonth() + 1, jst.getUTCDate(), hours, minutes);
 }

@@ -1,8 +1,9 @@
-import type { CaseMailer, CaseMailInput, CaseMailResult } from '../src/cases/case-mailer.service';
-import type { CaseEventInput, CaseRecorder, RegisterCaseInput, RegisteredCase } from '../src/cases/case-recorder.service';
+import type { CaseMailer } from '../src/cases/case-mailer.service';
+import type { CaseRecorder } from '../src/cases/case-recorder.service';
+import type { CaseActivities, CaseEventInput, CaseMailInput, CaseMailResult, RegisterCaseInput, RegisteredCase } from '../workflows/shared/contracts';
 
 /** The case record and its e-mail, bound to the Nest services that own them. */
-export function createCaseActivities(deps: { recorder: CaseRecorder; caseMailer: CaseMailer }) {
+export function createCaseActivities(deps: { recorder: CaseRecorder; caseMailer: CaseMailer }): CaseActivities {
   return {
     registerCase(input: RegisterCaseInput): Promise<RegisteredCase> {
       return deps.recorder.registerCase(input);

@@ -2,34 +2,13 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { CalendarService } from '../src/calendar/calendar.service';
 import { readDeskSettings } from '../src/desk/desk-settings';
-import type { ActorRef, ActorRole } from '../workflows/shared/case-model';
-import type { SlaPlan } from './calendar.activities';
-
-export interface DeskSlaPlan extends SlaPlan {
-  kind: 'desk';
-  businessMinutes: number;
-}
-
-export interface LinkCasesInput {
-  fromCaseId: string;
-  fromCaseNumber: string;
-  /** Link to an existing case by number, or to the case a just-started workflow registers. */
-  toCaseNumber?: string;
-  toWorkflowId?: string;
-  relation: 'converted' | 'linked';
-  actor: string;
-  /** Unique per step: the timeline rows on both cases are written once. */
-  key: string;
-}
-
-export interface LinkCasesResult {
-  ok: boolean;
-  caseNumber: string | null;
-  reason?: string;
-}
+import type { ActorRole } from '../workflows/shared/case-model';
+import type {
+  ClaimInquiryAttachmentsInput, DeskActivities, DeskSlaPlan, LinkCasesInput, LinkCasesResult, LoadActorInput, LoadedActor, PlanDeskSlaInput,
+} from '../workflows/shared/contracts';
 
 /** The desk's side effects (R-DESK-1): its SLA from the business calendar, attachments and links between cases. */
-export function createDeskActivities(deps: { em: EntityManager; calendar: CalendarService }) {
+export function createDeskActivities(deps: { em: EntityManager; calendar: CalendarService }): DeskActivities {
   const sql = <T>(query: string, params: unknown[] = []) => deps.em.getConnection().execute<T[]>(query, params);
   return {
     /**
@@ -37,7 +16,7 @@ export function createDeskActivities(deps: { em: EntityManager; calendar: Calend
      * receipt outside reception hours counts from the next opening. In an activity, so the setting
      * and the calendar of the day are in the history and replay identically.
      */
-    async planDeskSla(input: { startAt: string }): Promise<DeskSlaPlan> {
+    async planDeskSla(input: PlanDeskSlaInput): Promise<DeskSlaPlan> {
       const settings = await readDeskSettings(sql);
       const calendar = await deps.calendar.current();
       const start = new Date(input.startAt);
@@ -50,12 +29,12 @@ export function createDeskActivities(deps: { em: EntityManager; calendar: Calend
     },
 
     /** Attachments stored at intake (before the case had a number) become the case's. */
-    async claimInquiryAttachments(input: { caseId: string; intakeId: string }): Promise<number> {
+    async claimInquiryAttachments(input: ClaimInquiryAttachmentsInput): Promise<number> {
       const rows = await sql<{ id: string }>('update case_attachment set case_id = ? where intake_id = ? and case_id is null returning id', [input.caseId, input.intakeId]);
       return rows.length;
     },
 
-    async loadActor(input: { userId: string }): Promise<ActorRef | null> {
+    async loadActor(input: LoadActorInput): Promise<LoadedActor> {
       const [user] = await sql<{ id: string; username: string; display_name: string; roles: string[]; department_id: string | null; email: string }>(
         'select id, username, display_name, roles, department_id, email from app_user where id = ? and disabled = false', [input.userId],
       );

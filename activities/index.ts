@@ -4,11 +4,12 @@ import type { ActivityDeps } from './deps';
 import { createDeskActivities } from './desk.activities';
 import { createInventoryActivities } from './inventory.activities';
 import { createOperationActivities } from './operations.activities';
+import type { Activities } from '../workflows/shared/contracts';
 
 export type { ActivityDeps } from './deps';
 
-/** Every activity of the worker, bound to its dependencies. */
-export function createActivities(deps: ActivityDeps) {
+/** Every activity of the worker (the interfaces of workflows/shared/contracts/), bound to its dependencies. */
+export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createCalendarActivities({ calendar: deps.calendar, sla: deps.config.sla }),
     ...createCaseActivities({ recorder: deps.recorder, caseMailer: deps.caseMailer }),
@@ -18,4 +19,4 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type { Activities } from '../workflows/shared/contracts';

@@ -1,22 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Department } from '../src/identity/department.entity';
 import type { InventoryService } from '../src/inventory/inventory.service';
-
-export interface AssetSummary {
-  registered: boolean;
-  assetId: string | null;
-  kind: string | null;
-  address: string | null;
-  businessSystems: string[];
-  departmentIds: string[];
-  departmentNames: string[];
-  vendorDesk: { name: string; email?: string | null; phone?: string | null } | null;
-}
+import type { AssetSummary, DepartmentNamesInput, InventoryActivities, LookupAssetInput } from '../workflows/shared/contracts';
 
 /** What the incident flow needs to know about a host: who is affected, who repairs it. */
-export function createInventoryActivities(deps: { inventory: InventoryService; em: EntityManager }) {
+export function createInventoryActivities(deps: { inventory: InventoryService; em: EntityManager }): InventoryActivities {
   return {
-    async lookupAsset(input: { hostname: string }): Promise<AssetSummary> {
+    async lookupAsset(input: LookupAssetInput): Promise<AssetSummary> {
       const asset = await deps.inventory.findByHostname(input.hostname);
       if (!asset) {
         return { registered: false, assetId: null, kind: null, address: null, businessSystems: [], departmentIds: [], departmentNames: [], vendorDesk: null };
@@ -34,7 +24,7 @@ export function createInventoryActivities(deps: { inventory: InventoryService; e
       };
     },
 
-    async departmentNames(input: { departmentIds: string[] }): Promise<string[]> {
+    async departmentNames(input: DepartmentNamesInput): Promise<string[]> {
       const ids = input.departmentIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
       if (ids.length === 0) return [];
       const departments = await deps.em.fork().find(Department, { id: { $in: ids } });

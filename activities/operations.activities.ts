@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { BackupSummary, PruneSummary } from '../src/operations/backup.service';
-import type {
-  BackupFailureInput, CompensateInput, CompensationOutcome, OperationOutcome, RunOperationInput, ScheduledBackupInput,
-} from '../src/operations/operation-types';
 import type { OperationsService, Work } from '../src/operations/operations.service';
 import { ProviderError, type Progress } from '../src/providers/provider-error';
+import type {
+  BackupFailureInput, BackupFailureNotice, BackupSummary, BackupTarget, CompensateInput, CompensationOutcome, OperationActivities, OperationOutcome,
+  PruneSummary, RunOperationInput, ScheduledBackupInput,
+} from '../workflows/shared/contracts';
 
 /** How often a long operation heartbeats even when its provider reports nothing new. */
 const HEARTBEAT_EVERY_MS = 5_000;
@@ -16,7 +16,7 @@ const HEARTBEAT_EVERY_MS = 5_000;
  * workflow compensates and asks the operator. Results never carry a secret: a new database's
  * password is sealed in the database from inside `runOperation`.
  */
-export function createOperationActivities(deps: { operations?: OperationsService }) {
+export function createOperationActivities(deps: { operations?: OperationsService }): OperationActivities {
   const service = (): OperationsService => {
     if (!deps.operations) throw ApplicationFailure.nonRetryable('operations are not wired into this worker', 'OperationsUnavailable');
     return deps.operations;
@@ -31,10 +31,10 @@ export function createOperationActivities(deps: { operations?: OperationsService
     runScheduledBackup(input: ScheduledBackupInput): Promise<BackupSummary> {
       return inActivity((work) => service().scheduledBackup(input, work));
     },
-    pruneBackups(input: Pick<ScheduledBackupInput, 'targetKind' | 'targetName'>): Promise<PruneSummary> {
+    pruneBackups(input: BackupTarget): Promise<PruneSummary> {
       return inActivity(() => service().prune(input));
     },
-    notifyBackupFailure(input: BackupFailureInput): Promise<{ sent: boolean; to: string[] }> {
+    notifyBackupFailure(input: BackupFailureInput): Promise<BackupFailureNotice> {
       return inActivity(() => service().notifyBackupFailure(input));
     },
   };

@@ -14,7 +14,9 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { OperationsModule } from './operations/operations.module';
+import { PlatformModule } from './platform/platform.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
 
@@ -40,7 +42,9 @@ export class AppModule {
         WorkRequestsModule,
         DeskModule,
         OperationsModule,
+        PlatformModule,
         AuditHistoryModule,
+        MonitoringModule,
         UiModule,
       ],
     };

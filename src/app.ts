@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { json, urlencoded } from 'express';
 import { AlertSourcesService } from './alert-sources/alert-sources.service';
 import { AppModule } from './app.module';
@@ -13,6 +13,7 @@ import { migrateDatabase } from './database/migrate';
 import { DEMO_ACCOUNTS, ensureDemoAccounts } from './identity/demo-accounts';
 import { ensureDemoInventory } from './inventory/demo-inventory';
 import { installHttpObservability } from './observability/http';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { PinoNestLogger } from './observability/logger';
 import { withApiObservability } from './observability/observability.module';
 
@@ -33,15 +34,7 @@ export async function createApp(config: AppConfig, options: { logger?: false | L
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('opsdesk API')
-      .setDescription('運用保守の自動化 — incidents, work requests, tasks, SLAs and audit for the shared IT platform')
-      .setVersion('0.1.0')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
   const orm = app.get<MikroORM>(MikroORM);

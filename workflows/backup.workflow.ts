@@ -1,16 +1,6 @@
 import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import type { BackupSummary, PruneSummary } from '../src/operations/backup.service';
-import { mailActivities, operationActivities, recordActivities } from './activity-profiles';
-
-export interface BackupWorkflowInput {
-  targetKind: 'vm' | 'database';
-  targetName: string;
-}
-
-export interface BackupWorkflowResult {
-  backup: BackupSummary;
-  pruned: PruneSummary;
-}
+import { catalogActivities, mailActivities, operationActivities } from './activity-profiles';
+import type { BackupSummary, BackupWorkflowInput, BackupWorkflowResult } from './shared/contracts';
 
 /**
  * R-SCHED-2 / R-OP-8: one scheduled backup of one target, started by the target's Temporal Schedule
@@ -29,6 +19,6 @@ export async function backupWorkflow(input: BackupWorkflowInput): Promise<Backup
     throw ApplicationFailure.nonRetryable(`backup of ${input.targetKind} ${input.targetName} failed: ${reason}`, 'BackupFailed');
   }
   // Old backups go only once a new one exists: a failing schedule never empties the catalog.
-  const pruned = await recordActivities.pruneBackups(input);
+  const pruned = await catalogActivities.pruneBackups(input);
   return { backup, pruned };
 }

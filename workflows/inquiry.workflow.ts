@@ -1,21 +1,18 @@
 import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { DeskSlaPlan } from '../activities/desk.activities';
-import type { MailTemplate } from '../activities/mail-templates';
-import type { RecipientSpec } from '../src/cases/case-mailer.service';
-import { recordActivities } from './activity-profiles';
+import { deskActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, conflict, forbidden, invalid, type TaskResult } from './case-engine';
 import { nowIso } from './clock';
-import { incidentWorkflow, type IncidentInput } from './incident.workflow';
+import { incidentWorkflow } from './incident.workflow';
 import { SlaClock } from './sla-clock';
 import { SEVERITIES, type ActorRef, type Severity } from './shared/case-model';
+import type {
+  DeskSlaPlan, IncidentInput, InquiryInput, InquiryResolution, InquiryResult, MailTemplate, RecipientSpec, WorkRequestInput,
+} from './shared/contracts';
 import {
-  askerAnswer, caseNumberIn, getInquiryState, type AskerAnswerInput, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS,
-  type InquiryInput, type InquiryResolution, type InquiryResult, type InquiryStateView,
+  askerAnswer, caseNumberIn, getInquiryState, type AskerAnswerInput, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS, type InquiryStateView,
 } from './shared/desk';
 import { jstLabel } from './shared/jst';
-import { workRequestWorkflow, type WorkRequestInput } from './work-request.workflow';
-
-export type { InquiryInput, InquiryResult } from './shared/desk';
+import { workRequestWorkflow } from './work-request.workflow';
 
 /**
  * R-DESK-1 問い合わせ: received (mail, phone, UI, API) → acknowledged by the desk within the
@@ -24,7 +21,7 @@ export type { InquiryInput, InquiryResult } from './shared/desk';
  * case links back), or links it to an open case. The asker is told by mail at each step
  * (R-CONTACT-1).
  */
-export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusinessHours?: number }): Promise<InquiryResult> {
+export async function inquiryWorkflow(input: InquiryInput): Promise<InquiryResult> {
   const engine = new CaseEngine('inquiry', input.subject, null);
   engine.install();
   const state: InquiryStateView = { caseNumber: null, acknowledged: false, escalated: false, answer: null, reopenCount: 0, linkedCaseNumber: null, resolution: null, awaitingConfirmation: false };
@@ -37,7 +34,7 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
     await condition(() => verdictsTaken >= mine);
     return { ...state, caseNumber: engine.caseNumber };
   }, {
-    validator: (answer) => {
+    validator: (answer: AskerAnswerInput) => {
       if (!state.awaitingConfirmation || askerVerdict) throw conflict('回答の確認を待っていません / no answer is waiting for confirmation');
       if (!answer || !answer.actor || !Array.isArray(answer.actor.roles)) throw invalid('actor', 'actor is required');
       if (answer.outcome !== 'confirmed' && answer.outcome !== 'reopened') throw invalid('outcome', 'outcome must be confirmed or reopened');
@@ -78,7 +75,7 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
     createdBy: input.loggedBy?.displayName ?? input.asker.name,
   });
   state.caseNumber = engine.caseNumber;
-  await recordActivities.claimInquiryAttachments({ caseId: engine.caseId!, intakeId: input.intakeId });
+  await deskActivities.claimInquiryAttachments({ caseId: engine.caseId!, intakeId: input.intakeId });
   await engine.record('intake', {
     kind: 'note', actor: input.loggedBy?.displayName ?? input.asker.name, actorUsername: input.loggedBy?.username ?? null,
     messageJa: `問い合わせ（${INQUIRY_CHANNEL_LABELS[input.channel].ja}・${INQUIRY_CATEGORY_LABELS[input.category].ja}）: ${input.asker.name}${input.asker.organisation ? `（${input.asker.organisation}）` : ''}`,
@@ -87,7 +84,7 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
   });
 
   // The desk SLA: acknowledged within N business minutes (a setting), from the business calendar.
-  const plan = await recordActivities.planDeskSla({ startAt: input.receivedAt });
+  const plan = await deskActivities.planDeskSla({ startAt: input.receivedAt });
   const slaRunning = startDeskSla(engine, plan);
   await tellAsker(engine, input, 'received', { dueAt: plan.dueAt });
 
@@ -162,7 +159,7 @@ export async function inquiryWorkflow(input: InquiryInput & { vendorSilenceBusin
 
     if (decision.outcome === 'link') {
       const target = String(decision.data.caseNumber).trim().toUpperCase();
-      const link = await recordActivities.linkCases({
+      const link = await deskActivities.linkCases({
         fromCaseId: engine.caseId!, fromCaseNumber: engine.caseNumber!, toCaseNumber: target, relation: 'linked', actor: decision.actor.displayName, key: `${workflowInfo().runId}:link:${target}`,
       });
       if (!link.ok) {
@@ -222,7 +219,7 @@ async function tellAsker(
 }
 
 /** Starts the incident or work request (its id from this inquiry: at most one) and links both ways. */
-async function convert(engine: CaseEngine, input: InquiryInput & { vendorSilenceBusinessHours?: number }, decision: TaskResult): Promise<string> {
+async function convert(engine: CaseEngine, input: InquiryInput, decision: TaskResult): Promise<string> {
   const own = workflowInfo().workflowId;
   const prefix = own.slice(0, Math.max(0, own.indexOf('inquiry:')));
   const summary = `${input.text}\n\n（${engine.caseNumber} より切替 / converted from ${engine.caseNumber}）`.slice(0, 4000);
@@ -239,14 +236,14 @@ async function convert(engine: CaseEngine, input: InquiryInput & { vendorSilence
     workflowId = `${prefix}work-request:inquiry:${engine.caseNumber}`;
     const departmentId = typeof decision.data.departmentId === 'string' && decision.data.departmentId ? decision.data.departmentId : input.asker.departmentId!;
     const [departmentName] = await recordActivities.departmentNames({ departmentIds: [departmentId] });
-    const requester: ActorRef = (input.asker.userId ? await recordActivities.loadActor({ userId: input.asker.userId }) : null) ?? decision.actor;
+    const requester: ActorRef = (input.asker.userId ? await deskActivities.loadActor({ userId: input.asker.userId }) : null) ?? decision.actor;
     const request: WorkRequestInput = {
       requestId: `inquiry-${engine.caseNumber}`, type: 'other', subject: input.subject, params: { description: summary }, desiredDate: null,
       note: `${engine.caseNumber} より切替`, requester, departmentId, departmentName: departmentName ?? '', submittedAt: nowIso(),
     };
     await startChild(workRequestWorkflow, { workflowId, args: [request], parentClosePolicy: ParentClosePolicy.ABANDON });
   }
-  const link = await recordActivities.linkCases({
+  const link = await deskActivities.linkCases({
     fromCaseId: engine.caseId!, fromCaseNumber: engine.caseNumber!, toWorkflowId: workflowId, relation: 'converted', actor: decision.actor.displayName, key: `${workflowInfo().runId}:convert`,
   });
   return link.caseNumber!;

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, isCancellation } from '@temporalio/workflow';
-import type { OperationOutcome } from '../src/operations/operation-types';
 import { compensationActivities, operationActivities } from './activity-profiles';
 import type { CaseEngine } from './case-engine';
+import type { OperationOutcome } from './shared/contracts';
 import type { RequestTypeDefinition } from './shared/request-types';
 
 export interface AutomatedStep {

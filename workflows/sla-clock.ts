@@ -1,6 +1,6 @@
 import { condition } from '@temporalio/workflow';
-import type { SlaKind, SlaPlan } from '../activities/calendar.activities';
 import type { SlaView } from './shared/case-model';
+import type { SlaKind, SlaPlan } from './shared/contracts';
 import { calendarActivities } from './activity-profiles';
 import { nowIso, nowMs } from './clock';
 

@@ -5,6 +5,7 @@
  * (INC-2023-00001 ...), and case_number_sequence is moved past them.
  */
 import { Client } from 'pg';
+import { jstYear } from '../../workflows/shared/jst';
 import type { Stack } from './stack';
 
 const HOSTS = ['esx01', 'esx02', 'sw-core01', 'fw01', 'stor01', 'db01', 'bk01', 'vm-zeimu01', 'db-zeimu', 'vm-shimin01'];
@@ -18,7 +19,7 @@ export async function bulkInsertCases(stack: Stack, count: number, seed: number)
   const departments = (await stack.sql<{ id: string }>('select id::text as id from department order by code')).map((r) => r.id);
   const [requester] = await stack.sql<{ id: string }>(`select id::text as id from app_user where username = 'dept1'`);
   if (departments.length === 0 || !requester) throw new Error('the demo departments and accounts are missing: the API must have started in embedded mode');
-  const thisYear = new Date(Date.now() + 9 * 3_600_000).getUTCFullYear();
+  const thisYear = jstYear(Date.now());
   const firstYear = thisYear - 5;
   const t0 = Date.now();
   const text = `

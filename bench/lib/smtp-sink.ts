@@ -1,12 +1,11 @@
 /**
- * The bench's SMTP server (smtp-server, as in test/support/smtp-capture.ts), built for volume: it
+ * The bench's SMTP server (the one SMTP catcher, src/mail/smtp-catcher.ts), built for volume: it
  * does not parse messages, it reads the plain-ASCII `X-Opsdesk-Key` header every opsdesk e-mail
  * carries (`INC-2026-0001.received.5`) and records when the message was accepted (the end of
  * DATA, just before the 250 reply).
  */
-import type { AddressInfo } from 'node:net';
-import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
 import { decodeKeyHeader, OPSDESK_KEY_HEADER } from '../../src/mail/mailer';
+import { startSmtpCatcher } from '../../src/mail/smtp-catcher';
 
 export interface SmtpSink {
   url: string;
@@ -27,48 +26,25 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const waiters = new Set<() => void>();
   let total = 0;
 
-  const server = new SMTPServer({
+  const catcher = await startSmtpCatcher({
     name: 'opsdesk-bench',
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    allowInsecureAuth: true,
-    disableReverseLookup: true,
-    logger: false,
-    size: 25 * 1024 * 1024,
-    closeTimeout: 1_000,
-    onAuth(auth, _session, callback) {
-      callback(null, { user: auth.username ?? '' });
+    acceptAnyAuth: true,
+    keepBytes: HEADER_LIMIT,
+    onMessage: (message) => {
+      total += 1;
+      const headers = message.raw.toString('latin1').split(/\r?\n\r?\n/)[0];
+      const match = KEY_LINE.exec(headers);
+      if (match) {
+        const key = safeDecode(match[1]);
+        const base = key.replace(/\.\d+$/, '');
+        if (!accepted.has(base)) accepted.set(base, message.acceptedAt);
+        for (const waiter of [...waiters]) waiter();
+      }
     },
-    onData(stream: SMTPServerDataStream, _session, callback) {
-      let head = '';
-      stream.on('data', (chunk: Buffer) => {
-        if (head.length < HEADER_LIMIT) head += chunk.toString('latin1');
-      });
-      stream.on('error', (error: Error) => callback(error));
-      stream.on('end', () => {
-        const at = Date.now();
-        total += 1;
-        const headers = head.split(/\r?\n\r?\n/)[0];
-        const match = KEY_LINE.exec(headers);
-        if (match) {
-          const key = safeDecode(match[1]);
-          const base = key.replace(/\.\d+$/, '');
-          if (!accepted.has(base)) accepted.set(base, at);
-          for (const waiter of [...waiters]) waiter();
-        }
-        callback();
-      });
-    },
-  });
-  server.on('error', () => undefined); // client resets do not matter here
-
-  const port = await new Promise<number>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
   });
 
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: catcher.url,
     count: () => total,
     acceptedAt: (base) => accepted.get(base),
     waitFor(bases, timeoutMs) {
@@ -89,7 +65,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         check();
       });
     },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => catcher.stop(),
   };
 }
 

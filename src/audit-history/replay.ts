@@ -4,7 +4,7 @@
  * the capture script and the CI replay test.
  */
 import { Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
-import { formatJstEn, formatJstJa } from '../../activities/mail-templates';
+import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { attributesOf, durationMs, eventId, eventTypeName, pick, summarize, text, type JsonHistory } from './history-json';
 import { readableTimeline } from './history-timeline';
 import { historyFromJson } from './proto-json';

@@ -2,27 +2,11 @@ import { IsolationLevel } from '@mikro-orm/core';
 import { EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../identity/current-user';
 import { AT_AS_TEXT, auditSnapshot, canonicalJson, entryHash, GENESIS_HASH, isoFromMicros, type ChainFields } from './audit-chain';
+import type { AuditRecordInput } from './audit-types';
 import { currentRequestContext } from './request-context';
 
-export type AuditOutcome = 'ok' | 'refused' | 'failed';
-
-/** Who acted: a signed-in user (Actor), or another identity such as the audit CLI's operating-system user. */
-export type AuditActor = Actor | { userId?: string | null; username: string; displayName?: string | null; roles?: readonly string[] };
-
-/** What callers give to record(): request id and source address default to the current request's. */
-export interface AuditRecordInput {
-  actor: AuditActor | null;
-  action: string;
-  target?: string;
-  change?: unknown;
-  requestId?: string;
-  sourceAddress?: string;
-  outcome?: AuditOutcome | 'success' | 'failure';
-  /** The HTTP status answered, for entries that describe a request. */
-  status?: number;
-}
+export type { AuditActor, AuditOutcome, AuditRecordInput } from './audit-types';
 
 export interface AuditEntryView {
   seq: number;

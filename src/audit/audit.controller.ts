@@ -1,10 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, type Actor } from '../identity/current-user';
 import { auditCsv } from './audit-csv';
 import { AuditLogService } from './audit-log.service';
 import { AuditQueryDto } from './dto/audit.dto';
+import { AuditPageDto, AuditVerificationDto } from './dto/audit-views.dto';
 
 /** The audit log, for auditors and admins (route table: src/identity/access-policy.ts). */
 @ApiTags('audit')
@@ -16,6 +17,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Audit log entries, newest first; filter by actor, action, target, outcome, from, to; `format=csv` exports (oldest first)' })
   @ApiProduces('application/json', 'text/csv')
   @Get()
+  @ApiOkResponse({ type: AuditPageDto, description: 'JSON; `format=csv` answers text/csv instead' })
   async list(@CurrentActor() actor: Actor, @Query() query: AuditQueryDto, @Res({ passthrough: true }) res: Response) {
     if (query.format !== 'csv') return this.audit.list(query);
     const { format: _format, ...filters } = query;
@@ -30,6 +32,7 @@ export class AuditController {
 
   @ApiOperation({ summary: 'Verifies the hash chain from the first entry; names the first broken link' })
   @Get('verify')
+@ApiOkResponse({ type: AuditVerificationDto })
   verify() {
     return this.audit.verify();
   }

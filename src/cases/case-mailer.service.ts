@@ -1,33 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
-import { renderMail, type MailTemplate } from '../../activities/mail-templates';
+import type { CaseMailInput, CaseMailResult, RecipientSpec } from '../../workflows/shared/contracts';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { MAILER, type Mailer } from '../mail/mail.module';
+import { renderMail } from '../mail/templates';
 import { metrics } from '../observability/metrics';
-
-export type RecipientSpec =
-  | { role: 'general_affairs' | 'operators' }
-  | { departmentId: string }
-  | { userId: string }
-  | { email: string };
-
-export interface CaseMailInput {
-  caseId: string;
-  /** Stable per message: the same key is sent once, and becomes its Message-ID. */
-  key: string;
-  mail: MailTemplate;
-  to: RecipientSpec[];
-  cc?: RecipientSpec[];
-}
-
-export interface CaseMailResult {
-  messageId: string | null;
-  to: string[];
-  cc: string[];
-  sentAt: string | null;
-  skipped?: 'no_recipients';
-}
 
 /** Sends a case's e-mail once per key and keeps the evidence (R-CONTACT-1) on the timeline. */
 @Injectable()

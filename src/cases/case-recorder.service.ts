@@ -1,96 +1,11 @@
 import { EntityManager, NotFoundError } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { CaseStatus, Impact, SlaView, WorkPlan } from '../../workflows/shared/case-model';
+import type { Impact } from '../../workflows/shared/case-model';
+import type { CaseEventInput, CasePatch, RegisterCaseInput, RegisteredCase } from '../../workflows/shared/contracts';
 import type { CaseKind } from '../../workflows/shared/ids';
+import { jstYear } from '../../workflows/shared/jst';
 import { CaseRecord } from './case-record.entity';
-import type { TaskState } from './case-task.entity';
-import { TimelineEntry, type TimelineKind } from './timeline-entry.entity';
-
-export interface RegisterCaseInput {
-  kind: CaseKind;
-  workflowId: string;
-  runId: string;
-  subject: string;
-  occurredAt: string;
-  severity?: string | null;
-  hostname?: string | null;
-  unregisteredDevice?: boolean;
-  departmentIds?: string[];
-  requesterId?: string | null;
-  requestType?: string | null;
-  params?: Record<string, unknown> | null;
-  description?: string | null;
-  impact?: Impact;
-  createdBy?: string | null;
-  alertCount?: number;
-}
-
-export interface RegisteredCase {
-  caseId: string;
-  caseNumber: string;
-}
-
-export interface CasePatch {
-  subject?: string;
-  status?: CaseStatus;
-  resolution?: string | null;
-  assignee?: string | null;
-  assigneeUsername?: string | null;
-  impact?: Impact;
-  workPlan?: WorkPlan | null;
-  approver?: string | null;
-  completedAt?: string | null;
-  severity?: string | null;
-  departmentIds?: string[];
-  params?: Record<string, unknown> | null;
-  description?: string | null;
-  sla?: SlaView | null;
-  results?: Record<string, unknown> | null;
-  nextRole?: string | null;
-  /** Added to the counter (alerts joining an open incident). */
-  alertCountIncrement?: number;
-}
-
-export interface TimelineInput {
-  kind: TimelineKind;
-  actor?: string | null;
-  actorUsername?: string | null;
-  messageJa: string;
-  messageEn: string;
-  data?: Record<string, unknown> | null;
-}
-
-export interface TaskOpenInput {
-  taskId: string;
-  type: string;
-  assigneeRole: string;
-  departmentId?: string | null;
-  allowedOutcomes: string[];
-  dueAt?: string | null;
-  suggested?: Record<string, unknown> | null;
-}
-
-export interface TaskCloseInput {
-  taskId: string;
-  state: Exclude<TaskState, 'open'>;
-  completedBy?: string | null;
-  completedByUsername?: string | null;
-  outcome?: string | null;
-  note?: string | null;
-  data?: Record<string, unknown> | null;
-}
-
-export interface CaseEventInput {
-  caseId: string;
-  /** Unique per step of the workflow: the same key twice is applied once. */
-  key: string;
-  at: string;
-  patch?: CasePatch;
-  entry: TimelineInput;
-  openTasks?: TaskOpenInput[];
-  closeTasks?: TaskCloseInput[];
-}
-
+import { TimelineEntry } from './timeline-entry.entity';
 
 const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ', inquiry: 'INQ' };
 
@@ -255,8 +170,4 @@ function patchSql(patch: CasePatch, now: Date, array: (values: string[]) => stri
   }
   set('updated_at', now);
   return { sets, params };
-}
-
-function jstYear(iso: string): number {
-  return new Date(Date.parse(iso) + 9 * 3_600_000).getUTCFullYear();
 }

@@ -1,6 +1,6 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
-export type TaskState = 'open' | 'done' | 'cancelled';
+import type { TaskState } from '../../workflows/shared/contracts';
 
 /** A human step as the inbox shows it; the workflow owns it and completes it through an Update. */
 @Entity({ tableName: 'case_task' })

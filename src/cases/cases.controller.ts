@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { CasesService } from './cases.service';
 import { ClaimTaskDto, CompleteTaskDto, ContactDto, HoldDto, ListCasesQuery, ListTasksQuery, NoteDto, ResumeDto, TrendsQuery } from './dto/cases.dto';
 import { TasksService } from './tasks.service';
+import { CaseCountsDto, CaseDetailDto, CasePageDto, CaseTrendsDto, TaskListDto } from './dto/case-views.dto';
 
 @ApiTags('cases')
 @ApiBearerAuth()
@@ -13,12 +14,14 @@ export class CasesController {
 
   /** 作業履歴: search by number, subject or hostname; filter by kind, status and dates; paged. */
   @Get()
+@ApiOkResponse({ type: CasePageDto })
   list(@CurrentActor() actor: Actor, @Query() query: ListCasesQuery) {
     return this.cases.list(actor, query);
   }
 
   /** Exact counts per kind and status of the cases the caller may see (the dashboard's figures). */
   @Get('counts')
+@ApiOkResponse({ type: CaseCountsDto })
   counts(@CurrentActor() actor: Actor) {
     return this.cases.counts(actor);
   }
@@ -28,37 +31,37 @@ export class CasesController {
    * cases per week (Japan-time weeks from Monday), SLA met % per month, open cases by age.
    */
   @Get('trends')
+@ApiOkResponse({ type: CaseTrendsDto })
   trends(@CurrentActor() actor: Actor, @Query() query: TrendsQuery) {
     return this.cases.trends(actor, query);
   }
 
   /** The record (R-REC-1..9), the timeline, open and done tasks, and the SLA. */
   @Get(':id')
+@ApiOkResponse({ type: CaseDetailDto })
   detail(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.cases.detail(actor, id);
   }
 
-  @Roles('operator', 'general_affairs')
   @Post(':id/hold')
   @HttpCode(200)
+@ApiOkResponse({ type: CaseDetailDto })
   hold(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: HoldDto) {
     return this.cases.hold(actor, id, body);
   }
 
-  @Roles('operator', 'general_affairs')
   @Post(':id/resume')
   @HttpCode(200)
+@ApiOkResponse({ type: CaseDetailDto })
   resume(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ResumeDto) {
     return this.cases.resume(actor, id, body);
   }
 
-  @Roles('operator', 'general_affairs', 'department')
   @Post(':id/notes')
   addNote(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: NoteDto) {
     return this.cases.addNote(actor, id, body);
   }
 
-  @Roles('operator', 'general_affairs')
   @Post(':id/contacts')
   logContact(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: ContactDto) {
     return this.cases.logContact(actor, id, body);
@@ -72,12 +75,12 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get()
+@ApiOkResponse({ type: TaskListDto })
   list(@CurrentActor() actor: Actor, @Query() query: ListTasksQuery) {
     return this.tasks.list(actor, query);
   }
 
   /** Wrong role → 403; task done or case moved on → 409; bad outcome or data → 422 naming the field. */
-  @Roles('operator', 'general_affairs', 'department')
   @Post(':id/complete')
   @HttpCode(200)
   complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: CompleteTaskDto) {

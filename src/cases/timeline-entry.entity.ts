@@ -1,9 +1,7 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { TimelineKind } from '../../workflows/shared/contracts';
 
-export type TimelineKind =
-  | 'created' | 'status' | 'alert' | 'task_opened' | 'task_completed' | 'email' | 'phone' | 'note'
-  | 'sla_warning' | 'sla_breach' | 'hold' | 'resume' | 'plan' | 'escalation' | 'reminder' | 'operation';
 
 /**
  * R-REC-6 対応内容: what was done, in time order. `key` makes every write idempotent, so an

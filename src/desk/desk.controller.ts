@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { DeskAdminService } from './desk-admin.service';
 import { AskerAnswerDto, CreateInquiryDto, DeskSettingsDto, InquiryReplyDto, ListInquiriesQuery, MonitoringRuleDto, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
@@ -14,7 +14,6 @@ export class InquiriesController {
   constructor(private readonly inquiries: InquiriesService) {}
 
   /** The desk logs a call or a visit (asker fields), or a department user asks for itself. */
-  @Roles('operator', 'general_affairs', 'department')
   @Post()
   create(@CurrentActor() actor: Actor, @Body() body: CreateInquiryDto) {
     return this.inquiries.create(actor, body);
@@ -32,7 +31,6 @@ export class InquiriesController {
   }
 
   /** The asker (a department user) says whether the answer solved it: 409 when no answer waits, 403 for anyone else. */
-  @Roles('department')
   @Post(':id/confirm')
   @HttpCode(200)
   confirm(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: AskerAnswerDto) {
@@ -40,7 +38,6 @@ export class InquiriesController {
   }
 
   /** Reply from the desk page: the mail goes out and lands on the timeline. */
-  @Roles('operator')
   @Post(':id/reply')
   @HttpCode(200)
   reply(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: InquiryReplyDto) {
@@ -55,13 +52,11 @@ export class InquiriesController {
 export class CaseDeskController {
   constructor(private readonly inquiries: InquiriesService) {}
 
-  @Roles('operator', 'general_affairs')
   @Post(':id/calls')
   logCall(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: PhoneCallDto) {
     return this.inquiries.logCall(actor, id, body);
   }
 
-  @Roles('operator', 'general_affairs')
   @Post(':id/calls/followup')
   @HttpCode(200)
   followup(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: PhoneFollowupDto) {
@@ -109,7 +104,6 @@ export class DeskAdminController {
     return this.admin.settings();
   }
 
-  @Roles('admin')
   @Put('settings')
   updateSettings(@CurrentActor() actor: Actor, @Body() body: DeskSettingsDto) {
     return this.admin.updateSettings(actor, body);
@@ -121,20 +115,17 @@ export class DeskAdminController {
   }
 
   /** Tries a rule on sample mails without saving it. */
-  @Roles('admin')
   @Post('monitoring-rules/test')
   @HttpCode(200)
   test(@Body() body: MonitoringRuleDto) {
     return this.admin.test(body);
   }
 
-  @Roles('admin')
   @Post('monitoring-rules')
   create(@Body() body: MonitoringRuleDto) {
     return this.admin.createRule(body);
   }
 
-  @Roles('admin')
   @Delete('monitoring-rules/:id')
   remove(@Param('id') id: string) {
     return this.admin.deleteRule(id);

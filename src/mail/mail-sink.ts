@@ -26,8 +26,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import type { AddressObject, ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { SMTPServerSession } from 'smtp-server';
+import { formatJstJa } from '../../workflows/shared/jst';
+import { CatcherRefusal, isLoopback, startSmtpCatcher } from './smtp-catcher';
 
 export interface MailSinkOptions {
   smtpPort: number;
@@ -77,7 +78,6 @@ export const MAIL_SINK_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 const ID_RE = /^[0-9A-Za-z_-][0-9A-Za-z._-]{0,199}$/;
 const EML_SUFFIX = '.eml';
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const host = opts.host ?? '127.0.0.1';
@@ -87,8 +87,30 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const store = new MessageStore(path.resolve(opts.storeDir));
   await store.init();
 
-  const smtp = createSmtpServer(store, opts.desk, opts.maxMessageBytes ?? MAIL_SINK_MAX_MESSAGE_BYTES);
-  const smtpPort = await listenSmtp(smtp, opts.smtpPort, host);
+  const deskAddresses = new Set((opts.desk?.addresses ?? []).map((a) => a.toLowerCase()));
+  const smtp = await startSmtpCatcher({
+    name: 'opsdesk-mail-sink',
+    banner: 'opsdesk local mail sink',
+    host,
+    port: opts.smtpPort,
+    maxBytes: opts.maxMessageBytes ?? MAIL_SINK_MAX_MESSAGE_BYTES,
+    closeTimeoutMs: 2_000,
+    onError: (err) => {
+      // connection level errors (client reset etc.) are not fatal for the sink
+      if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') console.warn(`[mail-sink] SMTP error: ${err.message}`);
+    },
+    onMessage: async (message) => {
+      try {
+        // The desk's mail is recorded durably before the sender hears 250 (a failure answers 451: it is sent again).
+        const rcpt = message.envelopeTo.map((r) => r.toLowerCase());
+        if (opts.desk && rcpt.some((r) => deskAddresses.has(r))) await opts.desk.deliver(message.raw, { from: message.envelopeFrom, to: rcpt });
+        const id = await store.save(Buffer.concat([traceHeaders(message.session), message.raw]));
+        return `Message stored as ${id}`;
+      } catch (err) {
+        throw new CatcherRefusal(`Could not store message: ${err instanceof Error ? err.message : String(err)}`, 451);
+      }
+    },
+  });
 
   const web = http.createServer((req, res) => {
     handleHttp(store, req, res).catch((err: unknown) => {
@@ -103,17 +125,17 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   try {
     httpPort = await listenHttp(web, opts.httpPort, host);
   } catch (err) {
-    await closeSmtp(smtp);
+    await smtp.stop();
     throw err;
   }
 
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let stopping: Promise<void> | undefined;
   return {
-    smtpUrl: `smtp://${urlHost}:${smtpPort}`,
+    smtpUrl: smtp.url,
     webUrl: `http://${urlHost}:${httpPort}/`,
     stop(): Promise<void> {
-      stopping ??= Promise.all([closeSmtp(smtp), closeHttp(web)]).then(() => undefined);
+      stopping ??= Promise.all([smtp.stop(), closeHttp(web)]).then(() => undefined);
       return stopping;
     },
   };
@@ -293,65 +315,6 @@ function traceHeader(p: ParsedMail, key: string): string[] {
 // ---------------------------------------------------------------------------
 // SMTP
 
-function createSmtpServer(store: MessageStore, desk: DeskDelivery | undefined, maxBytes: number): SMTPServer {
-  const deskAddresses = new Set((desk?.addresses ?? []).map((a) => a.toLowerCase()));
-  const server = new SMTPServer({
-    name: 'opsdesk-mail-sink',
-    banner: 'opsdesk local mail sink',
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    size: maxBytes,
-    rejectOversized: true,
-    disableReverseLookup: true,
-    logger: false,
-    closeTimeout: 2_000,
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const chunks: Buffer[] = [];
-      let answered = false;
-      const done = (err: Error | null, message?: string): void => {
-        if (answered) return;
-        answered = true;
-        callback(err, message);
-      };
-      stream.on('data', (c: Buffer) => {
-        // keep reading an oversized message (the server answers 552) but stop buffering it
-        if (!stream.sizeExceeded) chunks.push(c);
-      });
-      stream.on('error', (err: Error) => done(err));
-      stream.on('end', () => {
-        if (stream.sizeExceeded) {
-          const err = new Error('Message exceeds fixed maximum message size') as Error & { responseCode?: number };
-          err.responseCode = 552;
-          done(err);
-          return;
-        }
-        const raw = Buffer.concat([traceHeaders(session), ...chunks]);
-        const rcpt = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-        const forDesk = desk && rcpt.some((r) => deskAddresses.has(r))
-          ? desk.deliver(Buffer.concat(chunks), { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: rcpt })
-          : Promise.resolve();
-        forDesk.then(() => store.save(raw)).then(
-          (id) => done(null, `Message stored as ${id}`),
-          (err: unknown) => {
-            const e = new Error(`Could not store message: ${err instanceof Error ? err.message : String(err)}`) as Error & {
-              responseCode?: number;
-            };
-            e.responseCode = 451;
-            done(e);
-          },
-        );
-      });
-    },
-  });
-  server.on('error', (err: Error & { code?: string }) => {
-    // connection level errors (client reset etc.) are not fatal for the sink
-    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') {
-      console.warn(`[mail-sink] SMTP error: ${err.message}`);
-    }
-  });
-  return server;
-}
-
 /** What a local delivery agent adds: Return-Path, Delivered-To per recipient and Received. */
 function traceHeaders(session: SMTPServerSession): Buffer {
   const clean = (s: string): string => s.replace(/[\r\n]+/g, ' ');
@@ -363,27 +326,6 @@ function traceHeaders(session: SMTPServerSession): Buffer {
     `Received: from ${helo} ([${clean(session.remoteAddress)}])\r\n\tby opsdesk-mail-sink with SMTP id ${clean(session.id)};\r\n\t${new Date().toUTCString().replace('GMT', '+0000')}`,
   );
   return Buffer.from(lines.join('\r\n') + '\r\n', 'utf8');
-}
-
-function listenSmtp(server: SMTPServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.server.once('error', onError);
-    server.listen(port, host, () => {
-      server.server.off('error', onError);
-      resolve((server.server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function closeSmtp(server: SMTPServer): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.server.listening) {
-      resolve();
-      return;
-    }
-    server.close(() => resolve());
-  });
 }
 
 function listenHttp(server: http.Server, port: number, host: string): Promise<number> {
@@ -406,10 +348,6 @@ function closeHttp(server: http.Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
-}
-
-function isLoopback(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 // ---------------------------------------------------------------------------
@@ -552,8 +490,7 @@ function formatDate(iso: string | Date | null | undefined): string {
   if (!iso) return '';
   const d = typeof iso === 'string' ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return '';
-  const jst = d.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo', hour12: false });
-  return `${jst} JST`;
+  return `${formatJstJa(d.toISOString())} JST`;
 }
 
 const STYLE = `

@@ -1,4 +1,5 @@
-import { escapeHtml, type RenderedMail } from '../../activities/mail-templates';
+import { jstMinute } from '../../workflows/shared/jst';
+import { escapeHtml, type RenderedMail } from '../mail/templates';
 
 export interface BackupFailureMail {
   targetKind: string;
@@ -14,7 +15,7 @@ export function renderBackupFailureMail(m: BackupFailureMail): RenderedMail {
   const kindJa = m.targetKind === 'vm' ? '仮想マシン' : 'データベース';
   const oneLine = (s: string) => s.replace(/[\s\p{Cc}]+/gu, ' ').trim();
   const subject = `【opsdesk】バックアップ失敗 / Backup failed: ${oneLine(m.targetKind)} ${oneLine(m.targetName)}`.slice(0, 200);
-  const jst = new Date(Date.parse(m.at) + 9 * 3_600_000).toISOString().replace('T', ' ').slice(0, 16);
+  const jst = jstMinute(m.at);
   const link = `${m.publicUrl.replace(/\/+$/, '')}/api/backups?targetName=${encodeURIComponent(m.targetName)}`;
   const ja = [
     '運用保守事業者 ご担当者様',

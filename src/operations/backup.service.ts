@@ -8,7 +8,8 @@ import type { DatabasePlatformPort } from '../providers/database-platform.port';
 import type { HypervisorPort } from '../providers/hypervisor.port';
 import { ProviderError, type Progress } from '../providers/provider-error';
 import type { OperationsConfig } from './operations-config';
-import { BackupRecord, type BackupReason, type BackupTargetKind } from './operation.entities';
+import type { BackupReason, BackupSummary, BackupTargetKind, PruneSummary } from '../../workflows/shared/contracts';
+import { BackupRecord } from './operation.entities';
 
 export interface BackupRequest {
   targetKind: BackupTargetKind;
@@ -19,27 +20,6 @@ export interface BackupRequest {
   retentionDays: number;
   requestedBy: string;
   caseNumber?: string | null;
-}
-
-export interface BackupSummary {
-  backupId: string;
-  targetKind: BackupTargetKind;
-  targetName: string;
-  reason: BackupReason;
-  status: string;
-  file: string;
-  sizeBytes: number | null;
-  sha256: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  expiresAt: string | null;
-  retentionDays: number;
-  requestedBy: string;
-}
-
-export interface PruneSummary {
-  pruned: string[];
-  kept: number;
 }
 
 export interface Work {

@@ -1,5 +1,9 @@
 import { BigIntType, Entity, Index, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import type { BackupReason, BackupTargetKind } from '../../workflows/shared/contracts';
+
+/** Why a backup was taken (BackupReason): by its schedule, before a deletion, before a restore over the original, or on request. */
+export type { BackupReason, BackupTargetKind };
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'compensated';
 
@@ -54,10 +58,7 @@ export class OperationRun {
   finishedAt?: Date | null;
 }
 
-export type BackupTargetKind = 'vm' | 'database';
 export type BackupStatus = 'running' | 'succeeded' | 'failed' | 'pruned';
-/** Why it was taken: by its schedule, before a deletion, before a restore over the original, or on request. */
-export type BackupReason = 'scheduled' | 'final' | 'pre_restore' | 'on_request';
 
 /** The backup catalog (R-OP-8, R-SCHED-2): every backup, its file, checksum and retention. */
 @Entity({ tableName: 'backup_record' })

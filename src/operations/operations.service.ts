@@ -11,12 +11,13 @@ import type { HypervisorPort, VmExportManifest, VmInfo } from '../providers/hype
 import { ProviderError, type Progress } from '../providers/provider-error';
 import { renderBackupFailureMail } from './backup-failure-mail';
 import type { BackupScheduler } from './backup-schedules';
-import type { BackupService, BackupSummary, PruneSummary } from './backup.service';
+import type { BackupService } from './backup.service';
 import type { CredentialVault } from './credential-vault';
 import { BackupRecord, OperationRun, type BackupTargetKind } from './operation.entities';
 import type {
-  BackupFailureInput, CompensateInput, CompensationOutcome, OperationOutcome, RunOperationInput, ScheduledBackupInput,
-} from './operation-types';
+  BackupFailureInput, BackupFailureNotice, BackupSummary, BackupTarget, CompensateInput, CompensationOutcome, OperationOutcome, PruneSummary,
+  RunOperationInput, ScheduledBackupInput,
+} from '../../workflows/shared/contracts';
 
 export interface Work {
   progress?: (progress: Progress) => void;
@@ -150,12 +151,12 @@ export class OperationsService {
     );
   }
 
-  prune(input: { targetKind: BackupTargetKind; targetName: string }): Promise<PruneSummary> {
+  prune(input: BackupTarget): Promise<PruneSummary> {
     return this.backups.prune(input.targetKind, input.targetName);
   }
 
   /** Tells the operators a scheduled backup failed; once per run. */
-  async notifyBackupFailure(input: BackupFailureInput): Promise<{ sent: boolean; to: string[] }> {
+  async notifyBackupFailure(input: BackupFailureInput): Promise<BackupFailureNotice> {
     const em = this.em.fork();
     const record = await em.findOne(BackupRecord, { key: input.runKey });
     if (record?.failureNotifiedAt) return { sent: false, to: [] };

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../common/paths';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { Public } from '../identity/current-user';
+import { MetaDto } from './meta.dto';
 import { PLACEHOLDER_PAGE } from './placeholder-page';
 
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -14,12 +14,12 @@ const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
 
 /** What the UI needs to know before sign-in (links shown in the header). */
 @ApiTags('meta')
-@Public()
 @Controller('api/meta')
 class MetaController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   @Get()
+@ApiOkResponse({ type: MetaDto })
   meta() {
     return {
       name: 'opsdesk',

@@ -4,7 +4,7 @@ import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { workflowIds } from '../../workflows/shared/ids';
 import { checkRequestParams, REQUEST_TYPES } from '../../workflows/shared/request-types';
-import type { WorkRequestInput } from '../../workflows/work-request.workflow';
+import type { WorkRequestInput } from '../../workflows/shared/contracts';
 import { actorRef } from '../cases/cases.service';
 import { invalid, unprocessable } from '../common/errors';
 import type { AppConfig } from '../config/app-config';
@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { startWorkflow } from '../temporal/typed-workflows';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
 
@@ -46,7 +47,7 @@ export class WorkRequestsService {
       requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
-    const handle = await this.dependencies.humanStep(() => this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
+    const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
     const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
     const state = await waitForCaseNumber(handle, undefined, { registered });
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };

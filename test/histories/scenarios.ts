@@ -10,6 +10,7 @@
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
+import { startWorkflow } from '../../src/temporal/typed-workflows';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
 import { DAY_MS, HOUR_MS, MINUTE_MS, jstDate, jstInstant, referenceBusinessDay, weekdayOf, type TimeSkippingSystem } from '../support/time-skipping';
@@ -364,7 +365,7 @@ export const TIME_SKIPPING_SCENARIOS: Scenario[] = [
       const received = await sys.nextJst('17:00', (d) => referenceBusinessDay(d) && referenceBusinessDay(jstDate(new Date(jstInstant(`${d}T12:00`).getTime() + DAY_MS))));
       await sys.advanceTo(received);
       const intakeId = `capture-${randomUUID()}`;
-      const handle = await sys.client.workflow.start('inquiryWorkflow', {
+      const handle = await startWorkflow(sys.client, 'inquiryWorkflow', {
         workflowId: `inquiry:capture:${intakeId}`, taskQueue: sys.taskQueue,
         args: [{ intakeId, subject: '帳票が出力できない', text: '住民税の帳票が出力できません', channel: 'mail', category: 'fault_report', affected: null, receivedAt: received.toISOString(), attachments: [],
           asker: { name: '田中 一郎', email: 'tanaka@vendor-a.example.jp', userId: null, departmentId: null, organisation: null } }],

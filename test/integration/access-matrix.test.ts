@@ -73,6 +73,7 @@ const PROBES: Record<string, Probe> = {
   'GET /api/backups': { who: ALL, path: () => '/api/backups?__probe=1', allowed: 400 },
   'GET /api/backup-policies': { who: [OP, GA, AUD, ADM], allowed: 200 },
   'GET /api/platform': { who: [OP, GA, AUD, ADM], allowed: 200 },
+  'GET /api/platform/capacity': { who: [OP, GA, AUD, ADM], allowed: 200 },
 
   'GET /api/tasks': { who: ALL, allowed: 200 },
   'POST /api/tasks/:id/complete': { who: [OP, GA, DEPT], path: () => '/api/tasks/INC-2000-0001-T1/complete', body: PROBE_BODY, allowed: 400 },
@@ -104,7 +105,18 @@ const PROBES: Record<string, Probe> = {
   'POST /api/assets': { who: [ADM, OP], body: PROBE_BODY, allowed: 400 },
   'PATCH /api/assets/:id': { who: [ADM, OP], path: (f) => `/api/assets/${f.assetId}`, body: PROBE_BODY, allowed: 400 },
 
-  // The support desk (R-DESK-1, src/desk/desk-routes.ts).
+  'GET /api/monitoring/status': { who: ALL, allowed: 200 },
+  'GET /api/monitoring/devices': { who: ALL, allowed: 200 },
+  'GET /api/monitoring/devices/:id/series': { who: ALL, path: (f) => `/api/monitoring/devices/${f.missingId}/series`, allowed: 404 },
+  'GET /api/monitoring/devices/:id/agents': { who: [ADM, OP], path: (f) => `/api/monitoring/devices/${f.missingId}/agents`, allowed: 404 },
+  'PUT /api/monitoring/devices/:id/agents': { who: [ADM], path: (f) => `/api/monitoring/devices/${f.missingId}/agents`, body: PROBE_BODY, allowed: 400 },
+  'GET /api/monitoring/thresholds': { who: [ADM, OP, GA, AUD], allowed: 200 },
+  'GET /api/monitoring/thresholds/:id/versions': { who: [ADM, OP, GA, AUD], path: (f) => `/api/monitoring/thresholds/${f.missingId}/versions`, allowed: 404 },
+  'POST /api/monitoring/thresholds': { who: [ADM], body: PROBE_BODY, allowed: 400 },
+  'PATCH /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, body: PROBE_BODY, allowed: 400 },
+  'DELETE /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, allowed: 404 },
+
+  // The support desk (R-DESK-1, ROUTE_POLICY in src/identity/access-policy.ts).
   'POST /api/inquiries': { who: [OP, GA, DEPT], body: PROBE_BODY, allowed: 400 },
   'GET /api/inquiries': { who: ALL, allowed: 200 },
   'GET /api/inquiries/:id': { who: ALL, path: (f) => `/api/inquiries/${f.caseNumber}`, allowed: 200 },

@@ -59,7 +59,7 @@ const WRITES: Record<string, WriteCase> = {
     body: { hostname: 'new-host01', kind: 'vm', subPlatform: 'virtualization', address: '10.0.0.9', businessSystems: ['税務システム'], protected: false, notes: '備考', vendorDesk: { name: '保守窓口', email: 'desk@vendor.example.jp' } },
   },
   'PATCH /api/assets/:id': { as: 'admin', path: (f) => `/api/assets/${f.assetId}`, body: { notes: 'メモ', businessSystems: ['税務システム'], protected: false, retired: false } },
-  // The support desk (R-DESK-1, src/desk/desk-routes.ts).
+  // The support desk (R-DESK-1, ROUTE_POLICY in src/identity/access-policy.ts).
   'POST /api/inquiries': {
     as: 'op1', path: () => '/api/inquiries',
     body: {

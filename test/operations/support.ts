@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { createOperationActivities } from '../../activities/operations.activities';
-import type { RunOperationInput } from '../../src/operations/operation-types';
+import type { RunOperationInput } from '../../workflows/shared/contracts';
 import { OperationsService } from '../../src/operations/operations.service';
 import { SimFault } from '../../src/providers/simulator/sim.entities';
 import { startTestSystem, type TestSystem } from '../support/test-system';

@@ -5,6 +5,7 @@
  */
 import { summarize, type JsonHistory } from '../../src/audit-history/history-json';
 import { collectCalls } from '../../src/audit-history/history-timeline';
+import { ACTIVITY } from '../../workflows/shared/contracts';
 
 export type PathFeature =
   | 'alert_signals' | 'vendor_escalation' | 'vendor_contact' | 'sla_warning' | 'sla_breach' | 'hold_resume' | 'rejection_loop'
@@ -23,7 +24,7 @@ export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
 export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   const calls = collectCalls(history);
   const features = new Set<PathFeature>();
-  const templates = calls.activities.filter((a) => a.activityType === 'sendCaseMail').map((a) => String((a.input as { mail?: { template?: string } })?.mail?.template));
+  const templates = calls.activities.filter((a) => a.activityType === ACTIVITY.sendCaseMail).map((a) => String((a.input as { mail?: { template?: string } })?.mail?.template));
   const has = (template: string) => templates.includes(template);
   if (calls.signals.some((s) => s.name === 'alertReceived')) features.add('alert_signals');
   if (calls.signals.some((s) => s.name === 'vendorContacted')) features.add('vendor_contact');
@@ -31,7 +32,7 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (has('sla.warning')) features.add('sla_warning');
   if (has('sla.breach')) features.add('sla_breach');
   // The desk SLA (R-DESK-1) records its breach and mails the desk with the inquiry template.
-  if (calls.activities.some((a) => a.activityType === 'recordCaseEvent' && (a.input as { entry?: { kind?: string } })?.entry?.kind === 'sla_breach')) features.add('sla_breach');
+  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { kind?: string } })?.entry?.kind === 'sla_breach')) features.add('sla_breach');
   if (has('maintenance.notice')) features.add('maintenance');
   if (has('incident.urgent_consultation')) features.add('urgent_consultation');
   const names = calls.updates.filter((u) => !u.failure).map((u) => u.name);
@@ -42,7 +43,7 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (outcomes.includes('escalate')) features.add('inquiry_escalated');
   if (outcomes.includes('reopened') || calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure && (u.input as { outcome?: string })?.outcome === 'reopened')) features.add('inquiry_reopened');
   if (calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure)) features.add('asker_answer');
-  if (calls.activities.some((a) => a.activityType === 'recordCaseEvent' && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
+  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
     features.add('department_verification');
   }
   const last = history.events[history.events.length - 1];

@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import type { InquiryInput } from '../../workflows/shared/desk';
+import { startWorkflow } from '../../src/temporal/typed-workflows';
+import type { InquiryInput } from '../../workflows/shared/contracts';
 import {
   addDays, isNationalHoliday, jstDate, jstInstant, referenceBusinessDay, startTimeSkippingSystem, type TimeSkippingSystem,
 } from '../support/time-skipping';
@@ -36,7 +37,7 @@ describe('R-DESK-1: the desk acknowledgement SLA (business minutes, time-skippin
       intakeId, subject: '帳票が出力できない', text: '住民税の帳票が出力できません', channel: 'mail', category: 'fault_report', affected: null,
       asker: { name: '田中 一郎', email: 'tanaka@vendor-a.example.jp', userId: null, departmentId: null, organisation: null }, receivedAt: at.toISOString(), attachments: [],
     };
-    const handle = await sys.client.workflow.start('inquiryWorkflow', { workflowId: `inquiry:test:${intakeId}`, taskQueue: sys.taskQueue, args: [input] });
+    const handle = await startWorkflow(sys.client, 'inquiryWorkflow', { workflowId: `inquiry:test:${intakeId}`, taskQueue: sys.taskQueue, args: [input] });
     handles.push(handle);
     const state = await sys.waitForState(handle, (s) => !!s.caseNumber && !!s.sla && s.openTasks.some((t) => t.type === 'inquiry_acknowledge'), 'registered inquiry');
     return { handle, state };

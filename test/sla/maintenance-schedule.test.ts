@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { formatJstEn } from '../../activities/mail-templates';
+import { formatJstEn } from '../../workflows/shared/jst';
 import { earliestMaintenanceDate, maintenanceTooSoon } from '../../workflows/shared/maintenance';
 import {
   DAY_MS, HOUR_MS, addDays, addOneMonth, jstDate, jstInstant, referenceBusinessDay, rejectionOf, startTimeSkippingSystem, type TimeSkippingSystem,

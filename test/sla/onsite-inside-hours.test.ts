@@ -1,4 +1,4 @@
-import { formatJstEn } from '../../activities/mail-templates';
+import { formatJstEn } from '../../workflows/shared/jst';
 import { HOUR_MS, MINUTE_MS, jstDate, jstInstant, mailKey, referenceBusinessDay, startTimeSkippingSystem, weekdayOf, type TimeSkippingSystem } from '../support/time-skipping';
 
 const GENERAL_AFFAIRS = ['soumu@example.lg.jp', 'ga1@example.lg.jp'];

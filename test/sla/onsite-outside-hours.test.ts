@@ -1,4 +1,4 @@
-import { formatJstEn } from '../../activities/mail-templates';
+import { formatJstEn } from '../../workflows/shared/jst';
 import {
   addDays, holidayName, isNationalHoliday, jstDate, jstInstant, referenceBusinessDay, referenceNthBusinessDayAfter, startTimeSkippingSystem, weekdayOf,
   type TimeSkippingSystem,

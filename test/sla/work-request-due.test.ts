@@ -1,5 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { formatJstEn } from '../../activities/mail-templates';
+import { formatJstEn } from '../../workflows/shared/jst';
 import {
   DAY_MS, HOUR_MS, addDays, holidayName, isNationalHoliday, jstDate, jstInstant, referenceBusinessDay, referenceNthBusinessDayAfter,
   mailKey, startTimeSkippingSystem, weekdayOf, type TimeSkippingSystem,

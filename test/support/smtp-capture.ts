@@ -1,5 +1,6 @@
 /**
- * A real SMTP server for tests: listens on 127.0.0.1 on a random port, parses every
+ * A real SMTP server for tests (the one SMTP catcher, src/mail/smtp-catcher.ts): listens on
+ * 127.0.0.1 on a random port, parses every
  * message with mailparser (so Japanese subjects/bodies come back decoded) and lets the
  * test wait for, and assert on, what it received.
  *
@@ -12,11 +13,9 @@
  * configured with `smtp://user:pass@...` works too; the user name is recorded in
  * `authUser`. STARTTLS is not offered.
  */
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import type { AddressObject } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { AddressObject, ParsedMail } from 'mailparser';
+import { CatcherRefusal, startSmtpCatcher } from '../../src/mail/smtp-catcher';
 
 export interface CapturedMail {
   envelopeFrom: string;
@@ -70,72 +69,35 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     for (const w of [...waiters]) w();
   };
 
-  const server = new SMTPServer({
+  const catcher = await startSmtpCatcher({
     name: 'smtp-capture.test',
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    allowInsecureAuth: true,
-    disableReverseLookup: true,
-    logger: false,
-    size: 25 * 1024 * 1024,
-    closeTimeout: 1_000,
-    onAuth(auth, _session, callback) {
-      callback(null, { user: auth.username ?? '' });
-    },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const chunks: Buffer[] = [];
-      let answered = false;
-      const done = (err?: Error | null): void => {
-        if (answered) return;
-        answered = true;
-        callback(err);
-      };
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('error', (err: Error) => done(err));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        simpleParser(raw).then(
-          (p) => {
-            messages.push({
-              envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-              subject: p.subject ?? '',
-              from: p.from?.text ?? '',
-              to: addresses(p.to),
-              cc: addresses(p.cc),
-              text: p.text ?? '',
-              html: typeof p.html === 'string' ? p.html : undefined,
-              messageId: p.messageId ?? '',
-              headers: p.headers,
-              raw: raw.toString('utf8'),
-              authUser: typeof session.user === 'string' && session.user ? session.user : undefined,
-              receivedAt: new Date(),
-            });
-            done();
-            notify();
-          },
-          (err: unknown) => {
-            const e = new Error(`smtp-capture could not parse the message: ${String(err)}`) as Error & { responseCode?: number };
-            e.responseCode = 554;
-            done(e);
-          },
-        );
+    acceptAnyAuth: true,
+    onMessage: async (message) => {
+      let p: ParsedMail;
+      try {
+        p = await simpleParser(message.raw);
+      } catch (err) {
+        throw new CatcherRefusal(`smtp-capture could not parse the message: ${String(err)}`, 554);
+      }
+      messages.push({
+        envelopeFrom: message.envelopeFrom,
+        envelopeTo: message.envelopeTo,
+        subject: p.subject ?? '',
+        from: p.from?.text ?? '',
+        to: addresses(p.to),
+        cc: addresses(p.cc),
+        text: p.text ?? '',
+        html: typeof p.html === 'string' ? p.html : undefined,
+        messageId: p.messageId ?? '',
+        headers: p.headers,
+        raw: message.raw.toString('utf8'),
+        authUser: message.authUser,
+        receivedAt: new Date(message.acceptedAt),
       });
+      notify();
     },
   });
-  server.on('error', () => {
-    /* connection errors (client resets) are irrelevant for the tests */
-  });
-
-  const port = await new Promise<number>((resolve, reject) => {
-    server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.server.off('error', reject);
-      resolve((server.server.address() as AddressInfo).port);
-    });
-  });
-
-  let stopping: Promise<void> | undefined;
+  const { port } = catcher;
 
   return {
     url: `smtp://127.0.0.1:${port}`,
@@ -177,8 +139,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     },
 
     stop() {
-      stopping ??= new Promise<void>((resolve) => server.close(() => resolve()));
-      return stopping;
+      return catcher.stop();
     },
   };
 }

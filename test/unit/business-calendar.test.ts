@@ -740,16 +740,18 @@ describe('time zone independence', () => {
     const ts = require('typescript') as typeof import('typescript');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-calendar-'));
     try {
-      const srcDir = path.resolve(__dirname, '../../src/calendar');
-      for (const name of ['business-calendar', 'japanese-holidays']) {
-        const source = fs.readFileSync(path.join(srcDir, `${name}.ts`), 'utf8');
+      // The calendar and the one JST helper it takes the offset from, in their folders.
+      const root = path.resolve(__dirname, '../..');
+      for (const file of ['src/calendar/business-calendar', 'src/calendar/japanese-holidays', 'workflows/shared/jst']) {
+        const source = fs.readFileSync(path.join(root, `${file}.ts`), 'utf8');
         const out = ts.transpileModule(source, {
           compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
         });
-        fs.writeFileSync(path.join(dir, `${name}.js`), out.outputText);
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, `${file}.js`), out.outputText);
       }
       const battery = `
-        const { BusinessCalendar, jstDate } = require(${JSON.stringify(path.join(dir, 'business-calendar.js'))});
+        const { BusinessCalendar, jstDate } = require(${JSON.stringify(path.join(dir, 'src/calendar/business-calendar.js'))});
         const cal = new BusinessCalendar();
         const iso = (d) => d.toISOString();
         const from = new Date('2026-12-25T01:00:00Z');

@@ -6,14 +6,11 @@ import {
   MAIL_TEMPLATE_NAMES,
   MAX_SUBJECT_LENGTH,
   escapeHtml,
-  formatJstEn,
-  formatJstJa,
   renderMail,
-  type MailTemplate,
-  type MailTemplateInput,
-  type MailTemplateName,
   type RenderedMail,
-} from '../../activities/mail-templates';
+} from '../../src/mail/templates';
+import type { MailTemplate, MailTemplateInput, MailTemplateName } from '../../workflows/shared/contracts';
+import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 
 // ---------------------------------------------------------------------------
 // fixtures: one valid input per template (the mapped type makes a new template fail to compile
@@ -214,7 +211,8 @@ describe('mail templates', () => {
       const root = path.resolve(__dirname, '../..');
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-mail-'));
       try {
-        for (const file of ['activities/mail-templates', 'workflows/shared/case-model']) {
+        const templates = fs.readdirSync(path.join(root, 'src/mail/templates')).filter((f) => f.endsWith('.ts')).map((f) => `src/mail/templates/${f.slice(0, -3)}`);
+        for (const file of [...templates, 'workflows/shared/case-model', 'workflows/shared/jst', 'workflows/shared/roles']) {
           const source = fs.readFileSync(path.join(root, `${file}.ts`), 'utf8');
           const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
           fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
@@ -223,7 +221,7 @@ describe('mail templates', () => {
         const inputs = ALL.map(([, input]) => ({ ...input, caseSubject: `${input.caseSubject} 2026-12-31T15:30:00Z` }));
         const edge = { ...FIXTURES['incident.urgent_consultation'], detectedAt: '2026-12-31T15:30:00Z' };
         const battery = `
-          const { renderMail } = require(${JSON.stringify(path.join(dir, 'activities/mail-templates.js'))});
+          const { renderMail } = require(${JSON.stringify(path.join(dir, 'src/mail/templates/index.js'))});
           const inputs = ${JSON.stringify([...inputs, edge])};
           process.stdout.write(JSON.stringify({
             tzOffset: new Date('2026-07-01T00:00:00Z').getTimezoneOffset(),
@@ -552,9 +550,13 @@ describe('mail templates', () => {
   });
 
   it('the module is pure: no Node built-ins, no I/O, no clock', () => {
-    const source = fs.readFileSync(path.join(__dirname, '../../activities/mail-templates.ts'), 'utf8');
-    const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.every((i) => i.startsWith('../workflows/shared/'))).toBe(true);
-    expect(source).not.toMatch(/\brequire\(|Date\.now|new Date\(\)|Intl\.|toLocale|process\./);
+    const dir = path.join(__dirname, '../../src/mail/templates');
+    const files = [...fs.readdirSync(dir).map((f) => path.join(dir, f)), path.join(__dirname, '../../workflows/shared/jst.ts')];
+    for (const file of files) {
+      const source = fs.readFileSync(file, 'utf8');
+      const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      expect({ file, imports: imports.filter((i) => !i.startsWith('./') && !i.startsWith('../../../workflows/shared/')) }).toEqual({ file, imports: [] });
+      expect(source).not.toMatch(/\brequire\(|Date\.now|new Date\(\)|Intl\.|toLocale|process\./);
+    }
   });
 });

@@ -56,6 +56,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: stri
   'meta.read': { ja: '設定情報の参照', en: 'Settings read' },
   'metrics': { ja: 'メトリクスの取得', en: 'Metrics read' },
   'platform.read': { ja: '基盤情報の参照', en: 'Platform read' },
+  'platform.capacity': { ja: '仮想化基盤の容量の参照', en: 'Platform capacity read' },
   'task.claim': { ja: '作業の担当', en: 'Step taken' },
   'task.complete': { ja: '作業の完了', en: 'Step completed' },
   'task.list': { ja: '作業の一覧', en: 'Steps listed' },

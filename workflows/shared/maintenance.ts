@@ -3,11 +3,7 @@
  * "One month" is a calendar month in Japan time: confirmed on 15 March, the earliest work date is
  * 15 April; confirmed on 31 January, it is 28 (or 29) February.
  */
-const JST_MS = 9 * 3_600_000;
-
-export function jstDateOf(iso: string): string {
-  return new Date(Date.parse(iso) + JST_MS).toISOString().slice(0, 10);
-}
+import { jstDateOf } from './jst';
 
 export function earliestMaintenanceDate(confirmedAt: string): string {
   const [year, month, day] = jstDateOf(confirmedAt).split('-').map(Number);

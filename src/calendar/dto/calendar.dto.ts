@@ -57,13 +57,13 @@ export class CalendarSettingsDto {
   @Max(1440)
   readonly closeMinutes?: number;
 
-  @ApiPropertyOptional({ example: '12-29', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '12-29', nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @Matches(MONTH_DAY, { message: 'closingPeriodFrom must be MM-DD' })
   readonly closingPeriodFrom?: string | null;
 
-  @ApiPropertyOptional({ example: '01-03', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '01-03', nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @Matches(MONTH_DAY, { message: 'closingPeriodTo must be MM-DD' })

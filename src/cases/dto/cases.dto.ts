@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { CASE_STATUSES } from '../../../workflows/shared/case-model';
@@ -94,7 +94,7 @@ export class ListCasesQuery {
 }
 
 export class HoldDto {
-  @ApiPropertyOptional({ example: '依頼元に追加情報を確認中' })
+  @ApiProperty({ example: '依頼元に追加情報を確認中' })
   @IsString()
   @Length(1, 1000)
   readonly reason!: string;
@@ -106,14 +106,14 @@ export class HoldDto {
 }
 
 export class ResumeDto {
-  @ApiPropertyOptional({ example: '依頼元から回答あり' })
+  @ApiProperty({ example: '依頼元から回答あり' })
   @IsString()
   @Length(1, 1000)
   readonly reason!: string;
 }
 
 export class NoteDto {
-  @ApiPropertyOptional({ example: 'メーカーより部品発送の連絡あり' })
+  @ApiProperty({ example: 'メーカーより部品発送の連絡あり' })
   @IsString()
   @Length(1, 4000)
   readonly text!: string;
@@ -125,20 +125,20 @@ export class NoteDto {
 }
 
 export class ContactDto {
-  @ApiPropertyOptional({ enum: ['phone', 'email', 'in_person'] })
+  @ApiProperty({ enum: ['phone', 'email', 'in_person'] })
   @IsIn(['phone', 'email', 'in_person'])
   readonly channel!: 'phone' | 'email' | 'in_person';
 
-  @ApiPropertyOptional({ enum: ['vendor', 'general_affairs', 'department', 'network_operator', 'system_vendor', 'other'] })
+  @ApiProperty({ enum: ['vendor', 'general_affairs', 'department', 'network_operator', 'system_vendor', 'other'] })
   @IsIn(['vendor', 'general_affairs', 'department', 'network_operator', 'system_vendor', 'other'])
   readonly counterpartKind!: string;
 
-  @ApiPropertyOptional({ example: '○○社 保守窓口 山田様' })
+  @ApiProperty({ example: '○○社 保守窓口 山田様' })
   @IsString()
   @Length(1, 200)
   readonly counterpart!: string;
 
-  @ApiPropertyOptional()
+  @ApiProperty()
   @IsString()
   @Length(1, 4000)
   readonly summary!: string;
@@ -189,7 +189,7 @@ export class ClaimTaskDto {
 }
 
 export class CompleteTaskDto {
-  @ApiPropertyOptional({ example: 'ok' })
+  @ApiProperty({ example: 'ok' })
   @IsString()
   @Length(1, 64)
   readonly outcome!: string;

@@ -35,7 +35,7 @@ export class CreateUserDto {
   @IsIn(ROLES, { each: true, message: `roles must be among: ${ROLES.join(', ')}` })
   readonly roles!: Role[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: 'required for (and only for) the department role' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: 'required for (and only for) the department role' })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsUUID('all', { message: 'departmentId must be a department id (uuid)' })
   readonly departmentId?: string | null;
@@ -71,7 +71,7 @@ export class PatchUserDto {
   @IsIn(ROLES, { each: true, message: `roles must be among: ${ROLES.join(', ')}` })
   readonly roles?: Role[];
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsUUID('all', { message: 'departmentId must be a department id (uuid)' })
   readonly departmentId?: string | null;

@@ -50,7 +50,7 @@ export class VendorDeskDto {
   @MaxLength(254)
   readonly email!: string;
 
-  @ApiPropertyOptional({ example: '0120-000-111', nullable: true })
+  @ApiPropertyOptional({ type: String, example: '0120-000-111', nullable: true })
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'phone must be a string' })
@@ -69,7 +69,7 @@ export class CreateAssetDto {
   @IsIn(ASSET_KINDS, { message: `kind must be one of ${ASSET_KINDS.join(', ')}` })
   readonly kind!: AssetKind;
 
-  @ApiPropertyOptional({ example: '10.10.1.13', nullable: true, maxLength: 255 })
+  @ApiPropertyOptional({ type: String, example: '10.10.1.13', nullable: true, maxLength: 255 })
   @IsOptional()
   @Transform(trim)
   @IsString({ message: 'address must be a string' })
@@ -111,7 +111,7 @@ export class CreateAssetDto {
   @IsBoolean({ message: 'protected must be true or false' })
   readonly protected?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, maxLength: 4000 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 4000 })
   @IsOptional()
   @IsString({ message: 'notes must be a string' })
   @MaxLength(4000)
@@ -132,7 +132,7 @@ export class PatchAssetDto {
   @IsIn(ASSET_KINDS, { message: `kind must be one of ${ASSET_KINDS.join(', ')}` })
   readonly kind?: AssetKind;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf(presentNotNull)
   @Transform(trim)
   @IsString({ message: 'address must be a string' })
@@ -175,7 +175,7 @@ export class PatchAssetDto {
   @IsBoolean({ message: 'protected must be true or false' })
   readonly protected?: boolean;
 
-  @ApiPropertyOptional({ nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
   @ValidateIf(presentNotNull)
   @IsString({ message: 'notes must be a string' })
   @MaxLength(4000)

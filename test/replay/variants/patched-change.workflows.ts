@@ -4,7 +4,8 @@
  * their history) replay the old path; new ones record the marker and take the new path.
  */
 import { patched, sleep } from '@temporalio/workflow';
-import { incidentWorkflow as currentIncidentWorkflow, type IncidentInput, type IncidentResult } from '../../../workflows/incident.workflow';
+import { incidentWorkflow as currentIncidentWorkflow } from '../../../workflows/incident.workflow';
+import type { IncidentInput, IncidentResult } from '../../../workflows/shared/contracts';
 
 // Every other workflow type exactly as the worker registers it; incidentWorkflow below replaces the real one.
 export * from '../../../workflows';

@@ -4,7 +4,8 @@
  * replay against it (bundled by test/replay; never registered by a real worker).
  */
 import { sleep } from '@temporalio/workflow';
-import { incidentWorkflow as currentIncidentWorkflow, type IncidentInput, type IncidentResult } from '../../../workflows/incident.workflow';
+import { incidentWorkflow as currentIncidentWorkflow } from '../../../workflows/incident.workflow';
+import type { IncidentInput, IncidentResult } from '../../../workflows/shared/contracts';
 
 // Every other workflow type exactly as the worker registers it; incidentWorkflow below replaces the real one.
 export * from '../../../workflows';

@@ -5,7 +5,7 @@ import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS } from '../lib/labels';
 import { useSession } from '../lib/session';
 import { TASKS_CHANGED, useLoad } from '../lib/useLoad';
-import type { CalendarSettings, Role, Task } from '../lib/types';
+import type { CalendarSettings, Role, TaskList } from '../lib/types';
 import { minutesToClock } from '../lib/format';
 
 interface NavItem {
@@ -25,7 +25,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const canWork = hasRole('operator', 'general_affairs', 'department');
   const settings = useLoad(() => get<CalendarSettings>('/api/calendar/settings').catch(() => null), []);
-  const tasks = useLoad(() => (canWork ? get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true' }) : Promise.resolve({ items: [] })), [canWork, location.pathname]);
+  const tasks = useLoad(() => (canWork ? get<TaskList>('/api/tasks', { state: 'open', mine: 'true' }) : Promise.resolve<TaskList>({ items: [] })), [canWork, location.pathname]);
   // The count follows the queue: after each completion or refresh there, and every minute elsewhere.
   const reloadCount = tasks.reload;
   useEffect(() => {
@@ -53,6 +53,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/requests/new', ja: '作業依頼', en: 'New request', roles: ['department', 'general_affairs'] },
     { to: '/desk', ja: '問い合わせ窓口', en: 'Desk', roles: ['operator', 'general_affairs'] },
     { to: '/incidents/new', ja: '障害報告', en: 'Report incident', roles: ['operator', 'general_affairs'] },
+    { to: '/monitoring', ja: '監視', en: 'Monitoring', roles: 'all' },
     { to: '/admin/inventory', ja: '構成管理', en: 'Inventory', roles: ['admin', 'operator', 'general_affairs'] },
     { to: '/admin/calendar', ja: '営業日カレンダー', en: 'Business calendar', roles: ['admin'] },
     { to: '/admin/alert-sources', ja: '監視連携', en: 'Alert sources', roles: ['admin'] },

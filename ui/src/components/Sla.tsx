@@ -1,4 +1,4 @@
-import type { SlaView } from '../../../workflows/shared/case-model';
+import type { SlaView } from '../lib/types';
 import { fmtDate, fmtDateTime, fmtDuration, fmtTime, jstParts } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { SLA_KIND_LABELS } from '../lib/labels';

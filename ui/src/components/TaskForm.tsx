@@ -8,7 +8,7 @@ import { useI18n } from '../lib/i18n';
 import { OPTION_LABELS, requestTypeLabel } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { CaseDetail, Task } from '../lib/types';
+import type { CaseDetail, CompleteTaskRequest, Task } from '../lib/types';
 import { fromParams, paramLabel, ParamsFields, toParams, type RawParams } from './ParamsFields';
 import { ErrorBox, Field, FieldGroup } from './ui';
 import { JstInput } from './JstInput';
@@ -148,7 +148,7 @@ export function TaskForm({ task, detail, onCompleted }: { task: Task; detail?: C
     }
     setBusy(outcome);
     try {
-      await post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome, ...(noteText ? { note: noteText } : {}), ...(Object.keys(data).length ? { data } : {}) });
+      await post(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { outcome, ...(noteText ? { note: noteText } : {}), ...(Object.keys(data).length ? { data } : {}) } satisfies CompleteTaskRequest);
       onCompleted(task, outcome);
     } catch (e) {
       const error = e instanceof ApiError ? e : new ApiError(0, String(e));

@@ -1,14 +1,12 @@
 import { useId } from 'react';
 import { get } from '../lib/api';
+import type { CaseTrends } from '../lib/types';
 import { useI18n } from '../lib/i18n';
 import { useLoad } from '../lib/useLoad';
 import { ErrorBox, Loading } from './ui';
 
-export interface Trends {
-  weeks: Array<{ weekStart: string; incidents: number; workRequests: number }>;
-  slaByMonth: Array<{ month: string; measured: number; met: number; metPercent: number | null }>;
-  openByAge: Array<{ key: string; ja: string; en: string; count: number }>;
-}
+/** GET /api/cases/trends (generated from the API's OpenAPI document). */
+export type Trends = CaseTrends;
 
 interface Bar {
   label: string;

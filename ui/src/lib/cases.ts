@@ -1,12 +1,12 @@
 import { get } from './api';
-import type { CaseDetail, CaseSummary, Page } from './types';
+import type { CaseDetail, CasePage, CaseSummary } from './types';
 import { mapLimit } from './useLoad';
 
 export const OPEN_STATUSES = ['received', 'in_progress', 'on_hold', 'verifying'] as const;
 
 /** Every case in the given statuses (the list API filters one status at a time). */
 export async function listByStatuses(statuses: readonly string[], extra: Record<string, string> = {}, perStatus = 200): Promise<CaseSummary[]> {
-  const pages = await Promise.all(statuses.map((status) => get<Page<CaseSummary>>('/api/cases', { ...extra, status, limit: perStatus })));
+  const pages = await Promise.all(statuses.map((status) => get<CasePage>('/api/cases', { ...extra, status, limit: perStatus })));
   return pages.flatMap((p) => p.items);
 }
 
@@ -23,7 +23,7 @@ export async function detailsOf(cases: CaseSummary[], max = 60): Promise<CaseDet
 export async function listAll(query: Record<string, string>, cap = 5000): Promise<CaseSummary[]> {
   const items: CaseSummary[] = [];
   for (let offset = 0; offset < cap; offset += 200) {
-    const page = await get<Page<CaseSummary>>('/api/cases', { ...query, limit: 200, offset });
+    const page = await get<CasePage>('/api/cases', { ...query, limit: 200, offset });
     items.push(...page.items);
     if (page.items.length < 200 || (page.totalExact !== false && items.length >= page.total)) break;
   }

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { api, get, getToken, onUnauthorized, setToken } from './api';
-import type { Department, Meta, Role, User } from './types';
+import type { Department, LoginRequest, LoginResult, Meta, Role, User } from './types';
 
 /** Who is signed in, the departments (names for ids) and the deployment facts (mail sink link). */
 interface Session {
@@ -65,7 +65,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(
     async (username: string, password: string) => {
-      const answer = await api<{ token: string; user: User }>('POST', '/api/auth/login', { username, password });
+      const answer = await api<LoginResult>('POST', '/api/auth/login', { username, password } satisfies LoginRequest);
       setToken(answer.token);
       setExpired(false);
       setUser(answer.user);

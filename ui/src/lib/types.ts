@@ -1,283 +1,80 @@
-import type { CaseStatus, SlaView, WorkPlan, Impact } from '../../../workflows/shared/case-model';
+/**
+ * The API's shapes, as the API describes them: aliases of the types generated from its OpenAPI
+ * document (api-types.ts, `npm run api:types`). Only what the UI itself adds is declared here.
+ */
+import type { components } from './api-types';
 
-export type Role = 'general_affairs' | 'operator' | 'department' | 'auditor' | 'admin';
-export type Bilingual = { ja: string; en: string };
+type Schemas = components['schemas'];
 
-export interface User {
-  userId: string;
-  username: string;
-  displayName: string;
-  email: string;
-  roles: Role[];
-  departmentId: string | null;
-  departmentCode: string | null;
-}
+export type Role = Schemas['Role'];
+export type CaseStatus = Schemas['CaseStatus'];
+export type Bilingual = Schemas['BilingualDto'];
 
-export interface Meta {
-  name: string;
-  mode: 'embedded' | 'standard';
-  mailSinkUrl: string | null;
-  temporalUiUrl: string | null;
-}
-
-export interface Department {
-  id: string;
-  code: string;
-  nameJa: string;
-  nameEn: string;
-  email: string;
-}
-
+/** The signed-in person (GET /api/auth/me). */
+export type User = Schemas['ActorDto'];
+export type LoginResult = Schemas['LoginResultDto'];
+export type Meta = Schemas['MetaDto'];
+export type Department = Schemas['DepartmentViewDto'];
 /** An account as the admin's user list shows it (GET /api/users). */
-export interface UserAccount {
-  id: string;
-  username: string;
-  displayName: string;
-  email: string;
-  roles: Role[];
-  departmentId: string | null;
-  departmentCode: string | null;
-  disabled: boolean;
-  lockedUntil: string | null;
-  failedLogins: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type UserAccount = Schemas['UserViewDto'];
 
-export interface CaseSummary {
-  id: string;
-  number: string;
-  kind: 'incident' | 'work_request';
-  kindLabel: Bilingual;
-  subject: string;
-  status: CaseStatus;
-  statusLabel: Bilingual;
-  resolution: 'completed' | 'rejected' | 'withdrawn' | null;
-  severity: string | null;
-  hostname: string | null;
-  requestType: string | null;
-  /** R-REC-5 影響度 */
-  impact?: { scope: string | null; serviceStopped: boolean | null };
-  occurredAt: string;
-  assignee: string | null;
-  approver: string | null;
-  completedAt: string | null;
-  dueAt: string | null;
-  breached: boolean;
-  nextRole: string | null;
-  departmentIds: string[];
-  alertCount: number;
-  updatedAt: string;
-  /** R-REC-6 対応内容 summary, only with `withActions=true` (exports). */
-  actionCount?: number;
-  lastAction?: { at: string; messageJa: string; messageEn: string } | null;
-}
+/** A case in the lists; `actionCount`/`lastAction` only with `withActions=true` (exports). */
+export type CaseSummary = Schemas['CaseListItemDto'];
+export type CasePage = Schemas['CasePageDto'];
+export type CaseCounts = Schemas['CaseCountsDto'];
+export type CaseTrends = Schemas['CaseTrendsDto'];
+export type CaseDetail = Schemas['CaseDetailDto'];
+export type TimelineItem = Schemas['TimelineItemDto'];
+export type Task = Schemas['TaskViewDto'];
+/** A task in the inbox (GET /api/tasks), with its case. */
+export type TaskListItem = Schemas['TaskListItemDto'];
+export type TaskList = Schemas['TaskListDto'];
+export type CaseStarted = Schemas['CaseStartedDto'];
+export type WorkRequestTypes = Schemas['WorkRequestTypesDto'];
+export type SlaView = Schemas['SlaViewDto'];
+export type WorkPlan = Schemas['WorkPlanDto'];
+export type Impact = Schemas['ImpactDto'];
 
-export interface TimelineItem {
-  id: string;
-  at: string;
-  kind: string;
-  actor: string | null;
-  actorUsername: string | null;
-  messageJa: string;
-  messageEn: string;
-  data: Record<string, unknown> | null;
-}
+export type Asset = Schemas['AssetViewDto'];
+export type AssetPage = Schemas['AssetPageDto'];
 
-export interface Task {
-  id: string;
-  caseId: string;
-  caseNumber: string;
-  type: string;
-  label: Bilingual;
-  assigneeRole: Role;
-  departmentId: string | null;
-  state: 'open' | 'done' | 'cancelled';
-  dueAt: string | null;
-  allowedOutcomes: string[];
-  suggested: Record<string, unknown> | null;
-  createdAt: string;
-  completedAt: string | null;
-  /** 担当: who took the step (claim), if anyone. */
-  claimedBy: { username: string; name: string; at: string | null } | null;
-  completedBy: string | null;
-  outcome: string | null;
-  note: string | null;
-  data: Record<string, unknown> | null;
-}
+export type Deadline = Schemas['DeadlineDto'];
+export type NonBusinessDay = Schemas['NonBusinessDayDto'];
+export type Holidays = Schemas['HolidaysDto'];
+export type ClosingDay = Schemas['ClosingDayViewDto'];
+export type CalendarSettings = Schemas['CalendarSettingsViewDto'];
 
-export interface CaseDetail extends CaseSummary {
-  record: {
-    subject: string;
-    assignee: string | null;
-    occurredAt: string;
-    status: CaseStatus;
-    statusLabel: Bilingual;
-    impact: Impact | null;
-    actions: number;
-    workPlan: WorkPlan | null;
-    approver: string | null;
-    completedAt: string | null;
-  };
-  description: string | null;
-  params: Record<string, unknown> | null;
-  unregisteredDevice: boolean;
-  sla: SlaView | null;
-  timeline: TimelineItem[];
-  openTasks: Task[];
-  doneTasks: Task[];
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Exact when `totalExact` is not false; otherwise "at least this many" (the case list caps its count). */
-  total: number;
-  totalExact?: boolean;
-  limit: number;
-  offset: number;
-}
-
-export interface Asset {
-  id: string;
-  hostname: string;
-  kind: string;
-  address: string | null;
-  subPlatform: string;
-  businessSystems: string[];
-  departments: Department[];
-  vendorDesk: { name: string; email: string; phone: string | null } | null;
-  protected: boolean;
-  notes: string | null;
-  /** 廃止: kept for history, hidden from lists and pickers by default. */
-  retired: boolean;
-  retiredAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NonBusinessDay {
-  date: string;
-  kind: 'national_holiday' | 'closing_day';
-  nameJa: string;
-  nameEn: string;
-  onWeekend: boolean;
-}
-
-export interface ClosingDay {
-  date: string;
-  nameJa: string;
-  nameEn: string;
-  createdBy: string | null;
-  createdAt: string;
-}
-
-export interface CalendarSettings {
-  openMinutes: number;
-  closeMinutes: number;
-  closingPeriodFrom: string | null;
-  closingPeriodTo: string | null;
-  updatedAt?: string;
-  updatedBy?: string | null;
-}
-
-export interface AlertSource {
-  id: string;
-  name: string;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
+export type AlertSource = Schemas['AlertSourceViewDto'];
+export type CreatedAlertSource = Schemas['CreatedAlertSourceDto'];
 
 /* ---- auditor views (src/audit-history, src/audit) ---- */
 
-export interface HistoryEvent {
-  eventId: number;
-  at: string;
-  eventType: string;
-  kind: string;
-  ja: string;
-  en: string;
-  actor?: string | null;
-  actorUsername?: string | null;
-  data?: Record<string, unknown>;
-}
+export type HistoryEvent = Schemas['HistoryEventDto'];
+export type HistoryArchiveInfo = Schemas['HistoryArchiveInfoDto'];
+export type CaseHistoryView = Schemas['CaseHistoryViewDto'];
+export type ReplayResult = Schemas['ReplayResultDto'];
+export type ConsistencyResult = Schemas['ConsistencyResultDto'];
+export type AuditEntry = Schemas['AuditEntryDto'];
+export type AuditPage = Schemas['AuditPageDto'];
+export type AuditVerification = Schemas['AuditVerificationDto'];
 
-export interface HistoryArchiveInfo {
-  archivedAt: string;
-  archivedBy: string;
-  sha256: string;
-  compressedBytes: number;
-  jsonBytes: number;
-  checksumVerified: boolean;
-}
+/* ---- request bodies, as the API validates them ---- */
 
-export interface CaseHistoryView {
-  source: 'temporal' | 'archive';
-  workflowId: string;
-  runId: string;
-  workflowType: string;
-  status: string;
-  eventCount: number;
-  startTime: string | null;
-  closeTime: string | null;
-  sha256: string;
-  archive: HistoryArchiveInfo | null;
-  timeline: HistoryEvent[];
-}
-
-export interface ReplayResult {
-  ok: boolean;
-  case: string;
-  source: 'temporal' | 'archive';
-  workflowId: string;
-  runId: string | null;
-  workflowType: string;
-  eventCount: number;
-  durationMs: number;
-  problem?: {
-    kind: 'nondeterminism' | 'workflow_task_failure' | 'internal';
-    eventId: number | null;
-    eventType: string | null;
-    eventTime: string | null;
-    historyDid: { ja: string; en: string } | null;
-    codeDid: { ja: string; en: string } | null;
-    ja: string;
-    en: string;
-    sdkMessage: string;
-  };
-}
-
-export interface ConsistencyResult {
-  case: string;
-  source: string;
-  runId: string;
-  consistent: boolean;
-  toleranceMs: number;
-  checked: { steps: number; tasks: number; holdsAndResumes: number; emails: number; timelineEntries: number };
-  mismatches: Array<{ kind: string; ja: string; en: string; eventId?: number; timelineKey?: string; expected?: unknown; actual?: unknown }>;
-}
-
-export interface AuditEntry {
-  seq: number;
-  id: string;
-  at: string;
-  actor: { id: string | null; username: string | null; displayName: string | null; roles: string[] } | null;
-  action: string;
-  target: string | null;
-  requestId: string | null;
-  sourceAddress: string | null;
-  outcome: string;
-  status: number | null;
-  change: unknown;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  checked: number;
-  lastSeq: number;
-  headHash: string;
-  firstBroken: { seq: number; id: string | null; reason: 'altered' | 'link' | 'missing' | 'head'; message: string } | null;
-}
+export type LoginRequest = Schemas['LoginDto'];
+export type CreateUser = Schemas['CreateUserDto'];
+export type PatchUser = Schemas['PatchUserDto'];
+export type CreateDepartment = Schemas['CreateDepartmentDto'];
+export type PatchDepartment = Schemas['PatchDepartmentDto'];
+export type CreateAsset = Schemas['CreateAssetDto'];
+export type PatchAsset = Schemas['PatchAssetDto'];
+export type CreateAlertSourceRequest = Schemas['CreateAlertSourceDto'];
+export type ReportIncidentRequest = Schemas['ReportIncidentDto'];
+export type SubmitWorkRequest = Schemas['SubmitWorkRequestDto'];
+export type HoldRequest = Schemas['HoldDto'];
+export type ResumeRequest = Schemas['ResumeDto'];
+export type NoteRequest = Schemas['NoteDto'];
+export type ContactRequest = Schemas['ContactDto'];
+export type CompleteTaskRequest = Schemas['CompleteTaskDto'];
+export type ClaimTaskRequest = Schemas['ClaimTaskDto'];
+export type ClosingDayRequest = Schemas['ClosingDayDto'];
+export type CalendarSettingsRequest = Schemas['CalendarSettingsDto'];

@@ -4,7 +4,7 @@ import { api, ApiError, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
-import type { AlertSource } from '../lib/types';
+import type { AlertSource, CreateAlertSourceRequest, CreatedAlertSource } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 /** 監視連携: the monitoring systems that may post alerts, each with its own token. */
@@ -26,7 +26,7 @@ export function AlertSourcesPage() {
     }
     setNameError(null);
     try {
-      const answer = await post<AlertSource & { token: string }>('/api/alert-sources', { name: name.trim() });
+      const answer = await post<CreatedAlertSource>('/api/alert-sources', { name: name.trim() } satisfies CreateAlertSourceRequest);
       setCreated({ name: answer.name, token: answer.token });
       setCopied(false);
       setName('');

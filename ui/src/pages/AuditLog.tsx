@@ -5,7 +5,7 @@ import { ApiError, fetchFile, get, type Query } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
 import { fmtDateTimeSeconds, jstDateKey, jstDayStart, localiseInstants } from '../lib/format';
 import { humanMessage, useI18n } from '../lib/i18n';
-import type { AuditEntry, AuditVerification, Page } from '../lib/types';
+import type { AuditPage, AuditVerification } from '../lib/types';
 import { AUDIT_ACTION_LABELS, AUDIT_FIELD_LABELS } from '../../../workflows/shared/audit-actions';
 import { useLoad } from '../lib/useLoad';
 import { JstInput } from '../components/JstInput';
@@ -89,7 +89,7 @@ export function AuditLogPage() {
   const [verifyError, setVerifyError] = useState<ApiError | null>(null);
   useEffect(() => setForm(filtersOf(new URLSearchParams(key))), [key]);
 
-  const { data, error, loading } = useLoad(() => get<Page<AuditEntry>>('/api/audit', { ...apiQuery(applied), limit: PAGE_SIZE, offset }), [key]);
+  const { data, error, loading } = useLoad(() => get<AuditPage>('/api/audit', { ...apiQuery(applied), limit: PAGE_SIZE, offset }), [key]);
 
   const search = (e: FormEvent) => {
     e.preventDefault();

@@ -4,7 +4,7 @@ import { api, ApiError, get } from '../lib/api';
 import { clockToMinutes, fmtDate, jstDateKey, minutesToClock } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
-import type { CalendarSettings, ClosingDay, NonBusinessDay } from '../lib/types';
+import type { CalendarSettings, CalendarSettingsRequest, ClosingDay, ClosingDayRequest, Holidays } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 import { JstInput } from '../components/JstInput';
 
@@ -17,7 +17,7 @@ export function BusinessCalendarPage() {
   const [year, setYear] = useState(() => Number(jstDateKey(Date.now()).slice(0, 4)));
   const [message, setMessage] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
-  const holidays = useLoad(() => get<{ days: NonBusinessDay[] }>('/api/calendar/holidays', { year }), [year]);
+  const holidays = useLoad(() => get<Holidays>('/api/calendar/holidays', { year }), [year]);
   const closing = useLoad(() => get<ClosingDay[]>('/api/calendar/closing-days'), []);
 
   const remove = async (day: ClosingDay) => {
@@ -146,7 +146,7 @@ function AddClosingDay({ onAdded }: { onAdded(date: string): void }) {
     setErrors(found);
     if (Object.keys(found).length) return;
     try {
-      await api('POST', '/api/calendar/closing-days', { date, nameJa: nameJa.trim(), nameEn: nameEn.trim() });
+      await api('POST', '/api/calendar/closing-days', { date, nameJa: nameJa.trim(), nameEn: nameEn.trim() } satisfies ClosingDayRequest);
       onAdded(date);
       setDate('');
       setNameJa('');
@@ -204,7 +204,7 @@ function Settings({ onSaved }: { onSaved(): void }) {
     setErrors(found);
     if (Object.keys(found).length) return;
     try {
-      await api('PUT', '/api/calendar/settings', { openMinutes: open, closeMinutes: close, closingPeriodFrom: current.from || null, closingPeriodTo: current.to || null });
+      await api('PUT', '/api/calendar/settings', { openMinutes: open!, closeMinutes: close!, closingPeriodFrom: current.from || null, closingPeriodTo: current.to || null } satisfies CalendarSettingsRequest);
       setForm(null);
       settings.reload();
       onSaved();

@@ -10,7 +10,7 @@ import { humanMessage, useI18n } from '../lib/i18n';
 import { CHANNEL_LABELS, COUNTERPART_LABELS, RESOLUTION_LABELS, ROLE_LABELS, WAITING_FOR_LABELS, requestTypeLabel, taskOutcomeLabel } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { CaseDetail, Task, TimelineItem } from '../lib/types';
+import type { CaseDetail, ContactRequest, HoldRequest, NoteRequest, ResumeRequest, Task, TimelineItem } from '../lib/types';
 import { useLoad, useNow } from '../lib/useLoad';
 import { JstInput } from '../components/JstInput';
 
@@ -373,7 +373,7 @@ function HoldResume({ c, onDone }: { c: CaseDetail; onDone: (m: string) => void 
     }
     setFieldError(null);
     const ok = await run(
-      () => post(`/api/cases/${c.id}/${onHold ? 'resume' : 'hold'}`, onHold ? { reason } : { reason, waitingFor }),
+      () => post(`/api/cases/${c.id}/${onHold ? 'resume' : 'hold'}`, onHold ? ({ reason } satisfies ResumeRequest) : ({ reason, waitingFor } satisfies HoldRequest)),
       onHold ? tr('案件を再開しました。', 'The case was resumed.') : tr('案件を保留にしました。', 'The case is on hold.'),
     );
     if (ok) setReason('');
@@ -422,7 +422,7 @@ function NoteForm({ c, onDone, vendorOption }: { c: CaseDetail; onDone: (m: stri
       return;
     }
     setFieldError(null);
-    const ok = await run(() => post(`/api/cases/${c.id}/notes`, { text, ...(vendorOption ? { vendorProgress } : {}) }), tr('対応内容に記録しました。', 'The note was added.'));
+    const ok = await run(() => post(`/api/cases/${c.id}/notes`, { text, ...(vendorOption ? { vendorProgress } : {}) } satisfies NoteRequest), tr('対応内容に記録しました。', 'The note was added.'));
     if (ok) {
       setText('');
       setVendorProgress(false);
@@ -472,7 +472,7 @@ function ContactForm({ c, onDone }: { c: CaseDetail; onDone: (m: string) => void
     if (Object.keys(found).length) return;
     setError(null);
     const ok = await run(
-      () => post(`/api/cases/${c.id}/contacts`, { channel, counterpartKind, counterpart: counterpart.trim(), summary, ...(atIso ? { at: atIso } : {}), sendReport: channel !== 'email' && sendReport }),
+      () => post(`/api/cases/${c.id}/contacts`, { channel, counterpartKind, counterpart: counterpart.trim(), summary, ...(atIso ? { at: atIso } : {}), sendReport: channel !== 'email' && sendReport } satisfies ContactRequest),
       channel !== 'email' && sendReport ? tr('連絡を記録し、総務課へ報告メールを送信しました。', 'Contact logged and reported to general affairs by e-mail.') : tr('連絡を記録しました。', 'Contact logged.'),
     );
     if (ok) {

@@ -7,7 +7,7 @@ import { detailsOf, listByStatuses, OPEN_STATUSES } from '../lib/cases';
 import { fmtDateTime, fmtTime, jstDateKey, jstDayStart } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { CASE_STATUSES, ROLE_LABELS, STATUS_LABELS } from '../lib/labels';
-import type { CaseDetail, CaseSummary, Page } from '../lib/types';
+import type { CaseCounts, CaseDetail, CasePage, CaseSummary } from '../lib/types';
 import { useLoad, useNow } from '../lib/useLoad';
 
 interface DashboardData {
@@ -29,9 +29,9 @@ export function DashboardPage() {
   const now = useNow(30_000);
   const { data, error, loading, reload } = useLoad(async (): Promise<DashboardData> => {
     const [totals, open, breaches] = await Promise.all([
-      get<Record<(typeof KINDS)[number], Partial<Record<(typeof CASE_STATUSES)[number], number>>>>('/api/cases/counts'),
+      get<CaseCounts>('/api/cases/counts'),
       listByStatuses(OPEN_STATUSES),
-      get<Page<CaseSummary>>('/api/cases', { breached: 'true', limit: 10 }),
+      get<CasePage>('/api/cases', { breached: 'true', limit: 10 }),
     ]);
     const counts: DashboardData['counts'] = { incident: {}, work_request: {} };
     for (const kind of KINDS) for (const status of CASE_STATUSES) counts[kind][status] = totals[kind]?.[status] ?? 0;

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorBox, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { FormActions, placeRefusal, TextField } from '../components/FormFields';
+import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
-import type { Department } from '../lib/types';
+import type { CreateDepartment, Department, PatchDepartment } from '../lib/types';
 import { useSession } from '../lib/session';
 import { useLoad } from '../lib/useLoad';
 
@@ -53,7 +54,7 @@ export function DepartmentsPage() {
                             heading={tr(`${pick({ ja: d.nameJa, en: d.nameEn })} を編集`, `Edit ${pick({ ja: d.nameJa, en: d.nameEn })}`)}
                             submitLabel={tr('保存する', 'Save')}
                             onCancel={() => setEditing(null)}
-                            save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v)}
+                            save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v satisfies PatchDepartment)}
                             onSaved={(saved) => {
                               setEditing(null);
                               setNotice(tr(`${saved.nameJa} を更新しました。`, `${saved.nameEn} was updated.`));
@@ -89,7 +90,7 @@ export function DepartmentsPage() {
         <DepartmentForm
           initial={EMPTY}
           submitLabel={tr('登録する', 'Register')}
-          save={(v) => post<Department>('/api/departments', v)}
+          save={(v) => post<Department>('/api/departments', v satisfies CreateDepartment)}
           onSaved={(saved) => {
             setNotice(tr(`${saved.nameJa} を登録しました。`, `${saved.nameEn} was registered.`));
             list.reload();
@@ -131,10 +132,9 @@ function DepartmentForm(props: { initial: Values; heading?: string; submitLabel:
       if (props.clearAfterSave) setV(EMPTY);
       props.onSaved(saved);
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(0, String(err));
-      const field = (apiError.field ?? (/^(\w+) /.exec(apiError.message)?.[1] ?? '')) as keyof Values;
-      if (labels[field]) setErrors({ [field]: describeProblem(apiError.message, labels[field], lang) });
-      else setRefusal(apiError);
+      const placed = placeRefusal(err, labels, lang);
+      if ('field' in placed) setErrors({ [placed.field]: placed.message });
+      else setRefusal(placed.refusal);
     } finally {
       setBusy(false);
     }
@@ -142,23 +142,9 @@ function DepartmentForm(props: { initial: Values; heading?: string; submitLabel:
   return (
     <form onSubmit={(e) => void submit(e)} noValidate className="form-grid" aria-label={props.heading}>
       {(['code', 'nameJa', 'nameEn', 'email'] as const).map((k) => (
-        <Field key={k} label={labels[k]} required error={errors[k]}>
-          {(control) => <input {...control} type={k === 'email' ? 'email' : 'text'} value={v[k]} onChange={(e) => set(k, e.target.value)} spellCheck={k === 'code' || k === 'email' ? false : undefined} />}
-        </Field>
+        <TextField key={k} label={labels[k]} required error={errors[k]} type={k === 'email' ? 'email' : 'text'} value={v[k]} onChange={(value) => set(k, value)} spellCheck={k === 'code' || k === 'email' ? false : undefined} />
       ))}
-      <div className="wide">
-        <ErrorBox error={refusal} />
-        <div className="actions">
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {props.submitLabel}
-          </button>
-          {props.onCancel && (
-            <button type="button" className="btn btn-secondary" onClick={props.onCancel}>
-              {tr('キャンセル', 'Cancel')}
-            </button>
-          )}
-        </div>
-      </div>
+      <FormActions refusal={refusal} submitLabel={props.submitLabel} busy={busy} onCancel={props.onCancel} />
     </form>
   );
 }

@@ -1,4 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
+import { FormActions, placeRefusal, SelectField, TextField } from '../components/FormFields';
+import { PlatformCapacity } from '../components/PlatformCapacity';
 import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDate } from '../lib/format';
@@ -6,7 +8,7 @@ import { useI18n } from '../lib/i18n';
 import { ASSET_KIND_LABELS, label, SUB_PLATFORM_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
-import type { Asset, Page } from '../lib/types';
+import type { Asset, AssetPage, CreateAsset, PatchAsset } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i;
@@ -24,13 +26,13 @@ export function InventoryPage() {
   const [showRetired, setShowRetired] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
-  const { data, error, loading, reload } = useLoad(() => get<Page<Asset>>('/api/assets', { q: query || undefined, includeRetired: showRetired || undefined, limit: 200 }), [query, showRetired]);
+  const { data, error, loading, reload } = useLoad(() => get<AssetPage>('/api/assets', { q: query || undefined, includeRetired: showRetired || undefined, limit: 200 }), [query, showRetired]);
   const canEdit = hasRole('admin', 'operator');
   const retire = async (a: Asset, retired: boolean) => {
     setRefusal(null);
     setCreated(null);
     try {
-      await api<Asset>('PATCH', `/api/assets/${a.id}`, { retired });
+      await api<Asset>('PATCH', `/api/assets/${a.id}`, { retired } satisfies PatchAsset);
       setCreated(retired ? tr(`${a.hostname} を廃止にしました。履歴には残ります。`, `${a.hostname} was retired. It stays in the history.`) : tr(`${a.hostname} を利用中に戻しました。`, `${a.hostname} is in service again.`));
       reload();
     } catch (e) {
@@ -175,6 +177,7 @@ export function InventoryPage() {
           }}
         />
       )}
+      {hasRole('operator', 'general_affairs', 'auditor', 'admin') && <PlatformCapacity />}
     </>
   );
 }
@@ -232,38 +235,37 @@ function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset:
       if (asset) {
         const saved = await api<Asset>('PATCH', `/api/assets/${asset.id}`, {
           hostname: v.hostname.trim(),
-          kind: v.kind,
-          subPlatform: v.subPlatform,
+          kind: v.kind as CreateAsset['kind'], // checked above: one of the select's options
+          subPlatform: v.subPlatform as CreateAsset['subPlatform'],
           address: v.address.trim() || null,
           businessSystems: [...new Set(systems)],
           departmentIds: deptIds,
           vendorDesk: vendorGiven ? { name: v.vendorName.trim(), email: v.vendorEmail.trim(), phone: v.vendorPhone.trim() || null } : null,
           protected: isProtected,
           notes: v.notes.trim() ? v.notes : null,
-        });
+        } satisfies PatchAsset);
         onSaved(saved);
         return;
       }
       const created = await post<Asset>('/api/assets', {
         hostname: v.hostname.trim(),
-        kind: v.kind,
-        subPlatform: v.subPlatform,
+        kind: v.kind as CreateAsset['kind'],
+        subPlatform: v.subPlatform as CreateAsset['subPlatform'],
         ...(v.address.trim() ? { address: v.address.trim() } : {}),
         ...(systems.length ? { businessSystems: [...new Set(systems)] } : {}),
         ...(deptIds.length ? { departmentIds: deptIds } : {}),
         ...(vendorGiven ? { vendorDesk: { name: v.vendorName.trim(), email: v.vendorEmail.trim(), ...(v.vendorPhone.trim() ? { phone: v.vendorPhone.trim() } : {}) } } : {}),
         protected: isProtected,
         ...(v.notes.trim() ? { notes: v.notes } : {}),
-      });
+      } satisfies CreateAsset);
       setV(empty);
       setDeptIds([]);
       setProtected(false);
       onSaved(created);
     } catch (e) {
-      const error = e instanceof ApiError ? e : new ApiError(0, String(e));
-      const field = error.field ?? (/^(\w+) /.exec(error.message)?.[1] ?? '');
-      if (labels[field]) setErrors({ [field]: describeProblem(error.message, labels[field], lang) });
-      else setRefusal(error);
+      const placed = placeRefusal(e, labels, lang);
+      if ('field' in placed) setErrors({ [placed.field]: placed.message });
+      else setRefusal(placed.refusal);
     } finally {
       setBusy(false);
     }
@@ -273,39 +275,11 @@ function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset:
     <section className="panel" aria-labelledby={`${formId}-heading`}>
       <h2 id={`${formId}-heading`}>{asset ? tr(`${asset.hostname} を編集`, `Edit ${asset.hostname}`) : tr('機器を登録する', 'Register an asset')}</h2>
       <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
-        <Field label={labels.hostname} required error={errors.hostname}>
-          {(control) => <input {...control} value={v.hostname} onChange={(e) => set('hostname', e.target.value)} spellCheck={false} />}
-        </Field>
-        <Field label={labels.kind} required error={errors.kind}>
-          {(control) => (
-            <select {...control} value={v.kind} onChange={(e) => set('kind', e.target.value)}>
-              <option value="">{tr('選択してください', 'Choose')}</option>
-              {Object.entries(ASSET_KIND_LABELS).map(([k, l]) => (
-                <option key={k} value={k}>
-                  {pick(l)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={labels.subPlatform} required error={errors.subPlatform}>
-          {(control) => (
-            <select {...control} value={v.subPlatform} onChange={(e) => set('subPlatform', e.target.value)}>
-              <option value="">{tr('選択してください', 'Choose')}</option>
-              {Object.entries(SUB_PLATFORM_LABELS).map(([k, l]) => (
-                <option key={k} value={k}>
-                  {pick(l)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={labels.address} error={errors.address}>
-          {(control) => <input {...control} value={v.address} onChange={(e) => set('address', e.target.value)} spellCheck={false} />}
-        </Field>
-        <Field label={labels.businessSystems} error={errors.businessSystems} className="wide">
-          {(control) => <input {...control} value={v.businessSystems} onChange={(e) => set('businessSystems', e.target.value)} placeholder={tr('例: 税務システム、住民記録システム', 'e.g. Tax system, Resident records')} />}
-        </Field>
+        <TextField label={labels.hostname} required error={errors.hostname} value={v.hostname} onChange={(value) => set('hostname', value)} spellCheck={false} />
+        <SelectField label={labels.kind} required error={errors.kind} value={v.kind} onChange={(value) => set('kind', value)} options={Object.entries(ASSET_KIND_LABELS).map(([k, l]) => ({ value: k, label: pick(l) }))} />
+        <SelectField label={labels.subPlatform} required error={errors.subPlatform} value={v.subPlatform} onChange={(value) => set('subPlatform', value)} options={Object.entries(SUB_PLATFORM_LABELS).map(([k, l]) => ({ value: k, label: pick(l) }))} />
+        <TextField label={labels.address} error={errors.address} value={v.address} onChange={(value) => set('address', value)} spellCheck={false} />
+        <TextField label={labels.businessSystems} error={errors.businessSystems} className="wide" value={v.businessSystems} onChange={(value) => set('businessSystems', value)} placeholder={tr('例: 税務システム、住民記録システム', 'e.g. Tax system, Resident records')} />
         <FieldGroup legend={tr('利用する所管課', 'Departments using it')} className="wide">
           <div className="choices inline">
             {departments.map((d) => (
@@ -317,15 +291,9 @@ function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset:
         </FieldGroup>
         <FieldGroup legend={tr('メーカー保守窓口（任意）', 'Maker\'s desk (optional)')} className="wide">
           <div className="form-grid three">
-            <Field label={labels['vendorDesk.name']} error={errors['vendorDesk.name']}>
-              {(control) => <input {...control} value={v.vendorName} onChange={(e) => set('vendorName', e.target.value)} />}
-            </Field>
-            <Field label={labels['vendorDesk.email']} error={errors['vendorDesk.email']}>
-              {(control) => <input {...control} type="email" value={v.vendorEmail} onChange={(e) => set('vendorEmail', e.target.value)} />}
-            </Field>
-            <Field label={labels['vendorDesk.phone']} error={errors['vendorDesk.phone']}>
-              {(control) => <input {...control} type="tel" value={v.vendorPhone} onChange={(e) => set('vendorPhone', e.target.value)} />}
-            </Field>
+            <TextField label={labels['vendorDesk.name']} error={errors['vendorDesk.name']} value={v.vendorName} onChange={(value) => set('vendorName', value)} />
+            <TextField label={labels['vendorDesk.email']} error={errors['vendorDesk.email']} type="email" value={v.vendorEmail} onChange={(value) => set('vendorEmail', value)} />
+            <TextField label={labels['vendorDesk.phone']} error={errors['vendorDesk.phone']} type="tel" value={v.vendorPhone} onChange={(value) => set('vendorPhone', value)} />
           </div>
         </FieldGroup>
         <Field label={labels.notes} className="wide">
@@ -334,19 +302,7 @@ function AssetForm({ asset, onSaved, onCancel }: { asset?: Asset; onSaved(asset:
         <label className="choice wide">
           <input type="checkbox" checked={isProtected} onChange={(e) => setProtected(e.target.checked)} /> {tr('保護する（自動化された操作で削除しない）', 'Protected (never deleted by automated operations)')}
         </label>
-        <div className="wide">
-          <ErrorBox error={refusal} />
-          <div className="actions">
-            <button type="submit" className="btn btn-primary" disabled={busy}>
-              {asset ? tr('保存する', 'Save') : tr('登録する', 'Register')}
-            </button>
-            {onCancel && (
-              <button type="button" className="btn btn-secondary" onClick={onCancel}>
-                {tr('キャンセル', 'Cancel')}
-              </button>
-            )}
-          </div>
-        </div>
+        <FormActions refusal={refusal} submitLabel={asset ? tr('保存する', 'Save') : tr('登録する', 'Register')} busy={busy} onCancel={onCancel} />
       </form>
     </section>
   );

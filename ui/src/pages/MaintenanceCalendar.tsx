@@ -4,7 +4,7 @@ import { get } from '../lib/api';
 import { plannedWork } from '../lib/cases';
 import { fmtDateTime, fmtTime, jstDateKey, jstDayStart } from '../lib/format';
 import { useI18n } from '../lib/i18n';
-import type { CaseDetail, NonBusinessDay } from '../lib/types';
+import type { CaseDetail, Holidays, NonBusinessDay } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const WEEK_JA = ['日', '月', '火', '水', '木', '金', '土'];
@@ -28,7 +28,7 @@ export function MaintenanceCalendarPage() {
   const { data, error, loading } = useLoad(async () => {
     const [work, holidays] = await Promise.all([
       plannedWork(jstDayStart(first), jstDayStart(first, daysInMonth)),
-      get<{ days: NonBusinessDay[] }>('/api/calendar/holidays', { year }).catch(() => ({ days: [] as NonBusinessDay[] })),
+      get<Holidays>('/api/calendar/holidays', { year }).catch(() => ({ year, days: [] as NonBusinessDay[] })),
     ]);
     return { work, holidays: new Map(holidays.days.map((d) => [d.date, d])) };
   }, [month]);

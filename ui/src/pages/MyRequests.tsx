@@ -5,7 +5,7 @@ import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { requestTypeLabel } from '../lib/labels';
 import { useSession } from '../lib/session';
-import type { CaseSummary, Page } from '../lib/types';
+import type { CasePage, CaseSummary } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 /**
@@ -15,8 +15,8 @@ import { useLoad } from '../lib/useLoad';
 export function MyRequestsPage() {
   const { lang, tr } = useI18n();
   const { user, departmentName } = useSession();
-  const open = useLoad(() => get<Page<CaseSummary>>('/api/cases', { kind: 'work_request', status: 'received,in_progress,on_hold,verifying', limit: 200 }), []);
-  const done = useLoad(() => get<Page<CaseSummary>>('/api/cases', { kind: 'work_request', status: 'done', limit: 50 }), []);
+  const open = useLoad(() => get<CasePage>('/api/cases', { kind: 'work_request', status: 'received,in_progress,on_hold,verifying', limit: 200 }), []);
+  const done = useLoad(() => get<CasePage>('/api/cases', { kind: 'work_request', status: 'done', limit: 50 }), []);
   const dept = user?.departmentId ? departmentName(user.departmentId, lang) : '';
   const loaded = open.data && done.data;
   const none = loaded && open.data!.total === 0 && done.data!.total === 0;

@@ -8,7 +8,7 @@ import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS, SEVERITIES, SEVERITY_LABELS, requestTypeLabel, taskOutcomeLabel } from '../lib/labels';
 import { useSession } from '../lib/session';
-import type { CaseDetail, Task } from '../lib/types';
+import type { CaseDetail, ClaimTaskRequest, Task, TaskList } from '../lib/types';
 import { mapLimit, TASKS_CHANGED, useLoad, useNow } from '../lib/useLoad';
 
 interface Row {
@@ -50,7 +50,7 @@ export function MyTasksPage() {
   const [arrived, setArrived] = useState<string[]>([]);
   const seenIds = useRef<Set<string> | null>(null);
   const { data, error, loading, reload } = useLoad(async () => {
-    const { items } = await get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true', limit: 200 });
+    const { items } = await get<TaskList>('/api/tasks', { state: 'open', mine: 'true', limit: 200 });
     const caseIds = [...new Set(items.map((t) => t.caseId))];
     const details = await mapLimit(caseIds, 4, (id) => get<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`).catch(() => null));
     const byId = new Map(caseIds.map((id, i) => [id, details[i]]));
@@ -80,7 +80,7 @@ export function MyTasksPage() {
     if (openId || !data) return;
     let stopped = false;
     const look = async () => {
-      const { items } = await get<{ items: Task[] }>('/api/tasks', { state: 'open', mine: 'true', limit: 200 }).catch(() => ({ items: null }));
+      const { items } = await get<TaskList>('/api/tasks', { state: 'open', mine: 'true', limit: 200 }).catch(() => ({ items: null }));
       if (!stopped && items && signature(items) !== shown) reload();
     };
     const timer = setInterval(() => void look(), REFRESH_EVERY_MS);
@@ -107,7 +107,7 @@ export function MyTasksPage() {
   const claim = async (task: Task, action: 'claim' | 'takeOver' | 'release') => {
     setClaimError(null);
     try {
-      await post(`/api/tasks/${encodeURIComponent(task.id)}/${action === 'release' ? 'release' : 'claim'}`, action === 'takeOver' ? { takeOver: true } : {});
+      await post(`/api/tasks/${encodeURIComponent(task.id)}/${action === 'release' ? 'release' : 'claim'}`, (action === 'takeOver' ? { takeOver: true } : {}) satisfies ClaimTaskRequest);
     } catch (e) {
       setClaimError(e instanceof ApiError ? e : new ApiError(0, String(e)));
     }
@@ -123,7 +123,7 @@ export function MyTasksPage() {
     const refused: string[] = [];
     for (const task of tasks) {
       try {
-        await post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`, action === 'claim' ? {} : undefined);
+        await post(`/api/tasks/${encodeURIComponent(task.id)}/${action}`, action === 'claim' ? ({} satisfies ClaimTaskRequest) : undefined);
       } catch {
         refused.push(task.caseNumber);
       }

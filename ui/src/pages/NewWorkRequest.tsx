@@ -8,6 +8,7 @@ import { fmtDateTime, fromJstInput } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
 import { useSession } from '../lib/session';
+import type { CaseStarted, Deadline, SubmitWorkRequest, WorkRequestTypes } from '../lib/types';
 import { JstInput } from '../components/JstInput';
 
 /**
@@ -34,8 +35,8 @@ export function NewWorkRequestPage() {
 
   useEffect(() => {
     let cancelled = false;
-    get<{ slaBusinessDays: number }>('/api/work-request-types')
-      .then(({ slaBusinessDays }) => get<{ dueAt: string }>('/api/calendar/deadline', { from: new Date().toISOString(), businessDays: slaBusinessDays }).then((d) => ({ dueAt: d.dueAt, days: slaBusinessDays })))
+    get<WorkRequestTypes>('/api/work-request-types')
+      .then(({ slaBusinessDays }) => get<Deadline>('/api/calendar/deadline', { from: new Date().toISOString(), businessDays: slaBusinessDays }).then((d) => ({ dueAt: d.dueAt, days: slaBusinessDays })))
       .then((d) => !cancelled && setDue(d))
       .catch(() => undefined);
     return () => {
@@ -91,14 +92,14 @@ export function NewWorkRequestPage() {
     setBusy(true);
     try {
       const body = {
-        type,
+        type: type as SubmitWorkRequest['type'], // checked above: one of REQUEST_TYPES
         subject: subject.trim(),
         params: toParams(definition!, raw),
         ...(desiredDate ? { desiredDate: fromJstInput(desiredDate)! } : {}),
         ...(note.trim() ? { note } : {}),
         ...(onBehalf ? { departmentId } : {}),
-      };
-      const result = await post<{ caseNumber: string | null; caseId: string | null; workflowId: string }>('/api/work-requests', body);
+      } satisfies SubmitWorkRequest;
+      const result = await post<CaseStarted>('/api/work-requests', body);
       const created = tr(`作業依頼 ${result.caseNumber ?? ''} を提出しました。総務課の受付をお待ちください。`, `Work request ${result.caseNumber ?? ''} submitted. General affairs will accept it.`);
       navigate(`/cases/${result.caseNumber ?? result.caseId}`, { state: { created } });
     } catch (e) {

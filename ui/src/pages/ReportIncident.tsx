@@ -6,7 +6,7 @@ import { fromJstInput } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { SEVERITIES, SEVERITY_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
-import type { Asset, Page } from '../lib/types';
+import type { AssetPage, CaseStarted, ReportIncidentRequest } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 import { JstInput } from '../components/JstInput';
 
@@ -14,7 +14,7 @@ import { JstInput } from '../components/JstInput';
 export function ReportIncidentPage() {
   const { lang, tr, pick } = useI18n();
   const navigate = useNavigate();
-  const assets = useLoad(() => get<Page<Asset>>('/api/assets', { limit: 200 }), []);
+  const assets = useLoad(() => get<AssetPage>('/api/assets', { limit: 200 }), []);
   const [hostname, setHostname] = useState('');
   const [subject, setSubject] = useState('');
   const [summary, setSummary] = useState('');
@@ -54,7 +54,7 @@ export function ReportIncidentPage() {
     }
     setBusy(true);
     try {
-      const result = await post<{ caseNumber: string | null; caseId: string | null }>('/api/incidents', { hostname: host, subject: subject.trim(), summary, severity, ...(detectedIso ? { detectedAt: detectedIso } : {}) });
+      const result = await post<CaseStarted>('/api/incidents', { hostname: host, subject: subject.trim(), summary, severity: severity as ReportIncidentRequest['severity'], ...(detectedIso ? { detectedAt: detectedIso } : {}) } satisfies ReportIncidentRequest);
       if (!result.caseNumber && !result.caseId) throw new ApiError(409, tr('同じ報告が既に受け付けられています。', 'This report was already received.'));
       navigate(`/cases/${result.caseNumber ?? result.caseId}`, { state: { created: tr(`障害 ${result.caseNumber ?? ''} を登録しました。総務課と運用保守事業者へメールで通知しています。`, `Incident ${result.caseNumber ?? ''} registered; general affairs and the operators are e-mailed.`) } });
     } catch (e) {

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { FormActions, placeRefusal, SelectField, TextField } from '../components/FormFields';
 import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { ROLE_LABELS } from '../lib/labels';
 import { describeProblem } from '../lib/problems';
-import type { Department, Role, UserAccount } from '../lib/types';
+import type { CreateUser, Department, PatchUser, Role, UserAccount } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const ROLES: Role[] = ['general_affairs', 'operator', 'department', 'auditor', 'admin'];
@@ -29,7 +30,7 @@ export function UsersPage() {
     return d ? pick({ ja: d.nameJa, en: d.nameEn }) : '—';
   };
 
-  const change = async (user: UserAccount, body: Record<string, unknown>, done: string) => {
+  const change = async (user: UserAccount, body: PatchUser, done: string) => {
     setRefusal(null);
     setNotice(null);
     try {
@@ -157,7 +158,7 @@ function ResetPassword({ user, onDone }: { user: UserAccount; onDone(): void }) 
     }
     setError(null);
     try {
-      await api('PATCH', `/api/users/${user.id}`, { password });
+      await api('PATCH', `/api/users/${user.id}`, { password } satisfies PatchUser);
       onDone();
     } catch (err) {
       const apiError = asApiError(err);
@@ -220,15 +221,14 @@ function AddUser({ departments, onCreated }: { departments: Department[]; onCrea
         roles,
         departmentId: needsDepartment ? v.departmentId : null,
         password: v.password,
-      });
+      } satisfies CreateUser);
       setV(empty);
       setRoles([]);
       onCreated(user);
     } catch (err) {
-      const apiError = asApiError(err);
-      const field = apiError.field ?? (/^(\w+) /.exec(apiError.message)?.[1] ?? '');
-      if (labels[field]) setErrors({ [field]: describeProblem(apiError.message, labels[field], lang) });
-      else setRefusal(apiError);
+      const placed = placeRefusal(err, labels, lang);
+      if ('field' in placed) setErrors({ [placed.field]: placed.message });
+      else setRefusal(placed.refusal);
     } finally {
       setBusy(false);
     }
@@ -238,18 +238,10 @@ function AddUser({ departments, onCreated }: { departments: Department[]; onCrea
     <section className="panel" aria-labelledby="add-user-heading">
       <h2 id="add-user-heading">{tr('利用者を登録する', 'Register a user')}</h2>
       <form onSubmit={(e) => void submit(e)} noValidate className="form-grid">
-        <Field label={labels.username} required error={errors.username}>
-          {(control) => <input {...control} value={v.username} onChange={(e) => set('username', e.target.value)} spellCheck={false} autoComplete="off" />}
-        </Field>
-        <Field label={labels.displayName} required error={errors.displayName}>
-          {(control) => <input {...control} value={v.displayName} onChange={(e) => set('displayName', e.target.value)} />}
-        </Field>
-        <Field label={labels.email} required error={errors.email}>
-          {(control) => <input {...control} type="email" value={v.email} onChange={(e) => set('email', e.target.value)} />}
-        </Field>
-        <Field label={labels.password} required error={errors.password}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" value={v.password} onChange={(e) => set('password', e.target.value)} />}
-        </Field>
+        <TextField label={labels.username} required error={errors.username} value={v.username} onChange={(value) => set('username', value)} spellCheck={false} autoComplete="off" />
+        <TextField label={labels.displayName} required error={errors.displayName} value={v.displayName} onChange={(value) => set('displayName', value)} />
+        <TextField label={labels.email} required error={errors.email} type="email" value={v.email} onChange={(value) => set('email', value)} />
+        <TextField label={labels.password} required error={errors.password} type="password" autoComplete="new-password" value={v.password} onChange={(value) => set('password', value)} />
         <FieldGroup legend={labels.roles} required error={errors.roles} className="wide" hint={tr('監査は他の役割と兼務できません。システム管理者は業務の役割と兼務できません。', 'Auditors hold no other role; administrators hold no task role.')}>
           <div className="choices inline">
             {ROLES.map((r) => (
@@ -260,25 +252,16 @@ function AddUser({ departments, onCreated }: { departments: Department[]; onCrea
           </div>
         </FieldGroup>
         {needsDepartment && (
-          <Field label={labels.departmentId} required error={errors.departmentId}>
-            {(control) => (
-              <select {...control} value={v.departmentId} onChange={(e) => set('departmentId', e.target.value)}>
-                <option value="">{tr('選択してください', 'Choose')}</option>
-                {departments.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {pick({ ja: d.nameJa, en: d.nameEn })}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            label={labels.departmentId}
+            required
+            error={errors.departmentId}
+            value={v.departmentId}
+            onChange={(value) => set('departmentId', value)}
+            options={departments.map((d) => ({ value: d.id, label: pick({ ja: d.nameJa, en: d.nameEn }) }))}
+          />
         )}
-        <div className="wide">
-          <ErrorBox error={refusal} />
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {tr('登録する', 'Register')}
-          </button>
-        </div>
+        <FormActions refusal={refusal} submitLabel={tr('登録する', 'Register')} busy={busy} />
       </form>
     </section>
   );

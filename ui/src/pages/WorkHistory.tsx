@@ -10,7 +10,7 @@ import { fmtCsvDateTime, fmtDateTime, jstDateKey, jstDayStart } from '../lib/for
 import { useI18n } from '../lib/i18n';
 import { CASE_STATUSES, label, RESOLUTION_LABELS, requestTypeLabel, SEVERITY_LABELS, STATUS_LABELS } from '../lib/labels';
 import { useSession } from '../lib/session';
-import type { CaseSummary, Page } from '../lib/types';
+import type { CasePage } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
 const PAGE_SIZE = 50;
@@ -86,7 +86,7 @@ export function WorkHistoryPage() {
   useEffect(() => setForm(filtersOf(new URLSearchParams(key))), [key]);
 
   const { data, error, loading } = useLoad(
-    () => get<Page<CaseSummary>>('/api/cases', { ...apiQuery(applied), sort: sort === DEFAULT_SORT ? undefined : sort, limit: PAGE_SIZE, offset }),
+    () => get<CasePage>('/api/cases', { ...apiQuery(applied), sort: sort === DEFAULT_SORT ? undefined : sort, limit: PAGE_SIZE, offset }),
     [key],
   );
 

@@ -1,8 +1,11 @@
 /**
- * Inputs and results of the operation activities. The workflows import these as types only; the
- * results carry what is recorded on the case — never a password or another secret.
+ * Inputs and results of the operation activities (R-OP-1..9, R-SCHED-2). The results carry what is
+ * recorded on the case — never a password or another secret. Implemented by
+ * src/operations/operations.service.ts through activities/operations.activities.ts.
  */
-import type { BackupTargetKind } from './operation.entities';
+
+export type BackupTargetKind = 'vm' | 'database';
+export type BackupReason = 'scheduled' | 'final' | 'pre_restore' | 'on_request';
 
 export interface RunOperationInput {
   /** Idempotency key: case number + step (+ round after a retry from execution_failed). */
@@ -45,13 +48,43 @@ export interface CompensationOutcome {
   summaryEn: string;
 }
 
-export interface ScheduledBackupInput {
+/** One backup target (a VM or a database of the platform). */
+export interface BackupTarget {
   targetKind: BackupTargetKind;
   targetName: string;
+}
+
+export interface ScheduledBackupInput extends BackupTarget {
   /** The scheduled run's workflow id: one backup per run. */
   runKey: string;
 }
 
 export interface BackupFailureInput extends ScheduledBackupInput {
   error: string;
+}
+
+export interface BackupFailureNotice {
+  sent: boolean;
+  to: string[];
+}
+
+export interface BackupSummary {
+  backupId: string;
+  targetKind: BackupTargetKind;
+  targetName: string;
+  reason: BackupReason;
+  status: string;
+  file: string;
+  sizeBytes: number | null;
+  sha256: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  expiresAt: string | null;
+  retentionDays: number;
+  requestedBy: string;
+}
+
+export interface PruneSummary {
+  pruned: string[];
+  kept: number;
 }
