@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, type Actor } from '../identity/current-user';
 import { DeskAdminService } from './desk-admin.service';
+import { DeskCaseDto, InquiryListDto, SimilarCasesDto } from './dto/desk-views.dto';
 import { AskerAnswerDto, CreateInquiryDto, DeskSettingsDto, InquiryReplyDto, ListInquiriesQuery, MonitoringRuleDto, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
 
@@ -21,11 +22,13 @@ export class InquiriesController {
 
   /** Inquiries with their SLA, waiting ones first (a department sees its own). */
   @Get()
+  @ApiOkResponse({ type: InquiryListDto })
   list(@CurrentActor() actor: Actor, @Query() query: ListInquiriesQuery) {
     return this.inquiries.list(actor, query);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: DeskCaseDto })
   detail(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.inquiries.detail(actor, id);
   }
@@ -64,11 +67,13 @@ export class CaseDeskController {
   }
 
   @Get(':id/desk')
+  @ApiOkResponse({ type: DeskCaseDto })
   desk(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.inquiries.detail(actor, id);
   }
 
   @Get(':id/similar')
+  @ApiOkResponse({ type: SimilarCasesDto })
   similar(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.inquiries.similar(actor, id);
   }

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { createHash, randomUUID } from 'node:crypto';
+import type { SlaView } from '../../workflows/shared/case-model';
 import { workflowIds } from '../../workflows/shared/ids';
 import type { InquiryAsker, InquiryAttachmentRef, InquiryCategory, InquiryChannel, InquiryInput } from '../../workflows/shared/contracts';
 import { canSee, departmentScope } from '../cases/case-access';
@@ -151,8 +152,9 @@ export class InquiriesService {
     return {
       items: rows.map((r) => ({
         id: r.id, number: r.number, subject: r.subject, status: r.status, occurredAt: new Date(r.occurred_at).toISOString(), assignee: r.assignee,
-        sla: r.sla, dueAt: r.due_at ? new Date(r.due_at).toISOString() : null, breached: r.breached, nextRole: r.next_role,
-        asker: (r.params?.asker as InquiryAsker | undefined) ?? null, channel: r.params?.channel ?? null, category: r.params?.category ?? null,
+        sla: (r.sla ?? null) as SlaView | null, dueAt: r.due_at ? new Date(r.due_at).toISOString() : null, breached: r.breached, nextRole: r.next_role,
+        asker: (r.params?.asker as InquiryAsker | undefined) ?? null,
+        channel: (r.params?.channel as InquiryChannel | undefined) ?? null, category: (r.params?.category as InquiryCategory | undefined) ?? null,
       })),
     };
   }
@@ -190,7 +192,7 @@ export class InquiriesService {
     const rows = await this.sql<{ id: string; at: Date; actor: string | null; message_ja: string; data: Record<string, unknown> | null }>(
       `select id, at, actor, message_ja, data from case_timeline where case_id = ? and kind = 'phone' and coalesce((data->>'reportSent')::boolean, false) = false order by at asc`, [caseId],
     );
-    return rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), actor: r.actor, messageJa: r.message_ja, counterpart: r.data?.counterpart ?? null, summary: r.data?.summary ?? null }));
+    return rows.map((r) => ({ id: r.id, at: new Date(r.at).toISOString(), actor: r.actor, messageJa: r.message_ja, counterpart: textOrNull(r.data?.counterpart), summary: textOrNull(r.data?.summary) }));
   }
 
   async attachment(actor: Actor, id: string) {
@@ -313,6 +315,8 @@ export class InquiriesService {
     return UUID.test(idOrNumber) ? this.em.fork().findOne(CaseRecord, { id: idOrNumber }) : this.em.fork().findOne(CaseRecord, { number: idOrNumber.toUpperCase() });
   }
 }
+
+const textOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Character bigrams of a text, after folding width and case and dropping spaces and punctuation. */
 export function bigrams(value: string): Set<string> {

@@ -42,6 +42,9 @@ const UI_READS: Array<[method: 'get' | 'post' | 'put' | 'patch', path: string, s
   ['get', '/api/cases/{id}/history', '200'],
   ['post', '/api/cases/{id}/replay', '200'],
   ['get', '/api/cases/{id}/consistency', '200'],
+  ['get', '/api/inquiries', '200'],
+  ['get', '/api/inquiries/{id}', '200'],
+  ['get', '/api/cases/{id}/similar', '200'],
 ];
 
 type Schema = { $ref?: string; type?: string; properties?: object; additionalProperties?: unknown; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };

@@ -1940,6 +1940,125 @@ export interface components {
             receivedAt?: string;
             attachments?: components["schemas"]["InquiryAttachmentDto"][];
         };
+        InquiryAskerDto: {
+            name: string;
+            email: string | null;
+            userId: string | null;
+            departmentId: string | null;
+            organisation?: string | null;
+        };
+        InquiryRowDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example INQ-2026-0001 */
+            number: string;
+            subject: string;
+            status: string;
+            /** Format: date-time */
+            occurredAt: string;
+            assignee: string | null;
+            sla: components["schemas"]["SlaViewDto"] | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            breached: boolean;
+            nextRole: string | null;
+            asker: components["schemas"]["InquiryAskerDto"] | null;
+            /** @enum {string|null} */
+            channel: "mail" | "phone" | "ui" | "api" | null;
+            /** @enum {string|null} */
+            category: "question" | "request_for_work" | "fault_report" | "other" | null;
+        };
+        InquiryListDto: {
+            items: components["schemas"]["InquiryRowDto"][];
+        };
+        CaseAttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            contentType: string;
+            size: number;
+            sha256: string;
+            /** @example mail */
+            source: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CaseLinkDto: {
+            /** @example converted */
+            relation: string;
+            /** @example to */
+            direction: string;
+            caseNumber: string;
+            kind: string;
+            status: string;
+        };
+        UnreportedCallDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: string | null;
+            messageJa: string;
+            counterpart: string | null;
+            summary: string | null;
+        };
+        DeskCaseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example INC-2026-0001 */
+            number: string;
+            kind: components["schemas"]["CaseKind"];
+            kindLabel: components["schemas"]["BilingualDto"];
+            subject: string;
+            status: components["schemas"]["CaseStatus"];
+            statusLabel: components["schemas"]["BilingualDto"];
+            /** @enum {string|null} */
+            resolution: "completed" | "rejected" | "withdrawn" | "answered" | "converted" | "linked" | null;
+            /** @example major */
+            severity: string | null;
+            hostname: string | null;
+            requestType: string | null;
+            /** @description R-REC-5 影響度 */
+            impact: components["schemas"]["ImpactSummaryDto"];
+            /** Format: date-time */
+            occurredAt: string;
+            assignee: string | null;
+            approver: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            breached: boolean;
+            nextRole: string | null;
+            departmentIds: string[];
+            alertCount: number;
+            workflowId: string;
+            workPlan: components["schemas"]["WorkPlanDto"] | null;
+            sla: components["schemas"]["SlaViewDto"] | null;
+            /** Format: date-time */
+            updatedAt: string;
+            record: components["schemas"]["CaseRecordFieldsDto"];
+            description: string | null;
+            /** @description a work request's parameters */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            unregisteredDevice: boolean;
+            /** @description what the operations produced */
+            results: {
+                [key: string]: unknown;
+            } | null;
+            timeline: components["schemas"]["TimelineItemDto"][];
+            openTasks: components["schemas"]["TaskViewDto"][];
+            doneTasks: components["schemas"]["TaskViewDto"][];
+            /** @description the inquiry's asker, channel, category, ... (null for other kinds) */
+            inquiry: {
+                [key: string]: unknown;
+            } | null;
+            attachments: components["schemas"]["CaseAttachmentDto"][];
+            links: components["schemas"]["CaseLinkDto"][];
+            callsWithoutMail: components["schemas"]["UnreportedCallDto"][];
+        };
         AskerAnswerDto: {
             /** @enum {string} */
             outcome: "confirmed" | "reopened";
@@ -1965,6 +2084,26 @@ export interface components {
             to?: string;
             /** @description the text, edited from the pre-filled one */
             summary?: string;
+        };
+        SimilarFixDto: {
+            step: string;
+            outcome: string | null;
+            note: string | null;
+            what: string | null;
+            by: string | null;
+        };
+        SimilarCaseDto: {
+            caseNumber: string;
+            kind: string;
+            subject: string;
+            hostname: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            score: number;
+            fixedBy: components["schemas"]["SimilarFixDto"][];
+        };
+        SimilarCasesDto: {
+            items: components["schemas"]["SimilarCaseDto"][];
         };
         DeskSettingsDto: {
             /** @example 30 */
@@ -3201,7 +3340,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InquiryListDto"];
+                };
             };
         };
     };
@@ -3241,7 +3382,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeskCaseDto"];
+                };
             };
         };
     };
@@ -3352,7 +3495,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeskCaseDto"];
+                };
             };
         };
     };
@@ -3371,7 +3516,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SimilarCasesDto"];
+                };
             };
         };
     };

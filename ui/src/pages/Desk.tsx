@@ -6,39 +6,13 @@ import { ApiError, fetchFile, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
-import type { CaseDetail, Task } from '../lib/types';
+import type { DeskCase, InquiryList, SimilarCases } from '../lib/types';
 import { useLoad, useNow } from '../lib/useLoad';
 
-interface InquiryRow {
-  id: string;
-  number: string;
-  subject: string;
-  status: string;
-  occurredAt: string;
-  assignee: string | null;
-  dueAt: string | null;
-  breached: boolean;
-  asker: { name: string; email: string | null; organisation?: string | null } | null;
-  channel: string | null;
-  category: string | null;
-}
-
-interface DeskDetail {
-  number: string;
-  subject: string;
-  status: string;
-  description: string | null;
+/** The desk's case: the inquiry's free-form fields as the inquiry workflow registers them. */
+type DeskDetail = Omit<DeskCase, 'inquiry'> & {
   inquiry: { asker: { name: string; email: string | null }; channel: string; category: string } | null;
-  attachments: Array<{ id: string; filename: string; size: number }>;
-  links: Array<{ relation: string; direction: string; caseNumber: string; kind: string; status: string }>;
-  callsWithoutMail: Array<{ id: string; at: string; counterpart: string | null; summary: string | null }>;
-  timeline: Array<{ id: string; at: string; kind: string; actor: string | null; messageJa: string; messageEn: string; data: Record<string, unknown> | null }>;
-  openTasks: Array<{ id: string; type: string }>;
-}
-
-interface Similar {
-  items: Array<{ caseNumber: string; subject: string; score: number; fixedBy: Array<{ what: string | null; note: string | null; by: string | null }> }>;
-}
+};
 
 const CHANNEL: Record<string, [string, string]> = { mail: ['メール', 'E-mail'], phone: ['電話', 'Phone'], ui: ['画面', 'Web'], api: ['API', 'API'] };
 const CATEGORY: Record<string, [string, string]> = { question: ['質問', 'Question'], request_for_work: ['作業の依頼', 'Request for work'], fault_report: ['障害の報告', 'Fault report'], other: ['その他', 'Other'] };
@@ -52,7 +26,7 @@ const CATEGORY: Record<string, [string, string]> = { question: ['質問', 'Quest
 export function DeskPage() {
   const { lang, tr } = useI18n();
   const now = useNow(30_000);
-  const list = useLoad(() => get<{ items: InquiryRow[] }>('/api/inquiries', { open: 'true' }), []);
+  const list = useLoad(() => get<InquiryList>('/api/inquiries', { open: 'true' }), []);
   const [selected, setSelected] = useState<string | null>(null);
 
   return (
@@ -102,7 +76,7 @@ export function DeskPage() {
 function InquiryPanel({ number, onChanged }: { number: string; onChanged: () => void }) {
   const { lang, tr } = useI18n();
   const detail = useLoad(() => get<DeskDetail>(`/api/inquiries/${number}`), [number]);
-  const similar = useLoad(() => get<Similar>(`/api/cases/${number}/similar`), [number]);
+  const similar = useLoad(() => get<SimilarCases>(`/api/cases/${number}/similar`), [number]);
   const [reply, setReply] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
@@ -170,7 +144,7 @@ function InquiryPanel({ number, onChanged }: { number: string; onChanged: () => 
       </div>
       {/* Answer, escalate, convert into an incident or a work request, link to an open case: the desk's task forms. */}
       {d.openTasks.filter((t) => t.type !== 'inquiry_acknowledge').map((t) => (
-        <TaskForm key={t.id} task={t as unknown as Task} detail={d as unknown as CaseDetail} onCompleted={() => { setDone(tr('対応を記録しました。', 'Recorded.')); detail.reload(); onChanged(); }} />
+        <TaskForm key={t.id} task={t} detail={d} onCompleted={() => { setDone(tr('対応を記録しました。', 'Recorded.')); detail.reload(); onChanged(); }} />
       ))}
       {d.links.length > 0 && <p>{tr('関連案件', 'Linked cases')}: {d.links.map((l) => <Link key={l.caseNumber} to={`/cases/${l.caseNumber}`}>{l.caseNumber} </Link>)}</p>}
       {d.callsWithoutMail.length > 0 && (
