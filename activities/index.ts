@@ -1,6 +1,7 @@
 import { createCalendarActivities } from './calendar.activities';
 import { createCaseActivities } from './case.activities';
 import type { ActivityDeps } from './deps';
+import { createDeskActivities } from './desk.activities';
 import { createInventoryActivities } from './inventory.activities';
 import { createOperationActivities } from './operations.activities';
 import type { Activities } from '../workflows/shared/contracts';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createCaseActivities({ recorder: deps.recorder, caseMailer: deps.caseMailer }),
     ...createInventoryActivities({ inventory: deps.inventory, em: deps.orm.em }),
     ...createOperationActivities({ operations: deps.operations }),
+    ...createDeskActivities({ em: deps.orm.em, calendar: deps.calendar }),
   };
 }
 

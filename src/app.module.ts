@@ -9,6 +9,7 @@ import { WorkRequestsModule } from './work-requests/work-requests.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DeskModule } from './desk/desk.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { InventoryModule } from './inventory/inventory.module';
@@ -39,6 +40,7 @@ export class AppModule {
         CasesModule,
         IncidentsModule,
         WorkRequestsModule,
+        DeskModule,
         OperationsModule,
         PlatformModule,
         AuditHistoryModule,

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type {
   BackupCatalogActivities, BackupMailActivities, CalendarActivities, CaseMailActivities, CaseRecordActivities, CompensationActivities,
-  InventoryActivities, OperationRunActivities,
+  DeskActivities, InventoryActivities, OperationRunActivities,
 } from './shared/contracts';
 
 /**
@@ -21,6 +21,13 @@ export const recordActivities = proxyActivities<CaseRecordActivities & Inventory
  * The backup catalog's housekeeping (pruning expired backups): short database and file work, with
  * the same timeouts and retries as the record (so the commands of existing histories are unchanged).
  */
+/**
+ * The support desk's short database work (R-DESK-1: its SLA plan, attachments, actors, links
+ * between cases): the record's timeouts and retries (so the commands of the committed inquiry
+ * histories are unchanged).
+ */
+export const deskActivities = proxyActivities<DeskActivities>(RECORD_PROFILE);
+
 export const catalogActivities = proxyActivities<BackupCatalogActivities>(RECORD_PROFILE);
 
 /** Case e-mail and the operators' backup-failure e-mail. */

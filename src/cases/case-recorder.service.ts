@@ -7,7 +7,7 @@ import { jstYear } from '../../workflows/shared/jst';
 import { CaseRecord } from './case-record.entity';
 import { TimelineEntry } from './timeline-entry.entity';
 
-const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ' };
+const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ', inquiry: 'INQ' };
 
 /** Writes the case record (作業履歴) on behalf of the workflow; every write is idempotent. */
 @Injectable()

@@ -159,7 +159,7 @@ export class CasesService {
   /** Exact case counts per kind and status (the dashboard), in one index-only pass. */
   async counts(actor: Actor) {
     const scope = departmentScope(actor);
-    const counts: Record<CaseKind, Partial<Record<CaseStatus, number>>> = { incident: {}, work_request: {} };
+    const counts: Record<CaseKind, Partial<Record<CaseStatus, number>>> = { incident: {}, work_request: {}, inquiry: {} };
     if (scope === null) return counts;
     const qb = this.em.createQueryBuilder(CaseRecord, 'c').select(['kind', 'status', raw('count(*) as n')]).groupBy(['kind', 'status']);
     if (scope) qb.where({ departmentIds: { $contains: [scope] } });

@@ -10,6 +10,7 @@ import { TimelineEntry } from '../cases/timeline-entry.entity';
 import { AuthToken } from '../identity/auth-token.entity';
 import { AlertInboxEntry } from '../incidents/alert-inbox.entity';
 import { Department } from '../identity/department.entity';
+import { DESK_ENTITIES } from '../desk/desk.entities';
 import { User } from '../identity/user.entity';
 import { Asset } from '../inventory/asset.entity';
 import { SentMailRecord } from '../mail/sent-mail.entity';
@@ -26,4 +27,5 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   AuditLogEntry, AuditChainHead,
   ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, HypervisorAddressLease, ...PLATFORM_ENTITIES,
   ...MONITORING_ENTITIES,
+  ...DESK_ENTITIES,
 ];

@@ -139,6 +139,28 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'PATCH /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.update', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
   'DELETE /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.delete', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
 
+  // The support desk (R-DESK-1, src/desk): inquiries follow the cases' rules — everyone reads what
+  // CASE_VISIBILITY lets them see (a department its own inquiries), the desk (operators) and general
+  // affairs log them, a department asks for itself; the desk's mailbox and settings are the staff's
+  // to read and the admin's to change.
+  'POST /api/inquiries': { access: roles('operator', 'general_affairs', 'department'), action: 'inquiry.create', target: 'case:{res.caseNumber}' },
+  'GET /api/inquiries': { access: ALL, action: 'inquiry.list' },
+  'GET /api/inquiries/:id': { access: ALL, action: 'inquiry.read', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/inquiries/:id/confirm': { access: roles('department'), action: 'inquiry.confirm', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/inquiries/:id/reply': { access: roles('operator'), action: 'inquiry.reply', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/cases/:id/calls': { access: roles('operator', 'general_affairs'), action: 'case.call', target: 'case:{id}', params: { id: 'case_ref' } },
+  'POST /api/cases/:id/calls/followup': { access: roles('operator', 'general_affairs'), action: 'case.call.followup', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/cases/:id/desk': { access: ALL, action: 'case.desk', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/cases/:id/similar': { access: ALL, action: 'case.similar', target: 'case:{id}', params: { id: 'case_ref' } },
+  'GET /api/attachments/:id': { access: ALL, action: 'attachment.read', target: 'attachment:{id}', params: { id: 'uuid' } },
+  'GET /api/desk/settings': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.settings' },
+  'PUT /api/desk/settings': { access: roles('admin'), action: 'desk.settings.update', target: 'desk:settings' },
+  'GET /api/desk/monitoring-rules': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.monitoring_rule.list' },
+  'POST /api/desk/monitoring-rules/test': { access: roles('admin'), action: 'desk.monitoring_rule.test' },
+  'POST /api/desk/monitoring-rules': { access: roles('admin'), action: 'desk.monitoring_rule.create', target: 'monitoring_rule:{res.id}' },
+  'DELETE /api/desk/monitoring-rules/:id': { access: roles('admin'), action: 'desk.monitoring_rule.delete', target: 'monitoring_rule:{id}', params: { id: 'uuid' } },
+  'GET /api/desk/mail-inbox': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.mail_inbox' },
+
   // System
   // The sign-in page shows the mail-sink link before anyone signs in; nothing here is secret.
   'GET /api/meta': { access: 'public', action: 'meta.read' },

@@ -4,5 +4,5 @@ import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
 import { AlertInbox } from './alert-inbox.service';
 
-@Module({ imports: [AlertSourcesModule], controllers: [IncidentsController], providers: [IncidentsService, AlertInbox] })
+@Module({ imports: [AlertSourcesModule], controllers: [IncidentsController], providers: [IncidentsService, AlertInbox], exports: [IncidentsService] })
 export class IncidentsModule {}

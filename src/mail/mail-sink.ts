@@ -36,6 +36,19 @@ export interface MailSinkOptions {
   storeDir: string;
   /** Loopback address to bind to. Default `127.0.0.1`; other addresses are refused. */
   host?: string;
+  /**
+   * The desk mailbox (R-DESK-1): a message for one of these addresses is handed to `deliver`
+   * (which records it durably, src/mail/inbound) before the sink answers 250; if that fails the
+   * sender gets 451 and sends it again.
+   */
+  desk?: DeskDelivery;
+  /** Largest message accepted (552 above it). Default MAIL_SINK_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+}
+
+export interface DeskDelivery {
+  addresses: string[];
+  deliver(raw: Buffer, envelope: { from: string; to: string[] }): Promise<unknown>;
 }
 
 export interface MailSink {
@@ -74,12 +87,13 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
   const store = new MessageStore(path.resolve(opts.storeDir));
   await store.init();
 
+  const deskAddresses = new Set((opts.desk?.addresses ?? []).map((a) => a.toLowerCase()));
   const smtp = await startSmtpCatcher({
     name: 'opsdesk-mail-sink',
     banner: 'opsdesk local mail sink',
     host,
     port: opts.smtpPort,
-    maxBytes: MAIL_SINK_MAX_MESSAGE_BYTES,
+    maxBytes: opts.maxMessageBytes ?? MAIL_SINK_MAX_MESSAGE_BYTES,
     closeTimeoutMs: 2_000,
     onError: (err) => {
       // connection level errors (client reset etc.) are not fatal for the sink
@@ -87,6 +101,9 @@ export async function startMailSink(opts: MailSinkOptions): Promise<MailSink> {
     },
     onMessage: async (message) => {
       try {
+        // The desk's mail is recorded durably before the sender hears 250 (a failure answers 451: it is sent again).
+        const rcpt = message.envelopeTo.map((r) => r.toLowerCase());
+        if (opts.desk && rcpt.some((r) => deskAddresses.has(r))) await opts.desk.deliver(message.raw, { from: message.envelopeFrom, to: rcpt });
         const id = await store.save(Buffer.concat([traceHeaders(message.session), message.raw]));
         return `Message stored as ${id}`;
       } catch (err) {

@@ -198,6 +198,8 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
         textEncoding: 'base64',
         headers: {
           [OPSDESK_KEY_HEADER]: encodeKeyHeader(messageKey),
+          // RFC 3834: other systems' auto-responders do not answer it (no out-of-office loops with the desk).
+          'Auto-Submitted': 'auto-generated',
         },
       };
       if (mail.inReplyTo) {

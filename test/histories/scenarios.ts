@@ -10,6 +10,7 @@
 import { Client, type WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
+import { startWorkflow } from '../../src/temporal/typed-workflows';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
 import { DAY_MS, HOUR_MS, MINUTE_MS, jstDate, jstInstant, referenceBusinessDay, weekdayOf, type TimeSkippingSystem } from '../support/time-skipping';
@@ -121,7 +122,66 @@ async function backupRun(api: TestSystem, targetName: string, withPolicy: boolea
   return { client, workflowId: handle.workflowId, runId };
 }
 
+/** R-DESK-1: the inquiry scenarios (issue 18). */
+async function ackInquiry(flow: FlowDriver, number: string): Promise<void> {
+  await flow.complete(number, 'inquiry_acknowledge', 'op1', { outcome: 'acknowledged' });
+}
+
 export const API_SCENARIOS: Scenario[] = [
+  {
+    name: 'inquiry-escalated-reopened-answered',
+    description: 'R-DESK-1: a department asks (UI); the desk acknowledges and escalates to technical support with a reason, which answers; the asker reopens, the desk answers again and the asker confirms (askerAnswer Update).',
+    server: 'dev-server',
+    async run({ api }) {
+      const system = api!;
+      const flow = new FlowDriver(system);
+      const created = await flow.as('dept1', 'POST', '/api/inquiries', { subject: '税務システムの帳票が遅い', text: '帳票の出力に5分かかります。', category: 'fault_report', affected: 'vm-zeimu01' });
+      expect200(created);
+      const number = created.body.caseNumber as string;
+      await ackInquiry(flow, number);
+      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'escalate', note: 'DB側の調査が必要', data: { assignee: 'op2' } });
+      await flow.complete(number, 'inquiry_technical', 'op2', { outcome: 'answer', data: { answer: '統計情報を更新しました。' } });
+      await flow.openTask(number, 'inquiry_confirm', 'op1');
+      expect200(await flow.as('dept1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'reopened', note: 'まだ遅いです' }));
+      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'answer', data: { answer: 'インデックスを追加しました。' } });
+      await flow.openTask(number, 'inquiry_confirm', 'op1');
+      expect200(await flow.as('dept1', 'POST', `/api/inquiries/${number}/confirm`, { outcome: 'confirmed' }));
+      return closedCase(system, flow, number);
+    },
+  },
+  {
+    name: 'inquiry-converted-incident',
+    description: 'R-DESK-1: a vendor calls (phone); the desk acknowledges and converts the inquiry into an incident, which links back.',
+    server: 'dev-server',
+    async run({ api }) {
+      const system = api!;
+      const flow = new FlowDriver(system);
+      const created = await flow.as('op1', 'POST', '/api/inquiries', { subject: '住民記録システムに接続できない', text: '全端末で接続エラー', category: 'fault_report', affected: 'vm-shimin01', askerName: '保守ベンダー 佐藤', askerEmail: 'sato@vendor.example.jp' });
+      expect200(created);
+      const number = created.body.caseNumber as string;
+      await ackInquiry(flow, number);
+      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'convert_incident', data: { severity: 'major' } });
+      return closedCase(system, flow, number);
+    },
+  },
+  {
+    name: 'inquiry-linked',
+    description: 'R-DESK-1: an inquiry about a known problem: a link to an unknown number is refused on the timeline, then it is linked to the open incident.',
+    server: 'dev-server',
+    async run({ api }) {
+      const system = api!;
+      const flow = new FlowDriver(system);
+      const incident = await flow.as('op1', 'POST', '/api/incidents', { hostname: 'vm-zeimu01', subject: '税務システム停止', summary: '監視で検知', severity: 'major' });
+      expect200(incident);
+      const created = await flow.as('op1', 'POST', '/api/inquiries', { subject: '税務システムが使えません', text: '画面が開きません', category: 'question', askerName: '税務課 田中' });
+      expect200(created);
+      const number = created.body.caseNumber as string;
+      await ackInquiry(flow, number);
+      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'link', data: { caseNumber: 'INC-2099-9999' } });
+      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'link', data: { caseNumber: incident.body.caseNumber } });
+      return closedCase(system, flow, number);
+    },
+  },
   {
     name: 'backup-vm-completed',
     description: 'R-SCHED-2 / R-OP-8: one scheduled backup of a VM (as its Temporal Schedule starts it): taken into the catalog, old backups pruned.',
@@ -296,6 +356,29 @@ async function finishIncidentTs(ts: TimeSkippingSystem, handle: WorkflowHandle):
 }
 
 export const TIME_SKIPPING_SCENARIOS: Scenario[] = [
+  {
+    name: 'inquiry-desk-sla-breach',
+    description: 'R-DESK-1: an inquiry mailed at 17:00 JST on a business day; nobody acknowledges: notices at 17:15 and 08:37:30, breach at 08:45 next business day; then acknowledged, answered, confirmed by the desk.',
+    server: 'time-skipping',
+    async run({ ts }) {
+      const sys = ts!;
+      const received = await sys.nextJst('17:00', (d) => referenceBusinessDay(d) && referenceBusinessDay(jstDate(new Date(jstInstant(`${d}T12:00`).getTime() + DAY_MS))));
+      await sys.advanceTo(received);
+      const intakeId = `capture-${randomUUID()}`;
+      const handle = await startWorkflow(sys.client, 'inquiryWorkflow', {
+        workflowId: `inquiry:capture:${intakeId}`, taskQueue: sys.taskQueue,
+        args: [{ intakeId, subject: '帳票が出力できない', text: '住民税の帳票が出力できません', channel: 'mail', category: 'fault_report', affected: null, receivedAt: received.toISOString(), attachments: [],
+          asker: { name: '田中 一郎', email: 'tanaka@vendor-a.example.jp', userId: null, departmentId: null, organisation: null } }],
+      });
+      await sys.openTask(handle, 'inquiry_acknowledge');
+      await sys.advanceTo(new Date(received.getTime() + DAY_MS));
+      await sys.settle(handle);
+      await sys.complete(handle, 'inquiry_acknowledge', sys.actors.op1, 'acknowledged');
+      await sys.complete(handle, 'inquiry_respond', sys.actors.op1, 'answer', { answer: '帳票サーバを再起動しました。' });
+      await sys.complete(handle, 'inquiry_confirm', sys.actors.op2, 'confirmed', undefined, '電話で解決を確認');
+      return finished(sys, handle);
+    },
+  },
   {
     name: 'incident-sla-breach',
     description: 'R-SLA-1: detected on a Tuesday at 10:00 JST inside reception hours; nobody arrives: 50 % and 75 % notices, breach at 12:00 (timers fire); on site at 12:30, then closed.',

@@ -116,6 +116,25 @@ const PROBES: Record<string, Probe> = {
   'PATCH /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, body: PROBE_BODY, allowed: 400 },
   'DELETE /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, allowed: 404 },
 
+  // The support desk (R-DESK-1, ROUTE_POLICY in src/identity/access-policy.ts).
+  'POST /api/inquiries': { who: [OP, GA, DEPT], body: PROBE_BODY, allowed: 400 },
+  'GET /api/inquiries': { who: ALL, allowed: 200 },
+  'GET /api/inquiries/:id': { who: ALL, path: (f) => `/api/inquiries/${f.caseNumber}`, allowed: 200 },
+  'POST /api/inquiries/:id/confirm': { who: [DEPT], path: (f) => `/api/inquiries/${f.caseNumber}/confirm`, body: PROBE_BODY, allowed: 400 },
+  'POST /api/inquiries/:id/reply': { who: [OP], path: (f) => `/api/inquiries/${f.caseNumber}/reply`, body: PROBE_BODY, allowed: 400 },
+  'POST /api/cases/:id/calls': { who: [OP, GA], path: (f) => `/api/cases/${f.caseNumber}/calls`, body: PROBE_BODY, allowed: 400 },
+  'POST /api/cases/:id/calls/followup': { who: [OP, GA], path: (f) => `/api/cases/${f.caseNumber}/calls/followup`, body: PROBE_BODY, allowed: 400 },
+  'GET /api/cases/:id/desk': { who: ALL, path: (f) => `/api/cases/${f.caseNumber}/desk`, allowed: 200 },
+  'GET /api/cases/:id/similar': { who: ALL, path: (f) => `/api/cases/${f.caseNumber}/similar`, allowed: 200 },
+  'GET /api/attachments/:id': { who: ALL, path: (f) => `/api/attachments/${f.missingId}`, allowed: 404 },
+  'GET /api/desk/settings': { who: [OP, GA, AUD, ADM], allowed: 200 },
+  'PUT /api/desk/settings': { who: [ADM], body: PROBE_BODY, allowed: 400 },
+  'GET /api/desk/monitoring-rules': { who: [OP, GA, AUD, ADM], allowed: 200 },
+  'POST /api/desk/monitoring-rules/test': { who: [ADM], body: PROBE_BODY, allowed: 400 },
+  'POST /api/desk/monitoring-rules': { who: [ADM], body: PROBE_BODY, allowed: 400 },
+  'DELETE /api/desk/monitoring-rules/:id': { who: [ADM], path: (f) => `/api/desk/monitoring-rules/${f.missingId}`, allowed: 404 },
+  'GET /api/desk/mail-inbox': { who: [OP, GA, AUD, ADM], allowed: 200 },
+
   'GET /api/meta': { who: 'public', allowed: 200 },
   'GET /health': { who: 'public', allowed: [200, 503] },
   'GET /health/live': { who: 'public', allowed: 200 },
@@ -195,7 +214,7 @@ describe('access matrix: every route × every role, no token, an expired token a
     const writable = (role: Role) => routes.filter((key) => !key.startsWith('GET ') && isRoleList(ROUTE_POLICY[key].access) && (ROUTE_POLICY[key].access as Role[]).includes(role));
     expect(writable('auditor').filter((key) => !['POST /api/auth/logout', 'POST /api/cases/:id/replay'].includes(key))).toEqual([]);
     expect(writable('admin').filter((key) => key.startsWith('POST /api/tasks') || key.startsWith('POST /api/cases/'))).toEqual(['POST /api/cases/:id/replay']);
-    expect(writable('department').every((key) => /auth\/logout|\/notes$|tasks\/:id\/(complete|claim|release)|work-requests$/.test(key))).toBe(true);
+    expect(writable('department').every((key) => /auth\/logout|\/notes$|tasks\/:id\/(complete|claim|release)|work-requests$|inquiries$|inquiries\/:id\/confirm$/.test(key))).toBe(true);
   });
 
   test('each identity gets exactly the status its role allows on each route', async () => {

@@ -67,9 +67,9 @@ describe('R-REC: the case list with years of history', () => {
   test('the dashboard counts are exact per kind and status, and a department counts only its own cases', async () => {
     const all = await system.request('GET', '/api/cases/counts', { token: ga });
     expect(all.status).toBe(200);
-    expect(all.body).toEqual({ incident: { done: 1230 }, work_request: {} });
-    expect((await system.request('GET', '/api/cases/counts', { token: dept2 })).body).toEqual({ incident: { done: 30 }, work_request: {} });
-    expect((await system.request('GET', '/api/cases/counts', { token: dept1 })).body).toEqual({ incident: { done: 1200 }, work_request: {} });
+    expect(all.body).toEqual({ incident: { done: 1230 }, work_request: {}, inquiry: {} });
+    expect((await system.request('GET', '/api/cases/counts', { token: dept2 })).body).toEqual({ incident: { done: 30 }, work_request: {}, inquiry: {} });
+    expect((await system.request('GET', '/api/cases/counts', { token: dept1 })).body).toEqual({ incident: { done: 1200 }, work_request: {}, inquiry: {} });
     const own = await list(dept2, 'limit=100');
     expect(own).toMatchObject({ total: 30, totalExact: true });
     expect(own.items.every((c) => c.number.startsWith('INC-2023-'))).toBe(true);

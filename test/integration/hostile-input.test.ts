@@ -64,6 +64,28 @@ const WRITES: Record<string, WriteCase> = {
   'POST /api/monitoring/thresholds': { as: 'admin', path: () => '/api/monitoring/thresholds', body: { kind: 'service_down', assetKind: 'vm', value: 1, forSeconds: 60, severity: 'major', service: 'nginx.service', enabled: true } },
   'PATCH /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}`, body: { value: 95, forSeconds: 120, severity: 'major', enabled: true } },
   'DELETE /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}` },
+  // The support desk (R-DESK-1, ROUTE_POLICY in src/identity/access-policy.ts).
+  'POST /api/inquiries': {
+    as: 'op1', path: () => '/api/inquiries',
+    body: {
+      subject: '画面が遅い', text: '一覧の表示が遅い', category: 'question', channel: 'phone', affected: 'vm-zeimu01', askerName: '保守ベンダー 佐藤', askerEmail: 'sato@vendor.example.jp',
+      askerOrganisation: '保守ベンダー', receivedAt: LATER, attachments: [{ filename: 'a.txt', contentType: 'text/plain', contentBase64: 'YQ==' }],
+    },
+  },
+  'POST /api/inquiries/:id/confirm': { as: 'dept1', path: (f) => `/api/inquiries/${f.caseNumber}/confirm`, body: { outcome: 'reopened', note: 'まだ遅い' } },
+  'POST /api/inquiries/:id/reply': { as: 'op1', path: (f) => `/api/inquiries/${f.caseNumber}/reply`, body: { text: '確認中です' } },
+  'POST /api/cases/:id/calls': { as: 'op1', path: (f) => `/api/cases/${f.caseNumber}/calls`, body: { counterpart: '税務課 田中様', summary: '再起動を依頼', at: LATER } },
+  'POST /api/cases/:id/calls/followup': { as: 'op1', path: (f) => `/api/cases/${f.caseNumber}/calls/followup`, body: { callId: '00000000-0000-4000-8000-000000000000', to: 'tanaka@example.lg.jp', summary: '再起動を依頼' } },
+  'PUT /api/desk/settings': { as: 'admin', path: () => '/api/desk/settings', body: { ackBusinessMinutes: 30, maxAttachmentBytes: 10485760 } },
+  'POST /api/desk/monitoring-rules/test': {
+    as: 'admin', path: () => '/api/desk/monitoring-rules/test',
+    body: { name: 'Zabbix', sender: 'zabbix@mon.example.lg.jp', subjectPattern: '^(?<host>\\S+):', resolvedPattern: '^OK', alertName: 'mail', severity: 'major', enabled: true, samples: [{ from: 'zabbix@mon.example.lg.jp', subject: 'vm01: down', shouldMatch: true }] },
+  },
+  'POST /api/desk/monitoring-rules': {
+    as: 'admin', path: () => '/api/desk/monitoring-rules',
+    body: { name: 'Zabbix', sender: 'zabbix@mon.example.lg.jp', subjectPattern: '^(?<host>\\S+):', resolvedPattern: '^OK', alertName: 'mail', severity: 'major', enabled: true, samples: [{ from: 'zabbix@mon.example.lg.jp', subject: 'vm01: down', shouldMatch: true }] },
+  },
+  'DELETE /api/desk/monitoring-rules/:id': { as: 'admin', path: (f) => `/api/desk/monitoring-rules/${f.departmentId}` },
 };
 
 /** Characters no legitimate text contains. */
@@ -138,7 +160,7 @@ describe('hostile input on every write route: 400, the common error shape, and n
 
   /** A fingerprint of every table this system writes (the audit log aside, which records the attempts). */
   async function state(): Promise<Record<string, string>> {
-    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence',
+    const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence', 'case_attachment', 'case_link', 'desk_setting', 'monitoring_mail_rule', 'mail_inbox',
       'monitoring_threshold', 'monitoring_threshold_version', 'monitoring_device'];
     const out: Record<string, string> = {};
     // An alert source's "last used" time is bookkeeping of its token being checked, not a change the input made.

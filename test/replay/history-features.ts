@@ -10,13 +10,15 @@ import { ACTIVITY } from '../../workflows/shared/contracts';
 export type PathFeature =
   | 'alert_signals' | 'vendor_escalation' | 'vendor_contact' | 'sla_warning' | 'sla_breach' | 'hold_resume' | 'rejection_loop'
   | 'maintenance' | 'urgent_consultation' | 'returned' | 'rejected' | 'withdrawn' | 'completed' | 'department_verification'
-  | 'backup_completed' | 'backup_failed';
+  | 'backup_completed' | 'backup_failed'
+  | 'inquiry_answered' | 'inquiry_escalated' | 'inquiry_reopened' | 'inquiry_converted' | 'inquiry_linked' | 'asker_answer';
 
 /** The paths every change to the workflows must keep replaying, per workflow type. */
 export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
   incidentWorkflow: ['alert_signals', 'vendor_escalation', 'vendor_contact', 'sla_breach', 'hold_resume', 'rejection_loop', 'urgent_consultation', 'completed', 'department_verification'],
   workRequestWorkflow: ['hold_resume', 'rejection_loop', 'maintenance', 'sla_breach', 'returned', 'rejected', 'withdrawn', 'completed', 'department_verification'],
   backupWorkflow: ['backup_completed', 'backup_failed'],
+  inquiryWorkflow: ['sla_breach', 'inquiry_answered', 'inquiry_escalated', 'inquiry_reopened', 'inquiry_converted', 'inquiry_linked', 'asker_answer'],
 };
 
 export function pathFeatures(history: JsonHistory): Set<PathFeature> {
@@ -29,6 +31,8 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (has('incident.vendor_escalation')) features.add('vendor_escalation');
   if (has('sla.warning')) features.add('sla_warning');
   if (has('sla.breach')) features.add('sla_breach');
+  // The desk SLA (R-DESK-1) records its breach and mails the desk with the inquiry template.
+  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { kind?: string } })?.entry?.kind === 'sla_breach')) features.add('sla_breach');
   if (has('maintenance.notice')) features.add('maintenance');
   if (has('incident.urgent_consultation')) features.add('urgent_consultation');
   const names = calls.updates.filter((u) => !u.failure).map((u) => u.name);
@@ -36,6 +40,9 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   const outcomes = calls.updates.filter((u) => u.name === 'completeTask' && !u.failure).map((u) => String((u.input as { outcome?: string })?.outcome));
   if (outcomes.some((o) => o === 'not_ok' || o === 'revise' || o === 'rejected')) features.add('rejection_loop');
   if (outcomes.includes('returned')) features.add('returned');
+  if (outcomes.includes('escalate')) features.add('inquiry_escalated');
+  if (outcomes.includes('reopened') || calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure && (u.input as { outcome?: string })?.outcome === 'reopened')) features.add('inquiry_reopened');
+  if (calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure)) features.add('asker_answer');
   if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
     features.add('department_verification');
   }
@@ -48,6 +55,9 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (result?.resolution === 'completed') features.add('completed');
   if (result?.resolution === 'rejected') features.add('rejected');
   if (result?.resolution === 'withdrawn') features.add('withdrawn');
+  if (result?.resolution === 'answered') features.add('inquiry_answered');
+  if (result?.resolution === 'converted') features.add('inquiry_converted');
+  if (result?.resolution === 'linked') features.add('inquiry_linked');
   return features;
 }
 

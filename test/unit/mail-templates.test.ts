@@ -66,6 +66,7 @@ const FIXTURES: { [K in MailTemplateName]: MailTemplateInput<K> } = {
   'case.phone_followup': { template: 'case.phone_followup', ...base, calledAt: '2026-12-25T02:15:00Z', counterpart: '総務課 総務 花子様', summary: '本日中にディスク交換を実施することで合意', loggedBy: '運用 太郎' },
   'case.hold': { template: 'case.hold', ...wrBase, reason: '依頼内容の確認中', by: '運用 太郎', waitingFor: 'requester' },
   'case.resumed': { template: 'case.resumed', ...wrBase, reason: '回答をいただいたため', by: '運用 太郎', waitingFor: 'requester' },
+  'inquiry.notice': { template: 'inquiry.notice', caseNumber: 'INQ-2026-0003', caseSubject: '税務システムが遅い', step: 'answered', askerName: '税務 花子', message: '再起動で解消しました' },
 };
 
 /** Expected subject parts, written independently of the implementation (the brief's wording). */
@@ -91,6 +92,7 @@ const SUBJECTS: Record<MailTemplateName, [ja: string, en: string]> = {
   'case.phone_followup': ['電話連絡の内容（事後報告）', 'Report of a phone call'],
   'case.hold': ['対応を保留しました', 'On hold'],
   'case.resumed': ['対応を再開しました', 'Resumed'],
+  'inquiry.notice': ['お問い合わせへの回答', 'Answer to your inquiry'],
 };
 
 const ALL = MAIL_TEMPLATE_NAMES.map((name) => [name, FIXTURES[name]] as const);
@@ -111,7 +113,7 @@ const LOCAL_TIME_METHODS = [
 describe('mail templates', () => {
   it('has a fixture and an expected subject for every template, and nothing else', () => {
     expect([...MAIL_TEMPLATE_NAMES].sort()).toEqual(Object.keys(FIXTURES).sort());
-    expect(MAIL_TEMPLATE_NAMES).toHaveLength(21);
+    expect(MAIL_TEMPLATE_NAMES).toHaveLength(22);
   });
 
   describe.each(ALL)('%s', (name, input) => {

@@ -47,6 +47,9 @@ const UI_READS: Array<[method: 'get' | 'post' | 'put' | 'patch', path: string, s
   ['get', '/api/monitoring/thresholds', '200'],
   ['patch', '/api/monitoring/thresholds/{id}', '200'],
   ['get', '/api/platform/capacity', '200'],
+  ['get', '/api/inquiries', '200'],
+  ['get', '/api/inquiries/{id}', '200'],
+  ['get', '/api/cases/{id}/similar', '200'],
 ];
 
 type Schema = { $ref?: string; type?: string; properties?: object; additionalProperties?: unknown; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };

@@ -19,6 +19,7 @@ import { MyTasksPage } from './pages/MyTasks';
 import { NewWorkRequestPage } from './pages/NewWorkRequest';
 import { MyRequestsPage } from './pages/MyRequests';
 import { ReportIncidentPage } from './pages/ReportIncident';
+import { DeskPage } from './pages/Desk';
 import { UsersPage } from './pages/Users';
 import { WorkHistoryPage } from './pages/WorkHistory';
 
@@ -67,6 +68,7 @@ export function App() {
         <Route path="/cases/:id" element={<CasePage />} />
         <Route path="/calendar" element={<MaintenanceCalendarPage />} />
         <Route path="/requests/new" element={<RequireRole roles={['department', 'general_affairs']}><NewWorkRequestPage /></RequireRole>} />
+        <Route path="/desk" element={<RequireRole roles={['operator', 'general_affairs']}><DeskPage /></RequireRole>} />
         <Route path="/incidents/new" element={<RequireRole roles={['operator', 'general_affairs']}><ReportIncidentPage /></RequireRole>} />
         <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
         <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />

@@ -1,3 +1,5 @@
+import { DESK_AUDIT_ACTION_LABELS } from './desk';
+
 /**
  * What the audit log's action codes mean, for people: the auditor reads 「ログイン」, not
  * `auth.login`. One entry per code the API writes (ROUTE_POLICY's actions and those the modules
@@ -74,6 +76,8 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: stri
   'user.update': { ja: '利用者の変更', en: 'User changed' },
   'work_request.submit': { ja: '作業依頼の提出', en: 'Work request submitted' },
   'work_request.types': { ja: '作業依頼の種類の参照', en: 'Request types read' },
+  // The support desk (R-DESK-1): workflows/shared/desk.ts
+  ...DESK_AUDIT_ACTION_LABELS,
 };
 
 /** Words the audit log's change details use, for people (field names of requests and answers). */

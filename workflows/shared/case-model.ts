@@ -30,6 +30,7 @@ export const SEVERITY_LABELS: Record<Severity, { ja: string; en: string }> = {
 export const KIND_LABELS: Record<CaseKind, { ja: string; en: string }> = {
   incident: { ja: '障害対応', en: 'Incident' },
   work_request: { ja: '作業依頼', en: 'Work request' },
+  inquiry: { ja: '問い合わせ', en: 'Inquiry' },
 };
 
 /** Who acts, as the workflow and the policy see them: the roles of workflows/shared/roles.ts. */
@@ -63,7 +64,7 @@ export interface WorkPlan {
 }
 
 export interface SlaView {
-  kind: 'onsite' | 'resolution';
+  kind: 'onsite' | 'resolution' | 'desk';
   startAt: string;
   dueAt: string;
   /** The due time before any pause moved it. */

@@ -15,10 +15,13 @@ export const workflowIds = {
   /** An incident reported by hand (a phone call from a department). */
   manualIncident: (requestId: string, prefix = '') => `${prefix}incident:manual:${requestId}`,
   workRequest: (requestId: string, prefix = '') => `${prefix}work-request:${requestId}`,
+  /** An inquiry to the desk (R-DESK-1), by the id of its intake (API request or received mail). */
+  inquiry: (intakeId: string, prefix = '') => `${prefix}inquiry:${keyPart(intakeId)}`,
 };
 
-export type CaseKind = 'incident' | 'work_request';
+export type CaseKind = 'incident' | 'work_request' | 'inquiry';
 
 export function caseKindOfWorkflowId(workflowId: string): CaseKind {
+  if (workflowId.includes('inquiry:')) return 'inquiry';
   return workflowId.includes('incident:') ? 'incident' : 'work_request';
 }

@@ -135,6 +135,48 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
     outcomes: [outcome('ok', '正常', 'Working'), outcome('not_ok', '異常あり（再作業）', 'Not working (redo)', '異常あり（再作業へ）', 'Not working (sent to redo)')],
     noteRequiredFor: ['not_ok'],
   },
+  // The support desk (R-DESK-1, workflows/inquiry.workflow.ts): an operator duty, not a role of its
+  // own (see workflows/shared/desk.ts). The asker's own answer comes as the askerAnswer Update.
+  inquiry_acknowledge: {
+    type: 'inquiry_acknowledge', labelJa: '問い合わせの受付確認', labelEn: 'Acknowledge the inquiry', role: 'operator',
+    outcomes: [outcome('acknowledged', '受け付ける', 'Acknowledge', '受付確認済み', 'Acknowledged')],
+  },
+  inquiry_respond: {
+    type: 'inquiry_respond', labelJa: '問い合わせへの対応', labelEn: 'Handle the inquiry', role: 'operator',
+    outcomes: [
+      outcome('answer', '回答する', 'Answer', '回答済み', 'Answered'),
+      outcome('escalate', '技術サポートへエスカレーション', 'Escalate to technical support', 'エスカレーション済み', 'Escalated'),
+      outcome('convert_incident', '障害対応に切り替える', 'Convert into an incident', '障害対応へ切替', 'Converted into an incident'),
+      outcome('convert_work_request', '作業依頼に切り替える', 'Convert into a work request', '作業依頼へ切替', 'Converted into a work request'),
+      outcome('link', '対応中の案件に関連付ける', 'Link to an open case', '関連付け済み', 'Linked'),
+    ],
+    noteRequiredFor: ['escalate'],
+    fields: [
+      { name: 'answer', type: 'text', labelJa: '回答', labelEn: 'Answer', required: ['answer'], onlyFor: ['answer'], maxLength: 8000 },
+      { name: 'assignee', type: 'string', labelJa: '技術サポート担当（ユーザー名）', labelEn: 'Technical support (user name)', onlyFor: ['escalate'], maxLength: 100 },
+      { name: 'severity', type: 'string', labelJa: '重要度', labelEn: 'Severity', required: ['convert_incident'], onlyFor: ['convert_incident'], maxLength: 20 },
+      { name: 'hostname', type: 'string', labelJa: 'ホスト名', labelEn: 'Host name', onlyFor: ['convert_incident'], maxLength: 253 },
+      { name: 'departmentId', type: 'string', labelJa: '依頼元の所管課', labelEn: 'Requesting department', onlyFor: ['convert_work_request'], maxLength: 100 },
+      { name: 'caseNumber', type: 'string', labelJa: '関連付ける案件番号', labelEn: 'Case number to link to', required: ['link'], onlyFor: ['link'], maxLength: 30 },
+    ],
+  },
+  inquiry_technical: {
+    type: 'inquiry_technical', labelJa: '技術サポートの回答', labelEn: 'Technical support answer', role: 'operator',
+    outcomes: [
+      outcome('answer', '回答する', 'Answer', '回答済み', 'Answered'),
+      outcome('return_to_desk', 'デスクへ戻す', 'Return to the desk', 'デスクへ戻した', 'Returned to the desk'),
+    ],
+    noteRequiredFor: ['return_to_desk'],
+    fields: [{ name: 'answer', type: 'text', labelJa: '回答', labelEn: 'Answer', required: ['answer'], onlyFor: ['answer'], maxLength: 8000 }],
+  },
+  inquiry_confirm: {
+    type: 'inquiry_confirm', labelJa: '回答の確認（問い合わせ元）', labelEn: "Asker's confirmation", role: 'operator',
+    outcomes: [
+      outcome('confirmed', '解決した', 'Resolved', '解決確認済み', 'Confirmed'),
+      outcome('reopened', '解決していない（再対応）', 'Not resolved (reopen)', '再対応の依頼', 'Reopened'),
+    ],
+    noteRequiredFor: ['reopened'],
+  },
 };
 
 export type TaskType = keyof typeof TASK_TYPES;

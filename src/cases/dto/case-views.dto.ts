@@ -7,8 +7,9 @@ import type { caseSummary, CasesService, taskView } from '../cases.service';
 import type { TimelineKind } from '../../../workflows/shared/contracts';
 import type { TasksService } from '../tasks.service';
 
-const KINDS = ['incident', 'work_request'] as const;
-const RESOLUTIONS = ['completed', 'rejected', 'withdrawn'] as const;
+const KINDS = ['incident', 'work_request', 'inquiry'] as const satisfies readonly CaseKind[];
+/** Work requests end completed, rejected or withdrawn; inquiries (R-DESK-1) answered, converted or linked. */
+const RESOLUTIONS = ['completed', 'rejected', 'withdrawn', 'answered', 'converted', 'linked'] as const;
 const TIMELINE_KINDS = [
   'created', 'status', 'alert', 'task_opened', 'task_completed', 'email', 'phone', 'note',
   'sla_warning', 'sla_breach', 'hold', 'resume', 'plan', 'escalation', 'reminder', 'operation',
@@ -42,7 +43,7 @@ describes<WorkPlanDto, WorkPlan>(true);
 
 /** The SLA clock of a case (R-SLA-*). */
 export class SlaViewDto {
-  @ApiProperty({ enum: ['onsite', 'resolution'] }) readonly kind: 'onsite' | 'resolution';
+  @ApiProperty({ enum: ['onsite', 'resolution', 'desk'] }) readonly kind: 'onsite' | 'resolution' | 'desk';
   @ApiProperty({ format: 'date-time' }) readonly startAt: string;
   @ApiProperty({ format: 'date-time' }) readonly dueAt: string;
   @ApiProperty({ format: 'date-time', description: 'the due time before any pause moved it' }) readonly originalDueAt: string;
@@ -189,6 +190,7 @@ export class StatusCountsDto {
 export class CaseCountsDto {
   @ApiProperty({ type: () => StatusCountsDto }) readonly incident: StatusCountsDto;
   @ApiProperty({ type: () => StatusCountsDto }) readonly work_request: StatusCountsDto;
+  @ApiProperty({ type: () => StatusCountsDto }) readonly inquiry: StatusCountsDto;
 }
 describes<CaseCountsDto, Awaited<ReturnType<CasesService['counts']>>>(true);
 

@@ -27,10 +27,10 @@ export const CASE_SORTS = ['occurredAt', '-occurredAt', 'number', '-number', 'st
 export type CaseSort = (typeof CASE_SORTS)[number];
 
 export class ListCasesQuery {
-  @ApiPropertyOptional({ enum: ['incident', 'work_request'] })
+  @ApiPropertyOptional({ enum: ['incident', 'work_request', 'inquiry'] })
   @IsOptional()
-  @IsIn(['incident', 'work_request'])
-  readonly kind?: 'incident' | 'work_request';
+  @IsIn(['incident', 'work_request', 'inquiry'])
+  readonly kind?: 'incident' | 'work_request' | 'inquiry';
 
   @ApiPropertyOptional({ description: `one or more of ${CASE_STATUSES.join(', ')}, comma-separated`, example: 'received,in_progress' })
   @IsOptional()

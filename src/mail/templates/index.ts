@@ -11,7 +11,8 @@
  * the same under any process TZ and the function can run anywhere (an activity, the API, a test).
  *
  * Adding a template: add its fields to `MailTemplateFields` (workflows/shared/contracts/mail.ts) and
- * one entry to the table of its kind (incident.ts, case.ts, sla.ts, work-request.ts, maintenance.ts:
+ * one entry to the table of its kind (incident.ts, case.ts, sla.ts, work-request.ts, maintenance.ts,
+ * inquiry.ts:
  * title, addressee, lead paragraphs, key facts). `layout()` (layout.ts) does the rest.
  *
  * Escaping: text bodies are plain text and are not escaped; everything that reaches the HTML body
@@ -21,6 +22,7 @@
 import type { MailTemplate, MailTemplateName } from '../../../workflows/shared/contracts';
 import { CASE_TEMPLATES } from './case';
 import { INCIDENT_TEMPLATES } from './incident';
+import { INQUIRY_TEMPLATES } from './inquiry';
 import { MAINTENANCE_TEMPLATES } from './maintenance';
 import { SLA_TEMPLATES } from './sla';
 import { WORK_REQUEST_TEMPLATES } from './work-request';
@@ -34,7 +36,7 @@ export interface MailContext {
   publicUrl: string;
 }
 
-const TEMPLATES: TemplateTable = { ...INCIDENT_TEMPLATES, ...CASE_TEMPLATES, ...SLA_TEMPLATES, ...WORK_REQUEST_TEMPLATES, ...MAINTENANCE_TEMPLATES };
+const TEMPLATES: TemplateTable = { ...INCIDENT_TEMPLATES, ...CASE_TEMPLATES, ...SLA_TEMPLATES, ...WORK_REQUEST_TEMPLATES, ...MAINTENANCE_TEMPLATES, ...INQUIRY_TEMPLATES };
 
 /** Every template name. */
 export const MAIL_TEMPLATE_NAMES = Object.freeze(Object.keys(TEMPLATES) as MailTemplateName[]);

@@ -10,6 +10,7 @@ import type {
 import type { CaseKind } from '../../../workflows/shared/ids';
 import { formatJstEn, formatJstJa, jstDateEn, jstDateJa, jstParts } from '../../../workflows/shared/jst';
 import { ROLE_LABELS } from '../../../workflows/shared/roles';
+import { DESK_SLA_KIND } from './desk-sla';
 
 /** A text in both languages. */
 export interface Bi {
@@ -116,6 +117,7 @@ export const SLA_KINDS: Record<SlaKind, { name: Bi; explanation: Bi }> = {
       'This is the time by which the work must be completed: within 3 business days of receiving the request.',
     ),
   },
+  desk: DESK_SLA_KIND,
 };
 
 export function slaName(kind: SlaKind): Bi {

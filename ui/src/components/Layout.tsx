@@ -51,6 +51,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/calendar', ja: '保守カレンダー', en: 'Maintenance calendar', roles: 'all' },
     { to: '/requests', ja: '自課の依頼', en: 'Our requests', roles: ['department'] },
     { to: '/requests/new', ja: '作業依頼', en: 'New request', roles: ['department', 'general_affairs'] },
+    { to: '/desk', ja: '問い合わせ窓口', en: 'Desk', roles: ['operator', 'general_affairs'] },
     { to: '/incidents/new', ja: '障害報告', en: 'Report incident', roles: ['operator', 'general_affairs'] },
     { to: '/monitoring', ja: '監視', en: 'Monitoring', roles: 'all' },
     { to: '/admin/inventory', ja: '構成管理', en: 'Inventory', roles: ['admin', 'operator', 'general_affairs'] },

@@ -76,6 +76,7 @@ type Bi = { ja: string; en: string };
 
 /** What the SLA covers and what comes after it: the steps after an incident's on-site SLA have none. */
 export function slaScope(kind: SlaView['kind']): Bi {
+  if (kind === 'desk') return { ja: '問い合わせのSLAは受付確認まで（受付時間内の営業分、R-DESK-1）です。', en: "An inquiry's SLA ends when the desk acknowledges it (business minutes, R-DESK-1)." };
   return kind === 'onsite'
     ? { ja: '障害のSLAは現地到着・一次切り分け開始までです（R-SLA-1/2）。以降の切り分け・所管課の確認・完了承認に期限の定めはありません。', en: 'An incident\'s SLA ends when someone is on site (R-SLA-1/2); triage, department verification and approval have no due time.' }
     : { ja: '作業依頼のSLAは受付から作業完了まで（3営業日、R-SLA-3）です。作業後の確認・承認に期限の定めはありません。', en: 'A work request\'s SLA runs from acceptance to the work done (3 business days, R-SLA-3); the checks after it have no due time.' };

@@ -18,9 +18,10 @@ export function SeverityBadge({ severity }: { severity: string | null | undefine
   return <span className={`badge severity severity-${severity}`}>{entry ? pick(entry) : severity}</span>;
 }
 
-export function KindBadge({ kind }: { kind: 'incident' | 'work_request' }) {
+export function KindBadge({ kind }: { kind: 'incident' | 'work_request' | 'inquiry' }) {
   const { tr } = useI18n();
-  return <span className={`badge kind kind-${kind}`}>{kind === 'incident' ? tr('障害', 'Incident') : tr('作業依頼', 'Request')}</span>;
+  const label = kind === 'incident' ? tr('障害', 'Incident') : kind === 'inquiry' ? tr('問い合わせ', 'Inquiry') : tr('作業依頼', 'Request');
+  return <span className={`badge kind kind-${kind}`}>{label}</span>;
 }
 
 /**

@@ -618,6 +618,230 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/inquiries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InquiriesController_list"];
+        put?: never;
+        post: operations["InquiriesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inquiries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InquiriesController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inquiries/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["InquiriesController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inquiries/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["InquiriesController_reply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CaseDeskController_logCall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/calls/followup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CaseDeskController_followup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/desk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CaseDeskController_desk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/similar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CaseDeskController_similar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AttachmentsController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desk/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeskAdminController_settings"];
+        put: operations["DeskAdminController_updateSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desk/monitoring-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeskAdminController_rules"];
+        put?: never;
+        post: operations["DeskAdminController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desk/monitoring-rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DeskAdminController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desk/monitoring-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["DeskAdminController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/desk/mail-inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DeskAdminController_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{id}/credentials": {
         parameters: {
             query?: never;
@@ -1263,7 +1487,7 @@ export interface components {
             token: string;
         };
         /** @enum {string} */
-        CaseKind: "incident" | "work_request";
+        CaseKind: "incident" | "work_request" | "inquiry";
         BilingualDto: {
             /** @example 受付 */
             ja: string;
@@ -1290,7 +1514,7 @@ export interface components {
         };
         SlaViewDto: {
             /** @enum {string} */
-            kind: "onsite" | "resolution";
+            kind: "onsite" | "resolution" | "desk";
             /** Format: date-time */
             startAt: string;
             /** Format: date-time */
@@ -1331,7 +1555,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             statusLabel: components["schemas"]["BilingualDto"];
             /** @enum {string|null} */
-            resolution: "completed" | "rejected" | "withdrawn" | null;
+            resolution: "completed" | "rejected" | "withdrawn" | "answered" | "converted" | "linked" | null;
             /** @example major */
             severity: string | null;
             hostname: string | null;
@@ -1378,6 +1602,7 @@ export interface components {
         CaseCountsDto: {
             incident: components["schemas"]["StatusCountsDto"];
             work_request: components["schemas"]["StatusCountsDto"];
+            inquiry: components["schemas"]["StatusCountsDto"];
         };
         WeekTrendDto: {
             /**
@@ -1494,7 +1719,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             statusLabel: components["schemas"]["BilingualDto"];
             /** @enum {string|null} */
-            resolution: "completed" | "rejected" | "withdrawn" | null;
+            resolution: "completed" | "rejected" | "withdrawn" | "answered" | "converted" | "linked" | null;
             /** @example major */
             severity: string | null;
             hostname: string | null;
@@ -1678,6 +1903,240 @@ export interface components {
             /** @description general affairs submitting on behalf of a department */
             departmentId?: string;
         };
+        InquiryAttachmentDto: {
+            /** @example screen.png */
+            filename: string;
+            /** @example image/png */
+            contentType: string;
+            /** @description the file, base64: at most 90,000 characters (about 64 KB); larger files come by mail to the desk */
+            contentBase64: string;
+        };
+        CreateInquiryDto: {
+            /** @example 税務システムの画面表示が遅い */
+            subject: string;
+            /** @example 今朝から税務システムの一覧画面の表示に30秒ほどかかります。 */
+            text: string;
+            /** @enum {string} */
+            category: "question" | "request_for_work" | "fault_report" | "other";
+            /**
+             * @description how it came in; a department user asking for itself is `ui` or `api`
+             * @enum {string}
+             */
+            channel?: "mail" | "phone" | "ui" | "api";
+            /**
+             * @description the affected system or device
+             * @example vm-zeimu01
+             */
+            affected?: string;
+            /** @description who asked (the desk logging a call or a visit); a department user asking for itself leaves it out */
+            askerName?: string;
+            /** @example tanaka@vendor.example.jp */
+            askerEmail?: string;
+            /** @description the asker's department (uuid) */
+            askerDepartmentId?: string;
+            /** @example ○○システム保守事業者 */
+            askerOrganisation?: string;
+            /** @description when it was received (ISO 8601); now if omitted */
+            receivedAt?: string;
+            attachments?: components["schemas"]["InquiryAttachmentDto"][];
+        };
+        InquiryAskerDto: {
+            name: string;
+            email: string | null;
+            userId: string | null;
+            departmentId: string | null;
+            organisation?: string | null;
+        };
+        InquiryRowDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example INQ-2026-0001 */
+            number: string;
+            subject: string;
+            status: string;
+            /** Format: date-time */
+            occurredAt: string;
+            assignee: string | null;
+            sla: components["schemas"]["SlaViewDto"] | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            breached: boolean;
+            nextRole: string | null;
+            asker: components["schemas"]["InquiryAskerDto"] | null;
+            /** @enum {string|null} */
+            channel: "mail" | "phone" | "ui" | "api" | null;
+            /** @enum {string|null} */
+            category: "question" | "request_for_work" | "fault_report" | "other" | null;
+        };
+        InquiryListDto: {
+            items: components["schemas"]["InquiryRowDto"][];
+        };
+        CaseAttachmentDto: {
+            /** Format: uuid */
+            id: string;
+            filename: string;
+            contentType: string;
+            size: number;
+            sha256: string;
+            /** @example mail */
+            source: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        CaseLinkDto: {
+            /** @example converted */
+            relation: string;
+            /** @example to */
+            direction: string;
+            caseNumber: string;
+            kind: string;
+            status: string;
+        };
+        UnreportedCallDto: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            actor: string | null;
+            messageJa: string;
+            counterpart: string | null;
+            summary: string | null;
+        };
+        DeskCaseDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example INC-2026-0001 */
+            number: string;
+            kind: components["schemas"]["CaseKind"];
+            kindLabel: components["schemas"]["BilingualDto"];
+            subject: string;
+            status: components["schemas"]["CaseStatus"];
+            statusLabel: components["schemas"]["BilingualDto"];
+            /** @enum {string|null} */
+            resolution: "completed" | "rejected" | "withdrawn" | "answered" | "converted" | "linked" | null;
+            /** @example major */
+            severity: string | null;
+            hostname: string | null;
+            requestType: string | null;
+            /** @description R-REC-5 影響度 */
+            impact: components["schemas"]["ImpactSummaryDto"];
+            /** Format: date-time */
+            occurredAt: string;
+            assignee: string | null;
+            approver: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            dueAt: string | null;
+            breached: boolean;
+            nextRole: string | null;
+            departmentIds: string[];
+            alertCount: number;
+            workflowId: string;
+            workPlan: components["schemas"]["WorkPlanDto"] | null;
+            sla: components["schemas"]["SlaViewDto"] | null;
+            /** Format: date-time */
+            updatedAt: string;
+            record: components["schemas"]["CaseRecordFieldsDto"];
+            description: string | null;
+            /** @description a work request's parameters */
+            params: {
+                [key: string]: unknown;
+            } | null;
+            unregisteredDevice: boolean;
+            /** @description what the operations produced */
+            results: {
+                [key: string]: unknown;
+            } | null;
+            timeline: components["schemas"]["TimelineItemDto"][];
+            openTasks: components["schemas"]["TaskViewDto"][];
+            doneTasks: components["schemas"]["TaskViewDto"][];
+            /** @description the inquiry's asker, channel, category, ... (null for other kinds) */
+            inquiry: {
+                [key: string]: unknown;
+            } | null;
+            attachments: components["schemas"]["CaseAttachmentDto"][];
+            links: components["schemas"]["CaseLinkDto"][];
+            callsWithoutMail: components["schemas"]["UnreportedCallDto"][];
+        };
+        AskerAnswerDto: {
+            /** @enum {string} */
+            outcome: "confirmed" | "reopened";
+            /** @description what is still wrong (required to reopen) */
+            note?: string;
+        };
+        InquiryReplyDto: {
+            /** @example ご連絡ありがとうございます。現在確認中です。 */
+            text: string;
+        };
+        PhoneCallDto: {
+            /** @example 税務課 田中様 */
+            counterpart: string;
+            /** @example 画面が表示されないとの連絡。再起動を依頼。 */
+            summary: string;
+            /** @description when the call was (ISO 8601); now if omitted */
+            at?: string;
+        };
+        PhoneFollowupDto: {
+            /** @description the call (timeline entry id) this mail reports */
+            callId: string;
+            /** @description the addressee; the asker (inquiry) or general affairs when left out */
+            to?: string;
+            /** @description the text, edited from the pre-filled one */
+            summary?: string;
+        };
+        SimilarFixDto: {
+            step: string;
+            outcome: string | null;
+            note: string | null;
+            what: string | null;
+            by: string | null;
+        };
+        SimilarCaseDto: {
+            caseNumber: string;
+            kind: string;
+            subject: string;
+            hostname: string | null;
+            /** Format: date-time */
+            completedAt: string | null;
+            score: number;
+            fixedBy: components["schemas"]["SimilarFixDto"][];
+        };
+        SimilarCasesDto: {
+            items: components["schemas"]["SimilarCaseDto"][];
+        };
+        DeskSettingsDto: {
+            /** @example 30 */
+            ackBusinessMinutes: number;
+            /** @example 10485760 */
+            maxAttachmentBytes: number;
+        };
+        MonitoringSampleDto: {
+            /** @example zabbix@mon.example.lg.jp */
+            from: string;
+            /** @example [障害] vm-zeimu01: CPU使用率が高い */
+            subject: string;
+            /** @description whether this sample must match (default true): a rule is saved only when every sample behaves as said */
+            shouldMatch?: boolean;
+        };
+        MonitoringRuleDto: {
+            /** @example Zabbix */
+            name: string;
+            /** @example zabbix@mon.example.lg.jp */
+            sender: string;
+            /** @example ^\[(?<severity>[^\]]+)\] (?<host>[\w.-]+): (?<alert>.+)$ */
+            subjectPattern: string;
+            /** @example ^\[復旧\] */
+            resolvedPattern?: string;
+            /** @example monitoring-mail */
+            alertName: string;
+            /** @example major */
+            severity: string;
+            /** @default true */
+            enabled?: boolean;
+            /** @description sample mails the rule is tested against before it is saved (at least one that matches) */
+            samples: components["schemas"]["MonitoringSampleDto"][];
+        };
         CapacityFigureDto: {
             total: number;
             used: number;
@@ -1758,7 +2217,7 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
             statusLabel: components["schemas"]["BilingualDto"];
             /** @enum {string|null} */
-            resolution: "completed" | "rejected" | "withdrawn" | null;
+            resolution: "completed" | "rejected" | "withdrawn" | "answered" | "converted" | "linked" | null;
             /** @example major */
             severity: string | null;
             hostname: string | null;
@@ -2723,7 +3182,7 @@ export interface operations {
     CasesController_list: {
         parameters: {
             query?: {
-                kind?: "incident" | "work_request";
+                kind?: "incident" | "work_request" | "inquiry";
                 /** @description one or more of received, in_progress, on_hold, verifying, done, comma-separated */
                 status?: string;
                 /** @description number, subject or hostname contains */
@@ -3092,6 +3551,357 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CaseStartedDto"];
                 };
+            };
+        };
+    };
+    InquiriesController_list: {
+        parameters: {
+            query?: {
+                /** @description only inquiries not closed */
+                open?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryListDto"];
+                };
+            };
+        };
+    };
+    InquiriesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInquiryDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InquiriesController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskCaseDto"];
+                };
+            };
+        };
+    };
+    InquiriesController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskerAnswerDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InquiriesController_reply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InquiryReplyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CaseDeskController_logCall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneCallDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CaseDeskController_followup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PhoneFollowupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CaseDeskController_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskCaseDto"];
+                };
+            };
+        };
+    };
+    CaseDeskController_similar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimilarCasesDto"];
+                };
+            };
+        };
+    };
+    AttachmentsController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_updateSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeskSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitoringRuleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MonitoringRuleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DeskAdminController_inbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -23,6 +23,7 @@ export const RESOLUTION_LABELS: Record<string, { ja: string; en: string }> = {
 export const SLA_KIND_LABELS = {
   onsite: { ja: '現地到着（2時間）', en: 'On site (2 hours)' },
   resolution: { ja: '作業完了（3営業日）', en: 'Completion (3 business days)' },
+  desk: { ja: '受付確認（営業時間内）', en: 'Acknowledgement (reception hours)' },
 } as const;
 
 export const ASSET_KIND_LABELS: Record<string, { ja: string; en: string }> = {

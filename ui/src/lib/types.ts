@@ -35,6 +35,12 @@ export type SlaView = Schemas['SlaViewDto'];
 export type WorkPlan = Schemas['WorkPlanDto'];
 export type Impact = Schemas['ImpactDto'];
 
+/** The desk (R-DESK-1): GET /api/inquiries, GET /api/inquiries/:id, GET /api/cases/:id/similar. */
+export type InquiryRow = Schemas['InquiryRowDto'];
+export type InquiryList = Schemas['InquiryListDto'];
+export type DeskCase = Schemas['DeskCaseDto'];
+export type SimilarCases = Schemas['SimilarCasesDto'];
+
 export type Asset = Schemas['AssetViewDto'];
 export type AssetPage = Schemas['AssetPageDto'];
 

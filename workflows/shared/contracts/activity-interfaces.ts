@@ -7,6 +7,9 @@ import type {
   AddBusinessSecondsInput, ComputeDeadlineInput, ElapsedSecondsInput, PlanSlaInput, SlaCheckpointsInput, SlaPlan,
 } from './calendar';
 import type { CaseEventInput, RegisterCaseInput, RegisteredCase } from './case-record';
+import type {
+  ClaimInquiryAttachmentsInput, DeskSlaPlan, LinkCasesInput, LinkCasesResult, LoadActorInput, LoadedActor, PlanDeskSlaInput,
+} from './desk';
 import type { AssetSummary, DepartmentNamesInput, LookupAssetInput } from './inventory';
 import type { CaseMailInput, CaseMailResult } from './mail';
 import type {
@@ -67,8 +70,18 @@ export interface BackupMailActivities {
 
 export type OperationActivities = OperationRunActivities & CompensationActivities & BackupCatalogActivities & BackupMailActivities;
 
+/** The support desk (R-DESK-1): its SLA from the business calendar, attachments, links between cases. */
+export interface DeskActivities {
+  /** The acknowledgement due: N business minutes (the desk setting) from receipt. */
+  planDeskSla(input: PlanDeskSlaInput): Promise<DeskSlaPlan>;
+  /** Attachments stored at intake (before the case had a number) become the case's; how many. */
+  claimInquiryAttachments(input: ClaimInquiryAttachmentsInput): Promise<number>;
+  loadActor(input: LoadActorInput): Promise<LoadedActor>;
+  linkCases(input: LinkCasesInput): Promise<LinkCasesResult>;
+}
+
 /** Every activity of the worker. */
-export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities;
+export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities & DeskActivities;
 
 export type ActivityName = keyof Activities;
 
@@ -92,5 +105,9 @@ export const ACTIVITY = {
   compensateOperation: 'compensateOperation',
   pruneBackups: 'pruneBackups',
   notifyBackupFailure: 'notifyBackupFailure',
+  planDeskSla: 'planDeskSla',
+  claimInquiryAttachments: 'claimInquiryAttachments',
+  loadActor: 'loadActor',
+  linkCases: 'linkCases',
 } as const satisfies { [K in ActivityName]: K };
 

@@ -1,7 +1,10 @@
 /** The business calendar and the SLA plans (R-SLA-1..3), as the workflows ask for them. */
 
-/** The two SLA clocks: R-SLA-1/2 (on site, first isolation) and R-SLA-3 (3 business days). */
-export type SlaKind = 'onsite' | 'resolution';
+/**
+ * The SLA clocks: R-SLA-1/2 (on site, first isolation), R-SLA-3 (3 business days) and the desk's
+ * acknowledgement of an inquiry within reception-hours minutes (R-DESK-1, `DeskSlaPlan`).
+ */
+export type SlaKind = 'onsite' | 'resolution' | 'desk';
 export type SlaMode = 'wall' | 'business';
 
 export interface SlaPlan {

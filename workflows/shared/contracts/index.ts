@@ -7,6 +7,7 @@
 export * from './activity-interfaces';
 export * from './calendar';
 export * from './case-record';
+export * from './desk';
 export * from './inventory';
 export * from './mail';
 export * from './operations';

@@ -117,6 +117,24 @@ export interface MailTemplateFields {
   'case.phone_followup': { calledAt: IsoDateTime; counterpart: string; summary: string; loggedBy: string };
   'case.hold': HoldFields;
   'case.resumed': HoldFields;
+  /** R-DESK-1: the asker of an inquiry is told at each step (and the desk, of a missed SLA). */
+  'inquiry.notice': InquiryNoticeFields;
+}
+
+/** The steps of an inquiry the asker (or the desk) is told about. */
+export type InquiryNoticeStep =
+  | 'received' | 'acknowledged' | 'answered' | 'escalated' | 'converted' | 'linked' | 'closed' | 'reopened'
+  | 'reply' | 'attachment_refused' | 'sla_breach';
+
+export interface InquiryNoticeFields {
+  step: InquiryNoticeStep;
+  askerName: string;
+  /** The answer, the desk's reply, or the refused attachments' description. */
+  message?: string;
+  /** The case the inquiry was converted into or linked to. */
+  relatedCaseNumber?: string;
+  reason?: string;
+  dueAt?: IsoDateTime;
 }
 
 export type MailTemplateName = keyof MailTemplateFields;

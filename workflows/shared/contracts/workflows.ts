@@ -3,6 +3,7 @@
  * (src/) starts workflows with these; it never imports the workflow files themselves.
  */
 import type { ActorRef, Severity } from '../case-model';
+import type { InquiryInput, InquiryResult } from './desk';
 import type { BackupSummary, BackupTarget, PruneSummary } from './operations';
 
 /** R-FLOW-1 障害対応. */
@@ -61,6 +62,8 @@ export interface WorkflowSignatures {
   incidentWorkflow: (input: IncidentInput) => Promise<IncidentResult>;
   workRequestWorkflow: (input: WorkRequestInput) => Promise<WorkRequestResult>;
   backupWorkflow: (input: BackupWorkflowInput) => Promise<BackupWorkflowResult>;
+  /** R-DESK-1 問い合わせ (contracts/desk.ts). */
+  inquiryWorkflow: (input: InquiryInput) => Promise<InquiryResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -70,4 +73,5 @@ export const WORKFLOW_TYPE = {
   incidentWorkflow: 'incidentWorkflow',
   workRequestWorkflow: 'workRequestWorkflow',
   backupWorkflow: 'backupWorkflow',
+  inquiryWorkflow: 'inquiryWorkflow',
 } as const satisfies { [K in WorkflowType]: K };
