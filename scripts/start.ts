@@ -11,6 +11,8 @@ import { isPortOpen, waitForPort } from '../src/embedded/ports';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
+import { missingMonitoringTools, MONITORING_PACKAGES_HINT } from '../src/monitoring/binaries';
+import { DEFAULT_RETENTION_DAYS, startAlertmanager, startBlackboxExporter, startPrometheus, writeStackConfig } from '../src/monitoring/stack';
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -23,6 +25,9 @@ const PORTS = {
   smtp: port('OPSDESK_SMTP_PORT', 1025),
   mailWeb: port('OPSDESK_MAIL_WEB_PORT', 8025),
   workerMetrics: port('OPSDESK_WORKER_METRICS_PORT', 9464),
+  prometheus: port('OPSDESK_PROMETHEUS_PORT', 9090),
+  alertmanager: port('OPSDESK_ALERTMANAGER_PORT', 9093),
+  blackbox: port('OPSDESK_BLACKBOX_PORT', 9115),
 };
 const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
 const say = (line: string) => console.log(`[opsdesk] ${line}`);
@@ -83,9 +88,51 @@ async function main(): Promise<void> {
     childEnv.OPSDESK_MAIL_SINK_URL = `http://127.0.0.1:${PORTS.mailWeb}/`;
   }
 
+  if (!env.PROMETHEUS_URL) await startMonitoring(childEnv);
+
   startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
   startChild('api', join(PROJECT_ROOT, 'dist', 'src', 'main.js'), childEnv);
   await waitForHealth(`http://127.0.0.1:${PORTS.api}/health`);
+}
+
+/**
+ * Issue 16: Prometheus, Alertmanager and blackbox_exporter with their data under data/monitoring,
+ * supervised like the other embedded servers. Missing programs or a failed start leave opsdesk
+ * running without monitoring, saying why (here, in /health and on the monitoring page).
+ */
+async function startMonitoring(childEnv: NodeJS.ProcessEnv): Promise<void> {
+  const missing = missingMonitoringTools();
+  if (missing.length > 0) {
+    const reason = `missing ${missing.map((t) => `${t.name} (${t.override})`).join(', ')}: ${MONITORING_PACKAGES_HINT}`;
+    say(`monitoring is OFF: ${reason}`);
+    childEnv.OPSDESK_MONITORING_OFF = reason;
+    return;
+  }
+  if (process.getuid?.() !== 0) say('monitoring: not running as root: blackbox_exporter needs CAP_NET_RAW for ICMP (setcap cap_net_raw+ep on it), else every ping fails');
+  const dir = join(dataDir, 'monitoring');
+  const options = {
+    dir,
+    opsdeskUrl: `http://127.0.0.1:${PORTS.api}`,
+    ports: { prometheus: PORTS.prometheus, alertmanager: PORTS.alertmanager, blackbox: PORTS.blackbox },
+    scrapeIntervalSeconds: Number(env.MONITORING_SCRAPE_INTERVAL_SECONDS ?? 15),
+    evaluationIntervalSeconds: Number(env.MONITORING_EVALUATION_INTERVAL_SECONDS ?? 15),
+    retentionDays: Math.max(400, Number(env.MONITORING_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS)),
+    log: (line: string) => { if (/level=(error|warn)/.test(line) && !/SIGTERM/.test(line)) console.log(`[monitoring] ${line}`); },
+  };
+  try {
+    writeStackConfig(options);
+    say(`starting blackbox_exporter :${PORTS.blackbox}, Alertmanager :${PORTS.alertmanager}, Prometheus :${PORTS.prometheus} (data: ${dir}, retention ${options.retentionDays} d) ...`);
+    await superviseServer('blackbox_exporter', () => startBlackboxExporter(options));
+    const alertmanager = await superviseServer('Alertmanager', () => startAlertmanager(options));
+    const prometheus = await superviseServer('Prometheus', () => startPrometheus(options));
+    childEnv.PROMETHEUS_URL = prometheus.url;
+    childEnv.ALERTMANAGER_URL = alertmanager.url;
+    childEnv.OPSDESK_MONITORING_DIR = dir;
+  } catch (error) {
+    const reason = `the monitoring programs did not start: ${error instanceof Error ? error.message : String(error)}`;
+    say(`monitoring is OFF: ${reason}`);
+    childEnv.OPSDESK_MONITORING_OFF = reason;
+  }
 }
 
 async function refuseBusyPorts(): Promise<void> {
@@ -98,6 +145,9 @@ async function refuseBusyPorts(): Promise<void> {
     ['SMTP sink (OPSDESK_SMTP_PORT)', PORTS.smtp, !env.SMTP_URL],
     ['mail sink web (OPSDESK_MAIL_WEB_PORT)', PORTS.mailWeb, !env.SMTP_URL],
     ['worker metrics (OPSDESK_WORKER_METRICS_PORT)', PORTS.workerMetrics, !env.OPSDESK_WORKER_METRICS],
+    ['Prometheus (OPSDESK_PROMETHEUS_PORT)', PORTS.prometheus, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
+    ['Alertmanager (OPSDESK_ALERTMANAGER_PORT)', PORTS.alertmanager, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
+    ['blackbox_exporter (OPSDESK_BLACKBOX_PORT)', PORTS.blackbox, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
   ];
   for (const [what, number, needed] of wanted) {
     if (needed && (await isPortOpen(number))) {

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
 import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 import { OperationsModule } from './operations/operations.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
@@ -39,6 +40,7 @@ export class AppModule {
         WorkRequestsModule,
         OperationsModule,
         AuditHistoryModule,
+        MonitoringModule,
         UiModule,
       ],
     };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { loadMonitoringConfig, type MonitoringConfig } from '../monitoring/monitoring-config';
 import { loadOperationsConfig, type OperationsConfig } from '../operations/operations-config';
 
 /**
@@ -26,6 +27,8 @@ export interface AppConfig {
   sla: SlaSettings;
   /** Providers of the operation items and the backup store (R-OP-1..9). */
   operations: OperationsConfig;
+  /** Prometheus, Alertmanager and the files opsdesk writes for them (issue 16). */
+  monitoring: MonitoringConfig;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma-separated); none by default. */
   corsOrigins: string[];
   /** Express `trust proxy` (TRUST_PROXY: hop count, `loopback`, addresses): where client addresses come from. */
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       vendorSilenceBusinessHours: intFrom(env, 'VENDOR_SILENCE_BUSINESS_HOURS', 4),
     },
     operations: loadOperationsConfig(env, dataDir, databaseUrl, env.OPSDESK_MODE === 'embedded' ? 'embedded' : 'standard'),
+    monitoring: loadMonitoringConfig(env, dataDir),
   };
 }
 

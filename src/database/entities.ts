@@ -16,6 +16,7 @@ import { SentMailRecord } from '../mail/sent-mail.entity';
 import { OPERATION_ENTITIES } from '../operations/operation.entities';
 import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 import { HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
+import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
@@ -23,4 +24,5 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
   ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry,
+  ...MONITORING_ENTITIES,
 ];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { monitoringStatus, type MonitoringHealth } from '../monitoring/monitoring-status';
 import { DependencyMonitor, type PartState } from './dependency-monitor';
 
 export type { PartState } from './dependency-monitor';
@@ -8,6 +9,8 @@ export interface HealthReport {
   database: PartState;
   smtp: PartState;
   worker: PartState;
+  /** Prometheus and Alertmanager (issue 16); informative: `off` or `down` does not make opsdesk unhealthy. */
+  monitoring: MonitoringHealth;
   /** When the parts were last probed (probes run in the background every few seconds). */
   checkedAt: string | null;
 }
@@ -19,6 +22,6 @@ export class HealthService {
   /** Answers from the background probes: within a second even when a part hangs. */
   async report(): Promise<HealthReport> {
     const { checkedAt, ...parts } = await this.monitor.snapshot();
-    return { status: Object.values(parts).every((p) => p === 'ok') ? 'ok' : 'degraded', ...parts, checkedAt };
+    return { status: Object.values(parts).every((p) => p === 'ok') ? 'ok' : 'degraded', ...parts, monitoring: monitoringStatus.health(), checkedAt };
   }
 }

@@ -126,6 +126,18 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/assets': { access: roles('admin', 'operator'), action: 'asset.create', target: 'asset:{res.id}' },
   'PATCH /api/assets/:id': { access: roles('admin', 'operator'), action: 'asset.update', target: 'asset:{id}', params: { id: 'uuid' } },
 
+  // Monitoring (src/monitoring, issue 16): everyone sees the devices of their own scope; admins change thresholds
+  'GET /api/monitoring/status': { access: ALL, action: 'monitoring.status' },
+  'GET /api/monitoring/devices': { access: ALL, action: 'monitoring.devices' },
+  'GET /api/monitoring/devices/:id/series': { access: ALL, action: 'monitoring.series', target: 'asset:{id}', params: { id: 'uuid' } },
+  'GET /api/monitoring/devices/:id/agents': { access: roles('admin', 'operator'), action: 'monitoring.agents.read', target: 'asset:{id}', params: { id: 'uuid' } },
+  'PUT /api/monitoring/devices/:id/agents': { access: roles('admin'), action: 'monitoring.agents.update', target: 'asset:{id}', params: { id: 'uuid' } },
+  'GET /api/monitoring/thresholds': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.list' },
+  'GET /api/monitoring/thresholds/:id/versions': { access: roles('admin', 'operator', 'general_affairs', 'auditor'), action: 'monitoring.threshold.versions', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+  'POST /api/monitoring/thresholds': { access: roles('admin'), action: 'monitoring.threshold.create', target: 'monitoring_threshold:{res.id}' },
+  'PATCH /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.update', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+  'DELETE /api/monitoring/thresholds/:id': { access: roles('admin'), action: 'monitoring.threshold.delete', target: 'monitoring_threshold:{id}', params: { id: 'uuid' } },
+
   // System
   // The sign-in page shows the mail-sink link before anyone signs in; nothing here is secret.
   'GET /api/meta': { access: 'public', action: 'meta.read' },

@@ -6,6 +6,7 @@ import { useI18n } from './lib/i18n';
 import { useSession } from './lib/session';
 import type { Role } from './lib/types';
 import { AlertSourcesPage } from './pages/AlertSources';
+import { MonitoringPage } from './pages/Monitoring';
 import { AuditLogPage } from './pages/AuditLog';
 import { BusinessCalendarPage } from './pages/BusinessCalendar';
 import { CasePage } from './pages/CasePage';
@@ -73,6 +74,7 @@ export function App() {
         <Route path="/admin/users" element={<RequireRole roles={['admin']}><UsersPage /></RequireRole>} />
         <Route path="/admin/departments" element={<RequireRole roles={['admin']}><DepartmentsPage /></RequireRole>} />
         <Route path="/requests" element={<RequireRole roles={['department']}><MyRequestsPage /></RequireRole>} />
+        <Route path="/monitoring" element={<MonitoringPage />} />
         <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
         <Route
           path="*"
