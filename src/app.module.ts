@@ -15,6 +15,7 @@ import { InventoryModule } from './inventory/inventory.module';
 import { MailModule } from './mail/mail.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { OperationsModule } from './operations/operations.module';
+import { PlatformModule } from './platform/platform.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
 
@@ -39,6 +40,7 @@ export class AppModule {
         IncidentsModule,
         WorkRequestsModule,
         OperationsModule,
+        PlatformModule,
         AuditHistoryModule,
         MonitoringModule,
         UiModule,

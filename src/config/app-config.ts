@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadMonitoringConfig, type MonitoringConfig } from '../monitoring/monitoring-config';
 import { loadOperationsConfig, type OperationsConfig } from '../operations/operations-config';
+import { loadPlatformWatchConfig, type PlatformWatchConfig } from '../platform/platform-watch-config';
 
 /**
  * Everything the processes read from the environment, parsed once.
@@ -29,6 +30,8 @@ export interface AppConfig {
   operations: OperationsConfig;
   /** Prometheus, Alertmanager and the files opsdesk writes for them (issue 16). */
   monitoring: MonitoringConfig;
+  /** Hypervisor events (R-MON-1) and capacity sampling (R-RPT-3) in the worker. */
+  platformWatch: PlatformWatchConfig;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma-separated); none by default. */
   corsOrigins: string[];
   /** Express `trust proxy` (TRUST_PROXY: hop count, `loopback`, addresses): where client addresses come from. */
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     operations: loadOperationsConfig(env, dataDir, databaseUrl, env.OPSDESK_MODE === 'embedded' ? 'embedded' : 'standard'),
     monitoring: loadMonitoringConfig(env, dataDir),
+    platformWatch: loadPlatformWatchConfig(env),
   };
 }
 

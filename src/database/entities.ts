@@ -17,12 +17,13 @@ import { OPERATION_ENTITIES } from '../operations/operation.entities';
 import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 import { HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
+import { PLATFORM_ENTITIES } from '../platform/platform.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
   CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord, AlertInboxEntry,
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
-  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry,
+  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, ...PLATFORM_ENTITIES,
   ...MONITORING_ENTITIES,
 ];

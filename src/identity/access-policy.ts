@@ -94,6 +94,7 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'GET /api/backups': { access: ALL, action: 'backup.list' },
   'GET /api/backup-policies': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'backup_policy.list' },
   'GET /api/platform': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'platform.read' },
+  'GET /api/platform/capacity': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'platform.capacity' },
 
   // Tasks (which task type: TASK_POLICY, checked again by the workflow's Update validator)
   'GET /api/tasks': { access: ALL, action: 'task.list' },

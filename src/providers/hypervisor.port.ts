@@ -155,3 +155,58 @@ export interface HypervisorPort {
    */
   restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo>;
 }
+
+// ---- R-MON-1 and R-RPT-3: what the platform tells of itself ---------------------------------------
+
+/** The platform events opsdesk hands to the alert intake (R-MON-1); anything else is read and passed over. */
+export type PlatformEventKind = 'host_not_responding' | 'vm_powered_off' | 'datastore_usage' | 'ha' | 'alarm';
+
+/** One event of the platform, as the alert intake gets it. */
+export interface PlatformEvent {
+  /** Unique on the platform (vCenter's event key, an alarm state's key and time): the alert's deduplication key. */
+  key: string;
+  kind: PlatformEventKind;
+  /** The platform's own type name (`VmPoweredOffEvent`). */
+  type: string;
+  severity: 'critical' | 'major' | 'warning';
+  /** What it is about: a VM, host or datastore name. */
+  entity: string;
+  summary: string;
+  /** ISO 8601, the platform's clock. */
+  at: string;
+}
+
+/** What one read of the event stream gave: the relevant events, how many were read in all, and where to go on. */
+export interface PlatformEventBatch {
+  events: PlatformEvent[];
+  /** Events read, relevant or not (what the cursor moved over). */
+  read: number;
+  /** Opaque: the position after the last event read; kept by the caller and passed back. */
+  cursor: string;
+}
+
+/** Capacity and use of one cluster: its hosts (compute) and datastores (storage). */
+export interface ClusterCapacity {
+  cluster: string;
+  hosts: HostUsage[];
+  datastores: Array<{ name: string; capacityGiB: number; freeGiB: number }>;
+}
+
+/** Optional capabilities of an adapter: the event stream (R-MON-1) and capacity per cluster (R-RPT-3). */
+export interface PlatformEventSource {
+  /**
+   * Events after `cursor`, oldest first, at most about `max`. A null cursor starts at the present
+   * (the platform's history is not replayed as alerts). A VM powered off by opsdesk's own operation
+   * is not an event for the intake; one powered off by anyone else is.
+   */
+  readEvents(cursor: string | null, max: number): Promise<PlatformEventBatch>;
+  /** Alarms now red or yellow, each as an event keyed by its alarm state and the time it turned so. */
+  activeAlarms(): Promise<PlatformEvent[]>;
+  /** Capacity and use, per cluster. */
+  capacity(): Promise<ClusterCapacity[]>;
+}
+
+export function hasPlatformEvents(port: HypervisorPort): port is HypervisorPort & PlatformEventSource {
+  const p = port as Partial<PlatformEventSource>;
+  return typeof p.readEvents === 'function' && typeof p.activeAlarms === 'function' && typeof p.capacity === 'function';
+}

@@ -11,6 +11,7 @@ import { CaseMailer } from '../cases/case-mailer.service';
 import { CaseRecorder } from '../cases/case-recorder.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { OperationsService } from '../operations/operations.service';
+import { startWorkerPlatformWatch } from '../platform/worker-platform-watch';
 import { withWorkerObservability } from '../observability/observability.module';
 import { caseNumberLookup, workerObservabilityOptions } from '../observability/worker-observability';
 import { temporalTls } from '../temporal/temporal-connection';
@@ -59,11 +60,14 @@ export async function createOpsdeskWorker(
   });
   // Closed workflow histories are archived in PostgreSQL for good (issue 7).
   const archiver = startWorkerArchiver(context, config);
+  // Hypervisor events as alerts (R-MON-1) and daily capacity (R-RPT-3), read by one worker at a time.
+  const platformWatch = startWorkerPlatformWatch(context, config);
   return {
     worker,
     archiver,
     close: async () => {
       await archiver.stop();
+      await platformWatch.stop();
       if (!overrides.connection) await connection.close();
       await context.close();
     },

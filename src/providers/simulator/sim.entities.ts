@@ -195,4 +195,36 @@ export class SimTask {
   finishedAt?: Date | null;
 }
 
-export const SIMULATOR_ENTITIES = [SimHost, SimVm, SimSnapshot, SimAddress, SimFault, SimTask];
+/**
+ * The simulator's event log (R-MON-1), read by the platform event collector through the hypervisor
+ * port like vCenter's: what opsdesk did (`byKey`) and what "someone else" did (a demo or a test
+ * calling SimulatedHypervisor.emitEvent / powerOffOutside).
+ */
+@Entity({ tableName: 'sim_event' })
+export class SimEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  /** Like vCenter's type names: VmPoweredOffEvent, HostNotRespondingEvent, DasHostFailedEvent, AlarmStatusChangedEvent. */
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'text' })
+  entity!: string;
+
+  @Property({ type: 'text' })
+  message!: string;
+
+  /** For alarms: red or yellow. */
+  @Property({ type: 'text', nullable: true })
+  status?: string | null;
+
+  /** The operation key when opsdesk caused it. */
+  @Property({ type: 'text', nullable: true })
+  byKey?: string | null;
+
+  @Property({ type: 'timestamptz' })
+  at: Date = new Date();
+}
+
+export const SIMULATOR_ENTITIES = [SimHost, SimVm, SimSnapshot, SimAddress, SimFault, SimTask, SimEvent];

@@ -6,11 +6,11 @@ import { dirname } from 'node:path';
 import type { SimulatorConfig } from '../../operations/operations-config';
 import { Asset } from '../../inventory/asset.entity';
 import type {
-  HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PowerState, SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize,
-  VmRestoreSource, VmSpec,
+  ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
+  SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize, VmRestoreSource, VmSpec,
 } from '../hypervisor.port';
 import { ProviderError, workFor } from '../provider-error';
-import { SimAddress, SimFault, SimHost, SimSnapshot, SimTask, SimVm } from './sim.entities';
+import { SimAddress, SimEvent, SimFault, SimHost, SimSnapshot, SimTask, SimVm } from './sim.entities';
 
 const SEED_LOCK = 7_360_250_101;
 const EXPORT_FORMAT = 'opsdesk-simulator-vm-export/1';
@@ -55,7 +55,7 @@ const USAGE_SQL = `
  * not fit, addresses come from a pool, the disk content is tracked (a digest that changes while the
  * VM runs) so restores can be verified, and faults come from its own `sim_fault` table.
  */
-export class SimulatedHypervisor implements HypervisorPort {
+export class SimulatedHypervisor implements HypervisorPort, PlatformEventSource {
   readonly description: HypervisorDescription = {
     adapter: 'simulator',
     simulated: true,
@@ -69,6 +69,54 @@ export class SimulatedHypervisor implements HypervisorPort {
     private readonly em: EntityManager,
     private readonly config: SimulatorConfig,
   ) {}
+
+  // ---- events and capacity (R-MON-1, R-RPT-3) ---------------------------------------------------
+
+  /** The simulator's event log after the cursor (its row id); a null cursor starts after the newest. */
+  async readEvents(cursor: string | null, max: number): Promise<PlatformEventBatch> {
+    const em = this.em.fork();
+    const after = cursor ?? String((await em.execute<Array<{ id: string | null }>>('select max(id)::text as id from sim_event'))[0]?.id ?? '0');
+    const rows = await em.find(SimEvent, { id: { $gt: after } }, { orderBy: { id: 'asc' }, limit: Math.max(1, max) });
+    const events = rows.map(simEvent).filter((e): e is PlatformEvent => e !== null);
+    return { events, read: rows.length, cursor: rows.length ? String(rows[rows.length - 1].id) : after };
+  }
+
+  /** The simulator has no alarm definitions: alarms reach it as AlarmStatusChangedEvent rows. */
+  activeAlarms(): Promise<PlatformEvent[]> {
+    return Promise.resolve([]);
+  }
+
+  /** One cluster of every host; each host's local disk is a datastore. */
+  async capacity(): Promise<ClusterCapacity[]> {
+    const hosts = await this.usage();
+    return [{
+      cluster: 'sim-cluster',
+      hosts,
+      datastores: hosts.map((h) => ({ name: `${h.name}-local`, capacityGiB: h.diskGiB.total, freeGiB: h.diskGiB.free })),
+    }];
+  }
+
+  /**
+   * Something happens on the platform that opsdesk did not do (a demo, a test): an event in the
+   * simulator's log, read by the event collector like vCenter's. `type` as vCenter names it.
+   */
+  async emitEvent(event: { type: string; entity: string; message?: string; status?: 'red' | 'yellow' | null }): Promise<void> {
+    const em = this.em.fork();
+    em.persist(em.create(SimEvent, { type: event.type, entity: event.entity, message: event.message ?? `${event.type}: ${event.entity}`, status: event.status ?? null, byKey: null, at: new Date() }));
+    await em.flush();
+  }
+
+  /** A VM is powered off by someone other than opsdesk (in the platform's own console, say). */
+  async powerOffOutside(name: string): Promise<void> {
+    await this.em.fork().transactional(async (em) => {
+      const vm = await em.findOne(SimVm, { name });
+      if (!vm) throw notFound(name);
+      vm.power = 'off';
+      vm.diskGeneration += 1;
+      vm.updatedAt = new Date();
+      em.persist(em.create(SimEvent, { type: 'VmPoweredOffEvent', entity: name, message: `${name} was powered off outside opsdesk`, byKey: null, at: new Date() }));
+    });
+  }
 
   // ---- reads ---------------------------------------------------------------------------------
 
@@ -189,6 +237,7 @@ export class SimulatedHypervisor implements HypervisorPort {
         // The guest wrote to its disk while it ran: the content changes when it stops.
         if (power === 'off') vm.diskGeneration += 1;
         vm.updatedAt = new Date();
+        if (power === 'off') em.persist(em.create(SimEvent, { type: 'VmPoweredOffEvent', entity: name, message: `${name} is powered off`, byKey: ctx.key, at: new Date() }));
         await em.flush();
       }
       return this.info(vm.id);
@@ -484,6 +533,31 @@ export class SimulatedHypervisor implements HypervisorPort {
 }
 
 /** Removes a simulator fault plan (tests and demos): every row of sim_fault. */
+/** A row of the simulator's event log as R-MON-1 sees it (null: not an alert, or opsdesk's own doing). */
+function simEvent(row: SimEvent): PlatformEvent | null {
+  const base = { key: `sim-event:${row.id}`, type: row.type, entity: row.entity, at: row.at.toISOString() };
+  switch (row.type) {
+    case 'VmPoweredOffEvent':
+      if (row.byKey) return null;
+      return { ...base, kind: 'vm_powered_off', severity: 'major', summary: `仮想マシン ${row.entity} が運用保守デスク以外の操作で停止しました / VM ${row.entity} was powered off, not by opsdesk: ${row.message}` };
+    case 'HostNotRespondingEvent':
+    case 'HostConnectionLostEvent':
+      return { ...base, kind: 'host_not_responding', severity: 'critical', summary: `ホスト ${row.entity} が応答しません / host ${row.entity} is not responding: ${row.message}` };
+    case 'DasHostFailedEvent':
+    case 'DasHostIsolatedEvent':
+    case 'VmFailoverFailed':
+      return { ...base, kind: 'ha', severity: 'major', summary: `vSphere HA（シミュレータ）: ${row.message}` };
+    case 'AlarmStatusChangedEvent':
+      if (row.status !== 'red' && row.status !== 'yellow') return null;
+      return {
+        ...base, kind: /datastore|データストア/i.test(row.message) || /-local$/.test(row.entity) ? 'datastore_usage' : 'alarm', severity: row.status === 'red' ? 'critical' : 'warning',
+        summary: `アラーム（シミュレータ）が ${row.status === 'red' ? '赤' : '黄'} になりました（${row.entity}） / alarm turned ${row.status} on ${row.entity}: ${row.message}`,
+      };
+    default:
+      return null;
+  }
+}
+
 export async function clearSimulatorFaults(em: EntityManager): Promise<void> {
   await em.fork().nativeDelete(SimFault, {});
 }

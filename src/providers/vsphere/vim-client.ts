@@ -43,6 +43,8 @@ export interface ServiceContent {
   sessionManager: MoRef;
   customFieldsManager: MoRef;
   searchIndex: MoRef;
+  /** Absent on a bare ESXi host. */
+  eventManager: MoRef | undefined;
   apiVersion: string;
   apiType: string;
 }
@@ -104,6 +106,7 @@ export class VimClient {
       sessionManager: need(ref(sc.sessionManager), 'sessionManager'),
       customFieldsManager: need(ref(sc.customFieldsManager), 'customFieldsManager'),
       searchIndex: need(ref(sc.searchIndex), 'searchIndex'),
+      eventManager: ref(sc.eventManager),
       apiVersion: text(about.apiVersion) ?? '7.0',
       apiType: text(about.apiType) ?? '',
     };
@@ -226,16 +229,44 @@ export class VimClient {
     await this.call('SetField', this.service.customFieldsManager, [['entity', entity], ['key', key], ['value', value]]);
   }
 
+  // ---- events (R-MON-1) ---------------------------------------------------------------------
+
+  /** vCenter's clock. */
+  async currentTime(): Promise<string> {
+    return text((await this.call('CurrentTime', SERVICE_INSTANCE, [])).value) ?? new Date().toISOString();
+  }
+
+  /** An event history collector of this session, from `beginTime` on (vCenter's clock). */
+  async createEventCollector(beginTime: string): Promise<MoRef> {
+    const manager = this.service.eventManager;
+    if (!manager) throw new VimFault('NotSupported', 'this endpoint has no EventManager (not a vCenter)');
+    const filter: VimObject = { $type: 'EventFilterSpec', time: { $type: 'EventFilterSpecByTime', beginTime } };
+    return need(ref((await this.call('CreateCollectorForEvents', manager, [['filter', filter]])).value), 'EventHistoryCollector');
+  }
+
+  /** The next page of the collector, oldest first; empty at its end. */
+  async readNextEvents(collector: MoRef, maxCount: number): Promise<ParsedObject[]> {
+    return list((await this.call('ReadNextEvents', collector, [['maxCount', maxCount]])).value).map(obj);
+  }
+
+  async destroyCollector(collector: MoRef): Promise<void> {
+    await this.call('DestroyCollector', collector, []);
+  }
+
   // ---- tasks ---------------------------------------------------------------------------------
 
   /** Polls a task until it ends: its result on success, its fault as a {@link VimFault} on error. */
-  async waitForTask(task: MoRef, options: { onProgress?: (p: TaskProgress) => void; signal?: AbortSignal; pollMs?: number } = {}): Promise<Parsed | undefined> {
+  async waitForTask(
+    task: MoRef,
+    options: { onProgress?: (p: TaskProgress) => void; onEnd?: (info: ParsedObject) => void; signal?: AbortSignal; pollMs?: number } = {},
+  ): Promise<Parsed | undefined> {
     let delay = options.pollMs ?? 100;
     for (;;) {
       const props = await this.retrieveOne(task, ['info']);
       if (!props) throw new VimFault('ManagedObjectNotFound', `task ${task.value} is gone`);
       const info = obj(props.info);
       const state = text(info.state) ?? 'unknown';
+      if (state === 'success' || state === 'error') options.onEnd?.(info);
       if (state === 'success') return info.result;
       if (state === 'error') {
         const error = obj(info.error);

@@ -2,10 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import type { VsphereConfig } from '../../operations/operations-config';
 import type {
-  HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PowerState, SnapshotInfo, VmExport, VmInfo, VmResize, VmRestoreSource, VmSpec,
+  ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
+  SnapshotInfo, VmExport, VmInfo, VmResize, VmRestoreSource, VmSpec,
 } from '../hypervisor.port';
 import { ProviderError } from '../provider-error';
 import { MoRef, VimClient, VimFault, VimTransportError } from './vim-client';
+import { alarmStateEvent, eventKey, eventTime, eventVm, toPlatformEvent } from './vsphere-events';
 import { list, num, obj, ref, text, type Parsed, type ParsedObject, type VimObject } from './vim-xml';
 
 /** The custom attributes (custom fields) opsdesk keeps on the VMs it makes. */
@@ -70,6 +72,12 @@ interface Wanted {
   system: string | null;
 }
 
+/** Where the event collector is in vCenter's event stream: the last event's key and time (as vCenter wrote it). */
+interface EventCursor {
+  key: number;
+  time: string;
+}
+
 interface JournalRow {
   operation: string;
   state: string;
@@ -84,12 +92,14 @@ interface JournalRow {
  * change, kept on the VM (custom attribute `opsdesk.key` and a line of its notes) and in the
  * `hypervisor_journal` table (the task a retry waits for instead of starting another).
  */
-export class VsphereHypervisor implements HypervisorPort {
+export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   readonly description: HypervisorDescription;
 
   private client: Promise<VimClient> | null = null;
   private placement: Promise<Placement> | null = null;
   private fieldKeys: Promise<Record<FieldName, number>> | null = null;
+  /** The event collector of this session and the cursor it was made for (R-MON-1). */
+  private events: { client: VimClient; collector: MoRef; cursor: EventCursor } | null = null;
   /** Placement (capacity and address) is decided one VM at a time in this process. */
   private placing: Promise<unknown> = Promise.resolve();
 
@@ -108,6 +118,9 @@ export class VsphereHypervisor implements HypervisorPort {
 
   /** Ends the vCenter session. */
   async close(): Promise<void> {
+    const events = this.events;
+    this.events = null;
+    await events?.client.destroyCollector(events.collector).catch(() => undefined);
     const client = await this.client?.catch(() => null);
     this.client = null;
     await client?.logout().catch(() => undefined);
@@ -149,6 +162,121 @@ export class VsphereHypervisor implements HypervisorPort {
       const vm = await this.findVm(name);
       return vm ? toInfo(vm, await this.hostNames()) : null;
     });
+  }
+
+  // ---- events, alarms and capacity (R-MON-1, R-RPT-3) ------------------------------------------
+
+  /**
+   * vCenter's events after the cursor, by an EventHistoryCollector of this session: made once from
+   * the cursor's time (events of that very time with a key at or below the cursor's are skipped),
+   * then read page by page. A new session (vCenter restarted, session expired, opsdesk restarted)
+   * makes a new one from the cursor, so nothing is read twice and nothing is skipped.
+   */
+  async readEvents(cursorText: string | null, max: number): Promise<PlatformEventBatch> {
+    return this.vim(async () => {
+      const client = await this.vimClient();
+      const cursor: EventCursor = cursorText ? (JSON.parse(cursorText) as EventCursor) : { key: 0, time: await client.currentTime() };
+      if (!this.events || this.events.client !== client || this.events.cursor.key !== cursor.key || this.events.cursor.time !== cursor.time) {
+        const old = this.events;
+        this.events = null;
+        if (old && old.client === client) await client.destroyCollector(old.collector).catch(() => undefined);
+        this.events = { client, collector: await client.createEventCollector(cursor.time), cursor };
+      }
+      const events = this.events;
+      let raw: ParsedObject[];
+      try {
+        raw = await client.readNextEvents(events.collector, Math.max(1, Math.min(max, 1000)));
+      } catch (error) {
+        this.events = null; // made again from the cursor next time
+        throw error;
+      }
+      raw.sort((a, b) => eventKey(a) - eventKey(b));
+      const fresh = raw.filter((e) => eventKey(e) > cursor.key);
+      const last = fresh[fresh.length - 1];
+      const next: EventCursor = last ? { key: eventKey(last), time: eventTime(last) } : cursor;
+      events.cursor = next;
+      const out: PlatformEvent[] = [];
+      for (const event of fresh) {
+        const mapped = toPlatformEvent(event);
+        if (!mapped) continue;
+        if (mapped.kind === 'vm_powered_off' && (await this.ownPowerOff(eventVm(event), eventTime(event)))) continue;
+        out.push(mapped);
+      }
+      return { events: out, read: fresh.length, cursor: JSON.stringify(next) };
+    });
+  }
+
+  /** Alarms red or yellow now (triggeredAlarmState of the root folder, where vCenter gathers them). */
+  async activeAlarms(): Promise<PlatformEvent[]> {
+    return this.vim(async () => {
+      const client = await this.vimClient();
+      const props = await client.retrieveOne(client.service.rootFolder, ['triggeredAlarmState']);
+      const states = list(obj(props?.triggeredAlarmState).AlarmState).map(obj);
+      const out: PlatformEvent[] = [];
+      for (const state of states) {
+        const entity = ref(state.entity);
+        const alarm = ref(state.alarm);
+        const [entityProps, alarmProps] = await Promise.all([entity ? client.retrieveOne(entity, ['name']) : null, alarm ? client.retrieveOne(alarm, ['info.name']) : null]);
+        const event = alarmStateEvent(state, { alarm: text(alarmProps?.['info.name']) ?? alarm?.value ?? 'alarm', entity: text(entityProps?.name) ?? entity?.value ?? '?', entityType: entity?.type ?? '' });
+        if (event) out.push(event);
+      }
+      return out;
+    });
+  }
+
+  /** Every cluster of the datacenter: its hosts (as usage() counts them) and its datastores. */
+  async capacity(): Promise<ClusterCapacity[]> {
+    return this.vim(async () => {
+      const client = await this.vimClient();
+      const place = await this.place();
+      const clusters = await client.retrieveAll('ClusterComputeResource', ['name', 'datastore'], place.datacenter);
+      const out: ClusterCapacity[] = [];
+      for (const cluster of clusters) {
+        const name = text(cluster.props.name) ?? cluster.obj.value;
+        const datastores = refs(cluster.props.datastore);
+        const hosts = await this.hostStates({ ...place, cluster: cluster.obj });
+        const space = await this.datastoreSpace(datastores);
+        const stores: ClusterCapacity['datastores'] = [];
+        for (const d of datastores) {
+          const s = space.get(d.value);
+          const props = await client.retrieveOne(d, ['name']);
+          if (s) stores.push({ name: text(props?.name) ?? d.value, capacityGiB: round(s.capacity / GiB), freeGiB: round(s.free / GiB) });
+        }
+        out.push({
+          cluster: name,
+          hosts: hosts.map((h) => {
+            const mine = h.datastores.map((d) => space.get(d.value)).filter((x): x is { capacity: number; free: number } => Boolean(x));
+            const total = round(mine.reduce((n, x) => n + x.capacity, 0) / GiB);
+            const free = round(mine.reduce((n, x) => n + x.free, 0) / GiB);
+            return {
+              name: h.name, state: h.online ? 'online' : 'maintenance', vmCount: h.vmCount,
+              cpu: { total: h.cpuTotal, used: h.cpuUsed, free: h.cpuTotal - h.cpuUsed },
+              memoryGiB: { total: round(h.memoryMBTotal / 1024), used: round(h.memoryMBUsed / 1024), free: round((h.memoryMBTotal - h.memoryMBUsed) / 1024) },
+              diskGiB: { total, used: round(total - free), free },
+            } satisfies HostUsage;
+          }),
+          datastores: stores.sort((a, b) => a.name.localeCompare(b.name)),
+        });
+      }
+      return out.sort((a, b) => a.cluster.localeCompare(b.cluster));
+    });
+  }
+
+  /**
+   * Whether a power-off of this VM at this time (vCenter's clock) was one of opsdesk's own tasks:
+   * between its start and end as vCenter's task info gives them, or, when the worker did not see it
+   * end, within a minute of the times opsdesk wrote down.
+   */
+  private async ownPowerOff(vm: string | undefined, at: string): Promise<boolean> {
+    if (!vm) return false;
+    const rows = await this.em.fork().execute<Array<{ n: string }>>(
+      `select count(*) as n from hypervisor_own_task
+        where adapter = 'vsphere' and vm = ? and action = 'power_off'
+          and ((vc_started_at is not null and ?::timestamptz between vc_started_at - interval '1 second' and coalesce(vc_finished_at, vc_started_at + interval '1 hour') + interval '1 second')
+            or (vc_started_at is null and ?::timestamptz between started_at - interval '1 minute' and coalesce(finished_at, started_at + interval '1 hour') + interval '1 minute'))`,
+      [vm, at, at],
+    );
+    return Number(rows[0]?.n ?? 0) > 0;
   }
 
   // ---- operations ----------------------------------------------------------------------------
@@ -542,18 +670,32 @@ export class VsphereHypervisor implements HypervisorPort {
     const client = await this.vimClient();
     ctx.progress?.({ step, percent: from });
     try {
-      await this.wait(await (power === 'on' ? client.powerOnVm(vmRef) : client.powerOffVm(vmRef)), ctx, step, from, to);
+      if (power === 'on') {
+        await this.wait(await client.powerOnVm(vmRef), ctx, step, from, to);
+      } else {
+        const task = await client.powerOffVm(vmRef);
+        // Written before waiting: the event collector must know this power-off is opsdesk's own even if this worker dies now.
+        const em = this.em.fork();
+        await em.execute(`insert into hypervisor_own_task (task, adapter, key, vm, action, started_at) values (?, 'vsphere', ?, ?, 'power_off', now()) on conflict (task) do nothing`, [task.value, ctx.key, vmRef.value]);
+        let times: { start?: string; end?: string } = {};
+        try {
+          await this.wait(task, ctx, step, from, to, (info) => (times = { start: text(info.startTime) ?? text(info.queueTime), end: text(info.completeTime) }));
+        } finally {
+          await em.execute(`update hypervisor_own_task set finished_at = now(), vc_started_at = ?, vc_finished_at = ? where task = ?`, [times.start ?? null, times.end ?? null, task.value]).catch(() => undefined);
+        }
+      }
     } catch (error) {
       if (error instanceof ProviderError && error.cause instanceof VimFault && error.cause.faultType === 'InvalidPowerState') return;
       throw error;
     }
   }
 
-  private async wait(task: MoRef, ctx: OperationContext, step: string, from: number, to: number): Promise<Parsed | undefined> {
+  private async wait(task: MoRef, ctx: OperationContext, step: string, from: number, to: number, onEnd?: (info: ParsedObject) => void): Promise<Parsed | undefined> {
     const client = await this.vimClient();
     try {
       return await client.waitForTask(task, {
         pollMs: this.config.pollMs,
+        onEnd,
         signal: ctx.signal,
         onProgress: (p) => ctx.progress?.({ step, percent: Math.round(from + ((to - from) * (p.percent ?? 0)) / 100) }),
       });

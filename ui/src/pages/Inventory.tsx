@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { PlatformCapacity } from '../components/PlatformCapacity';
 import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDate } from '../lib/format';
@@ -175,6 +176,7 @@ export function InventoryPage() {
           }}
         />
       )}
+      {hasRole('operator', 'general_affairs', 'auditor', 'admin') && <PlatformCapacity />}
     </>
   );
 }
