@@ -18,6 +18,7 @@ import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 import { HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 import { PLATFORM_ENTITIES } from '../platform/platform.entities';
+import { REPORT_ENTITIES } from '../reports/report.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
@@ -25,5 +26,5 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
   ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, ...PLATFORM_ENTITIES,
-  ...MONITORING_ENTITIES,
+  ...MONITORING_ENTITIES, ...REPORT_ENTITIES,
 ];
