@@ -3,6 +3,7 @@ import { createCaseActivities } from './case.activities';
 import type { ActivityDeps } from './deps';
 import { createInventoryActivities } from './inventory.activities';
 import { createOperationActivities } from './operations.activities';
+import { createReportActivities } from './report.activities';
 import type { Activities } from '../workflows/shared/contracts';
 
 export type { ActivityDeps } from './deps';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createCaseActivities({ recorder: deps.recorder, caseMailer: deps.caseMailer }),
     ...createInventoryActivities({ inventory: deps.inventory, em: deps.orm.em }),
     ...createOperationActivities({ operations: deps.operations }),
+    ...createReportActivities({ reports: deps.reports }),
   };
 }
 

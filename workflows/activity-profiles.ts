@@ -38,3 +38,15 @@ export const compensationActivities = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
 });
+
+/** The monthly report's short steps: figures from PostgreSQL and Prometheus, status, mail. */
+export const reportActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+/** Rendering the workbook and printing the PDF (Chromium): a few seconds, bounded attempts. */
+export const reportRenderActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});

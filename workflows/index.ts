@@ -2,3 +2,4 @@
 export { incidentWorkflow } from './incident.workflow';
 export { workRequestWorkflow } from './work-request.workflow';
 export { backupWorkflow } from './backup.workflow';
+export { monthlyReportWorkflow, monthlyReportScheduleWorkflow, dailyFiguresWorkflow } from './monthly-report.workflow';

@@ -13,6 +13,10 @@ import type {
   BackupFailureInput, BackupFailureNotice, BackupSummary, BackupTarget, CompensateInput, CompensationOutcome,
   OperationOutcome, PruneSummary, RunOperationInput, ScheduledBackupInput,
 } from './operations';
+import type {
+  ComputeFiguresResult, GatherAvailabilityInput, GatherAvailabilityResult, MailReportResult, PlanScheduledReportInput, RenderedFile,
+  RenderReportInput, ReportRef, ReportStatusInput, ScheduledReportPlan,
+} from './reports';
 
 /** The business calendar: every deadline and SLA instant comes from here, so it is in the history. */
 export interface CalendarActivities {
@@ -67,8 +71,18 @@ export interface BackupMailActivities {
 
 export type OperationActivities = OperationRunActivities & CompensationActivities & BackupCatalogActivities & BackupMailActivities;
 
+/** The monthly report (R-RPT-1..5): daily figures, the month's figures, its files, its mail. */
+export interface ReportActivities {
+  gatherAvailability(input: GatherAvailabilityInput): Promise<GatherAvailabilityResult>;
+  computeReportFigures(input: ReportRef): Promise<ComputeFiguresResult>;
+  renderReport(input: RenderReportInput): Promise<RenderedFile[]>;
+  setReportStatus(input: ReportStatusInput): Promise<void>;
+  mailReport(input: ReportRef): Promise<MailReportResult>;
+  planScheduledReport(input: PlanScheduledReportInput): Promise<ScheduledReportPlan>;
+}
+
 /** Every activity of the worker. */
-export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities;
+export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities & ReportActivities;
 
 export type ActivityName = keyof Activities;
 
@@ -92,5 +106,11 @@ export const ACTIVITY = {
   compensateOperation: 'compensateOperation',
   pruneBackups: 'pruneBackups',
   notifyBackupFailure: 'notifyBackupFailure',
+  gatherAvailability: 'gatherAvailability',
+  computeReportFigures: 'computeReportFigures',
+  renderReport: 'renderReport',
+  setReportStatus: 'setReportStatus',
+  mailReport: 'mailReport',
+  planScheduledReport: 'planScheduledReport',
 } as const satisfies { [K in ActivityName]: K };
 
