@@ -388,7 +388,7 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: stri
   const items = new Map<string, CapacityRow[]>();
   for (const row of [...all].sort((a, b) => capacityKey(a).localeCompare(capacityKey(b)))) {
     if (row.day > endDay) continue;
-    const key = `${row.cluster}/${row.kind}/${row.name}`;
+    const key = `${row.cluster}:${row.kind}:${row.name}`;
     if (!items.has(key)) items.set(key, []);
     items.get(key)!.push(row);
   }
@@ -414,7 +414,7 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: stri
         runsOut = addDays(endDay, days);
       }
       const pct = (u: number, t: number) => (t > 0 ? round((100 * u) / t, 1) : null);
-      const id = `${key}/${metric}`;
+      const id = `${key}:${metric}`;
       const label = `${key} ${METRIC_JA[metric]}`;
       const f = {
         now: section.figure(`${id}.now`, `${label} 使用率`, `${id} use`, pct(current.used, current.total), '%', { table: 'platform_capacity_daily', method: '月末（以前で最新）の日次サンプルの使用量 ÷ 総量', keys: [capacityKey(now)] }),
