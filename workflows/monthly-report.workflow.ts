@@ -98,10 +98,14 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
     const d = decision as ReportDecisionInput | null;
     if (d!.outcome === 'approve') {
       status = 'approved';
-      await reportActivities.setReportStatus({ reportId: input.reportId, status, event: { key: 'approved', type: 'approved', by: d!.actor.displayName, byUsername: d!.actor.username, at: decidedAt, reason: d!.reason ?? null } });
+      // The record says approved once the final files are stored and mailed (below).
+      await reportActivities.setReportStatus({ reportId: input.reportId, status: 'approval', event: { key: 'approved', type: 'approved', by: d!.actor.displayName, byUsername: d!.actor.username, at: decidedAt, reason: d!.reason ?? null } });
       break;
     }
     sendBacks.push({ reason: d!.reason!.trim(), by: d!.actor.displayName, at: decidedAt });
+    // Back to the operators at once: the comments step is open again before anything else happens.
+    status = 'commenting';
+    commented = false;
     await reportActivities.setReportStatus({ reportId: input.reportId, status: 'commenting', event: { key: `sent-back-${round}`, type: 'sent_back', by: d!.actor.displayName, at: decidedAt, reason: d!.reason!.trim() } });
   }
   const files: RenderedFile[] = await reportRenderActivities.renderReport({ reportId: input.reportId, stage: 'final' });

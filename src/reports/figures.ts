@@ -269,7 +269,7 @@ export function computeFigures(data: ReportData): MonthlyFigures {
   work.tables.push({
     id: 'holds', titleJa: '保留とその理由', titleEn: 'Holds',
     columns: [{ key: 'number', labelJa: '案件番号' }, { key: 'at', labelJa: '日付' }, { key: 'reason', labelJa: '理由' }, { key: 'waitingFor', labelJa: '待ち相手' }],
-    rows: holds.map((h) => ({ number: h.caseNumber, at: jstDay(h.at), reason: h.messageJa.replace(/^保留: /, ''), waitingFor: String(h.data?.waitingFor ?? '—') })),
+    rows: holds.map((h) => ({ number: h.caseNumber, at: jstDay(h.at), reason: h.messageJa.replace(/^保留: /, ''), waitingFor: typeof h.data?.waitingFor === 'string' ? h.data.waitingFor : '—' })),
   });
   work.missing.push('回線別トラフィック（R-MON-3）: 日次のトラフィック集計はまだ保存されていません / traffic totals per link are not kept yet');
   const history = [...data.slaHistory].sort((a, b) => a.month.localeCompare(b.month));
@@ -427,8 +427,8 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: stri
         series: window.map((r) => ({ day: r.day, percent: pct(metricOf(r, metric)!.used, metricOf(r, metric)!.total) ?? 0 })),
         row: {
           item: label, used: round(current.used, 2), total: round(current.total, 2), percent: pct(current.used, current.total),
-          mom: f.mom ? (section.figures.find((x) => x.id === f.mom)!.value as number | null) : null,
-          yoy: section.figures.find((x) => x.id === f.yoy)!.value as number | null,
+          mom: section.figures.find((x) => x.id === f.mom)!.value,
+          yoy: section.figures.find((x) => x.id === f.yoy)!.value,
           runsOut: runsOut ?? '—', attention: days !== null && days <= 183 ? '要注意（6か月以内）' : '—',
         },
         figures: { percent: f.now, mom: f.mom, yoy: f.yoy, runsOut: f.runsOut },

@@ -29,6 +29,8 @@ const SHEET_NAMES: Record<ReportSectionId, string> = {
 
 export const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
 
+/** A draft carries no revision number: drafts of the same data are the same file, whichever generation made them. */
+const versionLabel = (meta: RenderMeta) => (meta.stage === 'final' ? `第${meta.revision}版（承認済み）` : '案（所見・承認前）');
 const monthJa = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 const display = (value: Cell) => (value === null || value === undefined ? '—' : String(value));
 
@@ -53,7 +55,7 @@ export async function renderWorkbook(figures: MonthlyFigures, meta: RenderMeta):
   cover.addRow(['業務システム統合基盤 運用保守 月次報告書']).font = { size: 16, bold: true };
   cover.addRow([]);
   cover.addRow(['対象月', monthJa(figures.month)]);
-  cover.addRow(['版', `第${meta.revision}版（${meta.stage === 'final' ? '承認済み' : '案'}）`]);
+  cover.addRow(['版', versionLabel(meta)]);
   cover.addRow(['承認者', meta.approvedBy ?? '—']);
   cover.addRow(['集計期間', `${figures.from} 〜 ${figures.to}（日本時間の月初から翌月初まで）`]);
   cover.addRow([]);
@@ -147,7 +149,7 @@ th { background: #dde7f3; } td.num { text-align: right; white-space: nowrap; } t
 .cover dt { font-weight: bold; } .missing li { color: #a33; } .comment { white-space: pre-wrap; border: 1px solid #ccc; padding: 2mm; }
 </style></head><body>
 <div class="cover"><h1>業務システム統合基盤 運用保守 月次報告書</h1>
-<dl><dt>対象月</dt><dd>${esc(monthJa(figures.month))}</dd><dt>版</dt><dd>第${meta.revision}版（${meta.stage === 'final' ? '承認済み' : '案'}）</dd>
+<dl><dt>対象月</dt><dd>${esc(monthJa(figures.month))}</dd><dt>版</dt><dd>${esc(versionLabel(meta))}</dd>
 <dt>承認者</dt><dd>${esc(meta.approvedBy ?? '—')}</dd><dt>集計期間</dt><dd>${esc(figures.from)} 〜 ${esc(figures.to)}</dd></dl>
 <ol>${figures.sections.map((s) => `<li>${esc(s.titleJa)}（${esc(s.requirement)}）</li>`).join('')}</ol></div>
 ${figures.sections.map((s) => sectionHtml(s, figures, meta)).join('\n')}

@@ -108,35 +108,34 @@ function shiftBack(isoInstant: string, days: number): string {
 export async function sourceRows(em: EntityManager, source: FigureSource): Promise<Record<string, unknown>[]> {
   const conn = em.getConnection();
   if (source.keys.length === 0) return [];
+  const keys = JSON.stringify(source.keys);
+  const KEYS = `(select jsonb_array_elements_text(?::jsonb))`;
   switch (source.table) {
-    case 'report_availability_daily': {
-      const pairs = source.keys.map((k) => k.split('|'));
+    case 'report_availability_daily':
       return conn.execute(
         `select day::text as day, hostname, samples, failed_samples, observed_seconds, down_seconds, source, gathered_at from report_availability_daily
-          where (day::text, hostname) in (select * from unnest(?::text[], ?::text[])) order by day, hostname`,
-        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+          where day::text || '|' || hostname in ${KEYS} order by day, hostname`,
+        [keys],
       );
-    }
-    case 'platform_capacity_daily': {
-      const parts = source.keys.map((k) => k.split('|'));
+    case 'platform_capacity_daily':
       return conn.execute(
         `select day::text as day, adapter, cluster, kind, name, cpu_total, cpu_used, memory_gib_total, memory_gib_used, disk_gib_total, disk_gib_used, sampled_at from platform_capacity_daily
-          where (day::text, adapter, cluster, kind, name) in (select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])) order by day, adapter, cluster, kind, name`,
-        [0, 1, 2, 3, 4].map((i) => parts.map((p) => p[i])),
+          where day::text || '|' || adapter || '|' || cluster || '|' || kind || '|' || name in ${KEYS} order by day, adapter, cluster, kind, name`,
+        [keys],
       );
-    }
     case 'case_record':
       return conn.execute(
-        `select number, kind, subject, status, resolution, severity, hostname, occurred_at, completed_at, request_type, breached, sla, work_plan from case_record where number = any(?::text[]) order by number`,
-        [source.keys],
+        `select number, kind, subject, status, resolution, severity, hostname, occurred_at, completed_at, request_type, breached, sla, work_plan from case_record where number in ${KEYS} order by number`,
+        [keys],
       );
     case 'case_timeline':
       return conn.execute(
-        `select t.id, c.number, t.at, t.kind, t.message_ja, t.data from case_timeline t join case_record c on c.id = t.case_id where t.id::text = any(?::text[]) or c.number = any(?::text[]) order by t.at, t.id`,
-        [source.keys, source.keys],
+        `select t.id, c.number, t.at, t.kind, t.message_ja, t.data from case_timeline t join case_record c on c.id = t.case_id
+          where t.id::text in ${KEYS} or (c.number in ${KEYS} and t.kind in ('hold', 'escalation')) order by t.at, t.id`,
+        [keys, keys],
       );
     case 'backup_record':
-      return conn.execute(`select key, target_kind, target_name, reason, status, started_at from backup_record where key = any(?::text[]) order by key`, [source.keys]);
+      return conn.execute(`select key, target_kind, target_name, reason, status, started_at, finished_at from backup_record where key in ${KEYS} order by key`, [keys]);
     default:
       return [];
   }

@@ -13,7 +13,7 @@ import { computeFigures } from './figures';
 import { htmlToPdf } from './pdf';
 import { firstBusinessDayOfMonth, reportedMonth } from './report-calendar';
 import { loadReportData, monthBounds, shiftMonth, sourceRows } from './report-data';
-import { MonthlyReport, MonthlyReportFile } from './report.entities';
+import { MonthlyReport } from './report.entities';
 import { renderHtml, renderWorkbook, sha256 } from './render';
 
 export const reportWorkflowId = (prefix: string, month: string, revision: number) => `${prefix}monthly-report:${month}:r${revision}`;
@@ -29,7 +29,7 @@ export const reportFileName = (month: string, revision: number, kind: 'xlsx' | '
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -113,10 +113,10 @@ export class ReportStore {
     if (input.comments) report.comments = { ...input.comments };
     if (input.event) {
       // Idempotent by the event's key: a retried activity records it once.
-      const key = String(input.event.key ?? '');
+      const key = typeof input.event.key === 'string' ? input.event.key : '';
       if (!key || !(report.events as { key?: string }[]).some((e) => e.key === key)) report.events = [...report.events, input.event];
       if (input.event.type === 'approved') {
-        report.approvedBy = String(input.event.by ?? '');
+        report.approvedBy = typeof input.event.by === 'string' ? input.event.by : null;
         report.approvedAt = new Date(String(input.event.at));
       }
     }

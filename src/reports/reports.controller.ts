@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentActor, Roles, type Actor } from '../identity/current-user';
@@ -56,7 +56,7 @@ export class ReportsController {
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${file.fileName}"`);
     res.setHeader('X-Content-SHA256', file.sha256);
-    res.send(file.content);
+    return new StreamableFile(file.content);
   }
 
   @Roles('operator')

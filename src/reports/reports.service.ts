@@ -60,7 +60,7 @@ export class ReportsService {
     return reports.map((r) => summary(r));
   }
 
-  private async visible(reportId: string, actor: Actor): Promise<MonthlyReport> {
+  private async visible(reportId: string, _actor: Actor): Promise<MonthlyReport> {
     const report = await this.store.find(reportId);
     if (!report) throw notFound(`Report ${reportId}`);
     return report;

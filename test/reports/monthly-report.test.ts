@@ -1,0 +1,301 @@
+import ExcelJS from 'exceljs';
+import { simpleParser } from 'mailparser';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
+import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { pdfPageCount } from '../../src/reports/pdf';
+import { ensureReportSchedules, reportScheduleIds } from '../../src/reports/report-schedules';
+import { startTestSystem, type TestSystem } from '../support/test-system';
+
+/**
+ * Issue 19: the monthly report from a month of synthetic history (October 2026, written straight
+ * into the case records, the daily availability table, the backup catalog and the daily capacity
+ * table), through the real workflow on the Temporal dev server, PostgreSQL and SMTP: the figures of
+ * every section against numbers computed by hand below, comments and approval as Updates, the
+ * workbook read back with exceljs, the PDF's pages, the mail to general affairs, regeneration.
+ */
+const MONTH = '2026-10';
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const jst = (s: string) => `${s}+09:00`;
+
+async function seed(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query(`insert into asset (id, hostname, kind, address, sub_platform, business_systems, protected, created_at, updated_at) values
+      (gen_random_uuid(), 'rpt-vm01', 'vm', null, 'virtualization', '{}', false, '2026-01-01', now()),
+      (gen_random_uuid(), 'rpt-vm02', 'vm', null, 'virtualization', '{}', false, '2026-01-01', now()),
+      (gen_random_uuid(), 'rpt-esx01', 'hypervisor_host', null, 'virtualization', '{}', false, '2026-01-01', now())`);
+    // rpt-vm01: every day 5,760 probes (15 s), on 5 October 40 of them failed (600 s down); rpt-esx01 never down; rpt-vm02 no data.
+    await db.query(`insert into report_availability_daily (day, hostname, samples, failed_samples, observed_seconds, down_seconds, source, gathered_at)
+      select d::date, h, 5760, case when h = 'rpt-vm01' and d::date = '2026-10-05' then 40 else 0 end, 86400,
+             case when h = 'rpt-vm01' and d::date = '2026-10-05' then 600 else 0 end, 'test', now()
+        from generate_series('2026-10-01'::date, '2026-10-31'::date, interval '1 day') d, unnest(array['rpt-vm01', 'rpt-esx01']) h`);
+    const cases: [string, string, string | null, string | null, string, string | null, string, string | null, string | null, boolean, object | null, object | null][] = [
+      // number, kind, severity, hostname, occurred, completed, status, resolution, requestType, breached, sla, workPlan
+      ['RPT-INC-0', 'incident', 'major', 'rpt-vm02', jst('2026-09-10T10:00:00'), null, 'in_progress', null, null, true, null, null],
+      ['RPT-INC-1', 'incident', 'critical', 'rpt-vm01', jst('2026-10-05T10:00:00'), jst('2026-10-05T12:00:00'), 'done', 'resolved', null, false,
+        { kind: 'onsite', startAt: jst('2026-10-05T10:00:00'), stoppedAt: jst('2026-10-05T10:30:00'), breached: false }, null],
+      ['RPT-INC-2', 'incident', 'major', 'rpt-esx01', jst('2026-10-14T14:00:00'), jst('2026-10-15T10:00:00'), 'done', 'resolved', null, true,
+        { kind: 'onsite', startAt: jst('2026-10-14T14:00:00'), stoppedAt: jst('2026-10-14T16:30:00'), breached: true }, null],
+      ['RPT-INC-3', 'incident', 'minor', null, jst('2026-10-28T09:00:00'), null, 'in_progress', null, null, false, null, null],
+      ['RPT-REQ-1', 'work_request', null, null, jst('2026-10-01T10:00:00'), jst('2026-10-02T10:00:00'), 'done', 'completed', 'vm.provision', false, null, null],
+      ['RPT-REQ-2', 'work_request', null, null, jst('2026-10-06T09:00:00'), jst('2026-10-09T09:00:00'), 'done', 'completed', 'vm.resize', false, null,
+        { plannedStart: jst('2026-10-08T20:00:00'), plannedEnd: jst('2026-10-08T22:00:00'), content: 'メモリ増設', stopsService: true, approvedAt: jst('2026-10-06T12:00:00') }],
+      ['RPT-REQ-3', 'work_request', null, null, jst('2026-10-09T14:00:00'), jst('2026-10-15T14:00:00'), 'done', 'completed', 'other', true, null, null],
+      ['RPT-REQ-4', 'work_request', null, null, jst('2026-10-20T10:00:00'), jst('2026-10-27T10:00:00'), 'done', 'completed', 'vm.delete', true, null, null],
+      ['RPT-REQ-5', 'work_request', null, null, jst('2026-10-21T10:00:00'), jst('2026-10-21T15:00:00'), 'done', 'rejected', 'other', false, null, null],
+      ['RPT-REQ-6', 'work_request', null, null, jst('2026-10-30T10:00:00'), null, 'on_hold', null, 'backup.restore', false, null, null],
+    ];
+    for (const [number, kind, severity, hostname, occurred, completed, status, resolution, requestType, breached, sla, workPlan] of cases) {
+      await db.query(
+        `insert into case_record (id, number, kind, workflow_id, run_id, subject, occurred_at, completed_at, status, resolution, impact, department_ids, hostname,
+                                  unregistered_device, alert_count, breached, sla, work_plan, severity, request_type, created_at, updated_at)
+         values (gen_random_uuid(), $1, $2, 'wf-' || $1, 'run-' || $1, '件名 ' || $1, $3, $4, $5, $6, '{}'::jsonb,
+                 array[(select department_id from app_user where username = 'dept1')], $7, false, 1, $8, $9, $10, $11, $12, now(), now())`,
+        [number, kind, occurred, completed, status, resolution, hostname, breached, sla, workPlan, severity, requestType],
+      );
+    }
+    await db.query(`insert into case_timeline (id, case_id, key, at, kind, message_ja, message_en, data)
+      select gen_random_uuid(), id, 'rpt-hold-6', '2026-10-30T11:00:00+09:00', 'hold', '保留: 依頼者の回答待ち', 'On hold: waiting for the requester', '{"waitingFor":"requester"}'::jsonb
+        from case_record where number = 'RPT-REQ-6'`);
+    await db.query(`insert into backup_record (id, key, target_kind, target_name, reason, status, file, retention_days, requested_by, started_at) values
+      (gen_random_uuid(), 'rpt-b1', 'database', 'zeimu', 'scheduled', 'succeeded', 'f1', 30, 'schedule', '2026-10-02T02:00:00+09:00'),
+      (gen_random_uuid(), 'rpt-b2', 'database', 'zeimu', 'scheduled', 'failed', 'f2', 30, 'schedule', '2026-10-03T02:00:00+09:00'),
+      (gen_random_uuid(), 'rpt-b3', 'database', 'zeimu', 'scheduled', 'succeeded', 'f3', 30, 'schedule', '2026-10-04T02:00:00+09:00')`);
+    // Host rpt-esx01: memory used 100 GiB on 3 August growing 1 GiB a day to 189 GiB on 31 October (of 256); CPU 32 of 64 flat.
+    await db.query(`insert into platform_capacity_daily (day, adapter, cluster, kind, name, cpu_total, cpu_used, memory_gib_total, memory_gib_used, disk_gib_total, disk_gib_used, peak_disk_gib_used, samples, sampled_at)
+      select '2026-08-03'::date + i, 'test', 'rpt-cl', 'host', 'rpt-esx01', 64, 32, 256, 100 + i, 0, 0, 0, 1, now() from generate_series(0, 89) i`);
+    // Datastore rpt-ds01: 5,000 of 10,000 GiB all along; a year before, 4,000.
+    await db.query(`insert into platform_capacity_daily (day, adapter, cluster, kind, name, disk_gib_total, disk_gib_used, peak_disk_gib_used, samples, sampled_at)
+      select d, 'test', 'rpt-cl', 'datastore', 'rpt-ds01', 10000, case when d < '2026-01-01' then 4000 else 5000 end, 5000, 1, now()
+        from unnest(array['2025-10-31'::date, '2026-09-30'::date, '2026-10-31'::date]) d`);
+  } finally {
+    await db.end();
+  }
+}
+
+describe('R-RPT-1..5: the monthly report from a month of history', () => {
+  let system: TestSystem;
+  let ga: string;
+  let op: string;
+  let dept: string;
+  let reportId: string;
+  let report: any;
+
+  const figure = (id: string) => {
+    const f = report.figures.sections.flatMap((s: any) => s.figures).find((x: any) => x.id === id);
+    if (!f) throw new Error(`no figure ${id}`);
+    return f.value;
+  };
+  const table = (section: string, id: string) => report.figures.sections.find((s: any) => s.id === section).tables.find((t: any) => t.id === id);
+
+  const waitForStatus = async (id: string, status: string, token = ga) => {
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const r = await system.request('GET', `/api/reports/monthly/${id}`, { token });
+      if (r.status === 200 && r.body.status === status && (status !== 'commenting' || r.body.openTask?.type === 'report_comments')) return r.body;
+      if (Date.now() > deadline) throw new Error(`report ${id} is ${r.body?.status}, not ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  };
+
+  beforeAll(async () => {
+    system = await startTestSystem();
+    await seed(system.config.databaseUrl);
+    [ga, op, dept] = await Promise.all(['ga1', 'op1', 'dept1'].map((u) => system.login(u)));
+    const started = await system.request('POST', '/api/reports/monthly', { token: ga, body: { month: MONTH } });
+    expect(started.status).toBe(201);
+    reportId = started.body.reportId;
+    report = await waitForStatus(reportId, 'commenting');
+  }, 150_000);
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  test('R-RPT-1..5: POST /api/reports/monthly refuses a bad month with 4xx naming the field', async () => {
+    for (const body of [{ month: '2026-13' }, { month: '202611' }, {}, { month: '2099-01' }]) {
+      const r = await system.request('POST', '/api/reports/monthly', { token: ga, body });
+      expect(r.status).toBeGreaterThanOrEqual(400);
+      expect(r.status).toBeLessThan(500);
+      expect(JSON.stringify(r.body)).toContain('month');
+    }
+    expect((await system.request('POST', '/api/reports/monthly', { token: dept, body: { month: MONTH } })).status).toBe(403);
+  });
+
+  test('R-RPT-1: per VM availability, downtime and the VMs created, changed, deleted', () => {
+    // rpt-vm01: 1 − 600 / (31 × 86,400) = 99.97760…% → 99.978; 600 s = 10 min; rpt-vm02 has no data.
+    expect(figure('vms.availability.rpt-vm01')).toBe(99.978);
+    expect(figure('vms.downtime.rpt-vm01')).toBe(10);
+    expect(figure('vms.availability.rpt-vm02')).toBeNull();
+    expect(table('vms', 'vms').rows.find((r: any) => r.hostname === 'rpt-vm01').incidents).toBe('RPT-INC-1');
+    expect([figure('vms.created'), figure('vms.changed'), figure('vms.deleted')]).toEqual([1, 1, 1]);
+    expect(report.figures.sections[0].missing.join(' ')).toContain('node_exporter');
+  });
+
+  test('R-RPT-2: incidents by severity, on-site SLA, MTTA/MTTR, backups, maintenance with its notice date', () => {
+    expect(figure('platform.availability.rpt-esx01')).toBe(100);
+    expect([figure('platform.incidents.critical'), figure('platform.incidents.major'), figure('platform.incidents.minor')]).toEqual([1, 1, 1]);
+    expect([figure('platform.onsite_sla.met'), figure('platform.onsite_sla.missed')]).toEqual([1, 1]);
+    expect(figure('platform.mtta')).toBe(90); // (30 + 150) / 2 minutes
+    expect(figure('platform.mttr')).toBe(660); // (120 + 1,200) / 2 minutes
+    expect([figure('platform.backups.run'), figure('platform.backups.failed'), figure('platform.backups.restored')]).toEqual([3, 1, 0]);
+    expect(figure('platform.maintenance.done')).toBe(1);
+    expect(table('platform', 'maintenance').rows).toEqual([{ number: 'RPT-REQ-2', subject: '件名 RPT-REQ-2', plannedStart: '2026-10-08', stopsService: 'あり', noticeDate: '2026-10-06' }]);
+  });
+
+  test('R-RPT-3: use now, month on month, year on year and a 90-day linear forecast, the item running out first listed first', () => {
+    // Memory: 189 of 256 GiB = 73.8 %; +31 GiB since 30 September; +1 GiB a day reaches 256 in 67 days → 2027-01-06.
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:memory.now')).toBe(73.8);
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:memory.mom')).toBe(31);
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:memory.yoy')).toBeNull();
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:memory.runs_out')).toBe('2027-01-06');
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:cpu.now')).toBe(50);
+    expect(figure('capacity.rpt-cl:host:rpt-esx01:cpu.runs_out')).toBeNull();
+    expect(figure('capacity.rpt-cl:datastore:rpt-ds01:disk.yoy')).toBe(1000);
+    const rows = table('capacity', 'capacity').rows.filter((r: any) => String(r.item).startsWith('rpt-cl'));
+    expect(rows[0]).toMatchObject({ item: 'rpt-cl:host:rpt-esx01 メモリ', attention: '要注意（6か月以内）', runsOut: '2027-01-06' });
+  });
+
+  test('R-RPT-4: requests received/done/rejected, 3-business-day SLA met %, lead times median and p90 in business days, holds', () => {
+    expect([figure('work.received'), figure('work.done'), figure('work.rejected')]).toEqual([6, 4, 1]);
+    expect(figure('work.sla_met_percent')).toBe(50); // REQ-1 and REQ-2 of 4
+    // Lead times 1, 3, 3 (across Sports Day, Monday 12 October) and 5 business days.
+    expect(figure('work.lead_median')).toBe(3);
+    expect(figure('work.lead_p90')).toBe(5);
+    expect(figure('work.holds')).toBe(1);
+    expect(table('work', 'holds').rows).toEqual([{ number: 'RPT-REQ-6', at: '2026-10-30', reason: '依頼者の回答待ち', waitingFor: 'requester' }]);
+    const sla = report.figures.charts.find((c: any) => c.id === 'sla_monthly');
+    expect(sla.labels).toHaveLength(12);
+    expect(sla.series[0].values[11]).toBe(50);
+  });
+
+  test('R-RPT-5: open at month end by age, breached, on-hold reasons; no previous report said so', () => {
+    expect([figure('open_issues.age_0_7'), figure('open_issues.age_8_30'), figure('open_issues.age_31')]).toEqual([2, 0, 1]);
+    expect(figure('open_issues.breached')).toBe(1);
+    const open = table('open_issues', 'open').rows;
+    expect(open.map((r: any) => r.number)).toEqual(['RPT-INC-0', 'RPT-INC-3', 'RPT-REQ-6']);
+    expect(open.find((r: any) => r.number === 'RPT-REQ-6').holdReason).toBe('依頼者の回答待ち');
+    expect(report.figures.sections[4].missing.join(' ')).toContain('前月の報告書がない');
+    const weekly = report.figures.charts.find((c: any) => c.id === 'incidents_weekly');
+    expect(weekly.series[0].values).toEqual([0, 1, 1, 0, 1]);
+  });
+
+  test('R-RPT-2: a figure is traced to the rows it was computed from', async () => {
+    const r = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('platform.mttr')}`, { token: ga });
+    expect(r.status).toBe(200);
+    expect(r.body.rows.map((x: any) => x.number)).toEqual(['RPT-INC-1', 'RPT-INC-2']);
+    const a = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('vms.availability.rpt-vm01')}`, { token: ga });
+    expect(a.body.rows).toHaveLength(31);
+    expect(a.body.rows.find((x: any) => x.day === '2026-10-05')).toMatchObject({ failed_samples: 40, down_seconds: 600 });
+    const c = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('capacity.rpt-cl:host:rpt-esx01:memory.runs_out')}`, { token: ga });
+    expect(c.body.rows).toHaveLength(90);
+  });
+
+  test('R-RPT-1..5: the workbook reads back with its sheets, Japanese headers, A4 landscape and charts; the PDF has pages', async () => {
+    const x = await system.request('GET', `/api/reports/monthly/${reportId}/files/xlsx`, { token: ga });
+    expect(x.status).toBe(200);
+    const response = await fetch(`${system.baseUrl}/api/reports/monthly/${reportId}/files/xlsx`, { headers: { authorization: `Bearer ${ga}` } });
+    const xlsx = Buffer.from(await response.arrayBuffer());
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ExcelJS.Buffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['表紙', '1 仮想マシン', '2 基盤', '3 キャパシティ', '4 作業実績', '5 未解決課題']);
+    const work = wb.getWorksheet('4 作業実績')!;
+    expect(work.getRow(3).values).toEqual([undefined, '項目', '値', '単位', '出典（表・算出方法・行数）']);
+    const values: Record<string, unknown> = {};
+    work.eachRow((row) => (values[row.getCell(1).text] = row.getCell(2).value));
+    expect(values['3営業日SLA 達成率']).toBe(50);
+    expect(values['リードタイム 90パーセンタイル']).toBe(5);
+    expect(work.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
+    expect(wb.getWorksheet('2 基盤')!.getImages()).toHaveLength(2);
+    expect(wb.getWorksheet('3 キャパシティ')!.getImages()).toHaveLength(1);
+    const pdfResponse = await fetch(`${system.baseUrl}/api/reports/monthly/${reportId}/files/pdf`, { headers: { authorization: `Bearer ${ga}` } });
+    const pdf = Buffer.from(await pdfResponse.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdfPageCount(pdf)).toBeGreaterThanOrEqual(6); // the cover and one page or more per section
+  });
+
+  test('R-RPT-1..5: the comments and approve_report steps are validated Updates; send back, comment again, approve, mailed to general affairs', async () => {
+    const comments = { vms: 'VMの所見', platform: '基盤の所見', capacity: 'メモリ増設を提案', work: '作業の所見', open_issues: '課題の所見' };
+    expect((await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: ga, body: { comments } })).status).toBe(403);
+    const missing = await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments: { ...comments, work: '' } } });
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.body)).toContain('comments.work');
+    expect((await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'approve' } })).status).toBe(409);
+    const commented = await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments } });
+    expect(commented.status).toBe(201);
+    expect(commented.body.status).toBe('approval');
+    const noReason = await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'send_back' } });
+    expect(noReason.status).toBe(422);
+    expect(JSON.stringify(noReason.body)).toContain('reason');
+    expect((await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: op, body: { outcome: 'approve' } })).status).toBe(403);
+    const sentBack = await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'send_back', reason: 'キャパシティの所見に対策の時期を' } });
+    expect(sentBack.status).toBe(201);
+    expect(sentBack.body.sendBacks).toEqual([expect.objectContaining({ reason: 'キャパシティの所見に対策の時期を' })]);
+    await waitForStatus(reportId, 'commenting');
+    const again = await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments: { ...comments, capacity: '12月中にメモリ増設を提案' } } });
+    expect(again.status).toBe(201);
+    const approved = await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'approve' } });
+    expect(approved.status).toBe(201);
+    const [mail] = await system.smtp.waitFor((m) => m.subject.includes('月次報告書') && m.subject.includes('2026年10月'), { timeoutMs: 60_000 });
+    expect(mail.to).toEqual([system.config.generalAffairsMailbox]);
+    const parsed = await simpleParser(mail.raw);
+    expect(parsed.attachments.map((a) => a.filename)).toEqual([`monthly-report-${MONTH}-r1.xlsx`, `monthly-report-${MONTH}-r1.pdf`]);
+    const final = await waitForStatus(reportId, 'approved');
+    expect(final.approvedBy).toBeTruthy();
+    expect(final.events.map((e: any) => e.type)).toEqual(expect.arrayContaining(['commented', 'sent_back', 'approved', 'mailed']));
+    const finalXlsx = parsed.attachments[0].content;
+    expect(final.files.find((f: any) => f.stage === 'final' && f.kind === 'xlsx').sha256).toBe(sha(finalXlsx));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(finalXlsx as unknown as ExcelJS.Buffer);
+    const cells: string[] = [];
+    wb.getWorksheet('3 キャパシティ')!.eachRow((row) => cells.push(row.getCell(1).text));
+    expect(cells).toContain('12月中にメモリ増設を提案');
+  }, 120_000);
+
+  test('R-RPT-1..5: a report regenerated from the same data has the same figures and the same file hashes', async () => {
+    const again = await system.request('POST', '/api/reports/monthly', { token: op, body: { month: MONTH } });
+    expect(again.status).toBe(201);
+    expect(again.body.revision).toBe(2);
+    const second = await waitForStatus(again.body.reportId, 'commenting');
+    const first = (await system.request('GET', `/api/reports/monthly/${reportId}`, { token: ga })).body;
+    expect(second.figuresSha256).toBe(first.figuresSha256);
+    const drafts = (r: any) => r.files.filter((f: any) => f.stage === 'draft').map((f: any) => `${f.kind}:${f.sha256}`);
+    expect(drafts(second)).toEqual(drafts(first));
+  }, 120_000);
+
+  test('R-RPT-4/5: departments see only their own department when general affairs says so (a setting)', async () => {
+    const own = (await system.request('GET', `/api/reports/monthly/${reportId}`, { token: dept })).body;
+    const rows = own.figures.sections.find((s: any) => s.id === 'work').tables.find((t: any) => t.id === 'by_type').rows;
+    expect(rows.every((r: any) => r.department === '税務課')).toBe(true);
+    expect((await system.request('GET', `/api/reports/monthly/${reportId}/files/pdf`, { token: dept })).status).toBe(403);
+    expect((await system.request('PUT', '/api/reports/settings', { token: dept, body: { departmentsSeeOthers: true } })).status).toBe(403);
+    expect((await system.request('PUT', '/api/reports/settings', { token: ga, body: { departmentsSeeOthers: 'yes' } })).status).toBeGreaterThanOrEqual(400);
+    expect((await system.request('PUT', '/api/reports/settings', { token: ga, body: { departmentsSeeOthers: true } })).status).toBe(200);
+    expect((await system.request('GET', `/api/reports/monthly/${reportId}/files/pdf`, { token: dept })).status).toBe(200);
+  });
+
+  test('R-RPT-1..5: the Temporal Schedule exists on the dev server with 09:00 JST on days 1–10 (the calendar picks the first business day)', async () => {
+    const connection = await Connection.connect({ address: process.env.OPSDESK_TEST_TEMPORAL_ADDRESS });
+    const client = new TemporalClient({ connection });
+    const queue = `${system.config.temporal.taskQueue}-schedule`;
+    try {
+      await ensureReportSchedules(client, queue, system.config.temporal.workflowIdPrefix);
+      await ensureReportSchedules(client, queue, system.config.temporal.workflowIdPrefix); // idempotent
+      const described = await client.schedule.getHandle(reportScheduleIds(queue).monthly).describe();
+      expect(described.spec.timezone).toBe('Asia/Tokyo');
+      expect(described.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 9, end: 9, step: 1 }], dayOfMonth: [{ start: 1, end: 10, step: 1 }] });
+      expect(described.action).toMatchObject({ workflowType: 'monthlyReportScheduleWorkflow' });
+      for (const at of described.info.nextActionTimes) {
+        const wall = new Date(at.getTime() + 9 * 3_600_000);
+        expect(wall.getUTCHours()).toBe(9);
+        expect(wall.getUTCDate()).toBeLessThanOrEqual(10);
+      }
+      const daily = await client.schedule.getHandle(reportScheduleIds(queue).daily).describe();
+      expect(daily.action).toMatchObject({ workflowType: 'dailyFiguresWorkflow' });
+    } finally {
+      for (const id of Object.values(reportScheduleIds(queue))) await client.schedule.getHandle(id).delete().catch(() => undefined);
+      await connection.close();
+    }
+  });
+});
