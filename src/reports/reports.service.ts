@@ -12,6 +12,7 @@ import { MAILER, type Mailer } from '../mail/mail.module';
 import type { MonthlyFigures, MonthlyReportInput, ReportStateView } from '../../workflows/shared/contracts';
 import { decideReport, getReportState, submitReportComments } from '../../workflows/shared/report-messages';
 import { jstWall } from '../../workflows/shared/jst';
+import { chartSvg } from './charts';
 import { nextReportRun } from './report-calendar';
 import { reportScheduleIds } from './report-schedules';
 import { reportFileName, ReportStore } from './report-store';
@@ -81,7 +82,8 @@ export class ReportsService {
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) state = null;
     }
-    return { ...summary(report), figures, comments: report.comments, events: report.events, files: await this.store.files(report.id), openTask: state?.openTask ?? null, sendBacks: state?.sendBacks ?? [] };
+    const chartSvgs = Object.fromEntries((figures?.charts ?? []).map((c) => [c.id, chartSvg(c)]));
+    return { ...summary(report), figures, chartSvgs, comments: report.comments, events: report.events, files: await this.store.files(report.id), openTask: state?.openTask ?? null, sendBacks: state?.sendBacks ?? [] };
   }
 
   private async departmentName(actor: Actor): Promise<string | null> {
