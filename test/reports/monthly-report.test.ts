@@ -194,6 +194,19 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(cells).toContain('12月中にメモリ増設を提案');
   }, 120_000);
 
+  test('R-RPT-5: the next month carries over last month\'s open issues and says what became of them', async () => {
+    const next = await system.request('POST', '/api/reports/monthly', { token: ga, body: { month: '2026-11' } });
+    expect(next.status).toBe(201);
+    report = await waitForStatus(next.body.reportId, 'commenting');
+    expect(figure('open_issues.carried_over')).toBe(3);
+    expect(table('open_issues', 'carried').rows).toEqual([
+      { number: 'RPT-INC-0', outcome: '未完了（継続）' }, { number: 'RPT-INC-3', outcome: '未完了（継続）' }, { number: 'RPT-REQ-6', outcome: '未完了（継続）' },
+    ]);
+    // November has no monitoring rows: the report says so instead of showing 100 %.
+    expect(report.figures.sections[0].missing.join(' ')).toContain('監視データなし');
+    expect(figure('vms.availability.rpt-vm01')).toBeNull();
+  }, 120_000);
+
   test('R-RPT-1..5: a report regenerated from the same data has the same figures and the same file hashes', async () => {
     const again = await system.request('POST', '/api/reports/monthly', { token: op, body: { month: MONTH } });
     expect(again.status).toBe(201);
