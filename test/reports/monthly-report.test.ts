@@ -2,7 +2,9 @@ import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
 import { createHash } from 'node:crypto';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
+import { BusinessCalendar } from '../../src/calendar/business-calendar';
 import { pdfPageCount } from '../../src/reports/pdf';
+import { firstBusinessDayOfMonth, reportedMonth } from '../../src/reports/report-calendar';
 import { ensureReportSchedules, reportScheduleIds } from '../../src/reports/report-schedules';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { MONTH, seed } from './history';
@@ -249,6 +251,23 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
       expect(daily.action).toMatchObject({ workflowType: 'dailyFiguresWorkflow' });
     } finally {
       for (const id of Object.values(reportScheduleIds(queue))) await client.schedule.getHandle(id).delete().catch(() => undefined);
+      await connection.close();
+    }
+  });
+  test('R-RPT-1..5: the scheduled run and the nightly gathering run on the worker: the calendar decides, no Prometheus is said so', async () => {
+    const connection = await Connection.connect({ address: process.env.OPSDESK_TEST_TEMPORAL_ADDRESS });
+    const client = new TemporalClient({ connection });
+    try {
+      const prefix = system.config.temporal.workflowIdPrefix;
+      const plan = await client.workflow.execute('monthlyReportScheduleWorkflow', { taskQueue: system.config.temporal.taskQueue, workflowId: `${prefix}schedule-probe`, args: [] });
+      const now = new Date();
+      const wall = new Date(now.getTime() + 9 * 3_600_000);
+      const calendar = new BusinessCalendar();
+      const first = firstBusinessDayOfMonth(wall.getUTCFullYear(), wall.getUTCMonth() + 1, (d) => calendar.isBusinessDay(d));
+      expect(plan).toMatchObject({ firstBusinessDay: first, month: reportedMonth(now), run: wall.toISOString().slice(0, 10) === first });
+      const gathered = await client.workflow.execute('dailyFiguresWorkflow', { taskQueue: system.config.temporal.taskQueue, workflowId: `${prefix}daily-probe`, args: [{}] });
+      expect(gathered).toMatchObject({ prometheus: false, daysGathered: 0, reason: 'PROMETHEUS_URL is not set' });
+    } finally {
       await connection.close();
     }
   });
