@@ -36,7 +36,8 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
   const waitForStatus = async (id: string, status: string, token = ga) => {
     const deadline = Date.now() + 90_000;
     for (;;) {
-      const r = await system.request('GET', `/api/reports/monthly/${id}`, { token });
+      // The worker renders in this process (CPU-bound for a moment): a kept-alive socket may be reset meanwhile, so ask again.
+      const r = await system.request('GET', `/api/reports/monthly/${id}`, { token }).catch(() => ({ status: 0, body: null as any, text: '' }));
       if (r.status === 200 && r.body.status === status && (status !== 'commenting' || r.body.openTask?.type === 'report_comments')) return r.body;
       if (Date.now() > deadline) throw new Error(`report ${id} is ${r.body?.status}, not ${status}`);
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -10,7 +10,9 @@ describe('web UI: the monthly report page', () => {
   let _browser: Browser;
   let gaToken: string;
 
-  const status = async () => (await system.request('GET', `/api/reports/monthly/${reportId}`, { token: gaToken })).body as { status: string; openTask: { type: string } | null };
+  // The worker renders in this process (CPU-bound for a moment): a kept-alive socket may be reset meanwhile, so ask again.
+  const status = async () =>
+    ((await system.request('GET', `/api/reports/monthly/${reportId}`, { token: gaToken }).catch(() => ({ body: { status: '', openTask: null } }))).body ?? { status: '', openTask: null }) as { status: string; openTask: { type: string } | null };
 
   const sessions = withSystemAndBrowser(async (started) => {
     ({ system, browser: _browser } = started);
