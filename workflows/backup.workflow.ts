@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import { mailActivities, operationActivities, recordActivities } from './activity-profiles';
+import { catalogActivities, mailActivities, operationActivities } from './activity-profiles';
 import type { BackupSummary, BackupWorkflowInput, BackupWorkflowResult } from './shared/contracts';
 
 /**
@@ -19,6 +19,6 @@ export async function backupWorkflow(input: BackupWorkflowInput): Promise<Backup
     throw ApplicationFailure.nonRetryable(`backup of ${input.targetKind} ${input.targetName} failed: ${reason}`, 'BackupFailed');
   }
   // Old backups go only once a new one exists: a failing schedule never empties the catalog.
-  const pruned = await recordActivities.pruneBackups(input);
+  const pruned = await catalogActivities.pruneBackups(input);
   return { backup, pruned };
 }

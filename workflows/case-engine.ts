@@ -13,6 +13,7 @@ import {
   type CaseStateView, type CompleteTaskInput, type CompleteTaskResult, type HoldInput, type OpenTaskView, type ResumeInput,
 } from './shared/messages';
 import { jstLabel } from './shared/jst';
+import { ROLE_LABELS } from './shared/roles';
 import { SA } from './shared/search-attributes';
 import { checkCaseAction, checkTaskActor } from './shared/policy';
 import { checkTaskCompletion, TASK_TYPES } from './shared/task-types';
@@ -44,7 +45,6 @@ export interface TaskOptions {
   suggested?: Record<string, unknown> | null;
 }
 
-const ROLE_JA: Record<string, string> = { general_affairs: '総務課', operator: '運用保守事業者', department: '業務システム所管課', auditor: '監査', admin: '管理者' };
 
 export const forbidden = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.forbidden, message, nonRetryable: true });
 export const conflict = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.conflict, message, nonRetryable: true });
@@ -182,7 +182,7 @@ export class CaseEngine {
       at: slot.view.createdAt,
       entry: {
         kind: 'task_opened',
-        messageJa: `作業「${definition.labelJa}」を${ROLE_JA[definition.role]}に割り当てました（${taskId}）`,
+        messageJa: `作業「${definition.labelJa}」を${ROLE_LABELS[definition.role].ja}に割り当てました（${taskId}）`,
         messageEn: `Task "${definition.labelEn}" assigned to ${definition.role} (${taskId})`,
         data: { taskId, type, departmentId: slot.view.departmentId },
       },

@@ -1,6 +1,7 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { calendarActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, type TaskResult } from './case-engine';
+import { approveCompletion, notifySla, verifyWithDepartments } from './case-steps';
 import { nowIso } from './clock';
 import type { AssetSummary, IncidentInput, IncidentResult } from './shared/contracts';
 import { alertReceived, type AlertSignal } from './shared/messages';
@@ -104,16 +105,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
         break;
       }
       case 'approval': {
-        const decision = await engine.humanTask('approve_completion');
-        if (decision.outcome === 'approved') {
-          approval = decision;
-          break;
-        }
-        await engine.mail('approval-rejected', {
-          template: 'case.approval_rejected', caseNumber: engine.caseNumber!, caseSubject: input.subject, approver: decision.actor.displayName, reason: decision.note ?? '',
-        }, [{ role: 'operators' }]);
-        await engine.setStatus('in_progress');
-        step = 'verify_platform';
+        approval = await approveCompletion(engine);
+        if (!approval) step = 'verify_platform';
         break;
       }
     }
@@ -144,15 +137,6 @@ async function recordAlerts(engine: CaseEngine, alerts: AlertSignal[]): Promise<
       messageEn: `${alert.status === 'firing' ? 'Alert firing' : 'Alert resolved'}: ${alert.alertName} @ ${alert.hostname} — ${alert.summary}`,
       data: { ...alert },
     }, { patch: alert.status === 'firing' ? { alertCountIncrement: 1 } : {} });
-  }
-}
-
-async function notifySla(engine: CaseEngine, percent: number, at: string, dueAt: string): Promise<void> {
-  const base = { caseNumber: engine.caseNumber!, caseSubject: engine.subject, kind: engine.kind, slaKind: engine.sla!.kind };
-  if (percent < 100) {
-    await engine.mail(`sla-${percent}`, { template: 'sla.warning', ...base, percent: percent as 50 | 75, dueAt }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);
-  } else {
-    await engine.mail('sla-breach', { template: 'sla.breach', ...base, dueAt, breachedAt: at }, [{ role: 'general_affairs' }, { role: 'operators' }]);
   }
 }
 
@@ -202,31 +186,4 @@ async function remindWhileVendorSilent(engine: CaseEngine, vendorName: string, h
     });
     silentSince = remindAt;
   }
-}
-
-/**
- * Steps 6 of both flows: general affairs picks the departments (preselected), each verifies;
- * any "not OK" sends the case back with its reason.
- */
-export async function verifyWithDepartments(engine: CaseEngine, suggested: string[], subject: string, kind: 'incident' | 'work_request', what: string): Promise<boolean> {
-  const request = await engine.humanTask('request_department_verification', { suggested: { departmentIds: suggested } });
-  const departmentIds = [...new Set(request.data.departmentIds as string[])];
-  await engine.setStatus('verifying', request.actor);
-  const slots = [];
-  for (const departmentId of departmentIds) {
-    slots.push(await engine.openTask('department_verification', { departmentId }));
-    const names = await recordActivities.departmentNames({ departmentIds: [departmentId] });
-    await engine.mail(`verification-request-${departmentId}`, {
-      template: 'case.verification_request', caseNumber: engine.caseNumber!, caseSubject: subject, kind, departmentName: names[0] ?? '', what,
-    }, [{ departmentId }], [{ role: 'general_affairs' }]);
-  }
-  const results = await engine.waitAll(slots, (done) => done.some((r) => r.outcome === 'not_ok'));
-  const failed = results.find((r) => r.outcome === 'not_ok');
-  if (!failed) return true;
-  await engine.cancelTasks(slots, '所管課の確認で問題が報告されたため', 'a department reported a problem');
-  const [departmentName] = await recordActivities.departmentNames({ departmentIds: [failed.actor.departmentId ?? ''] });
-  await engine.mail('verification-failed', {
-    template: 'case.verification_failed', caseNumber: engine.caseNumber!, caseSubject: subject, departmentName: departmentName ?? failed.actor.displayName, reason: failed.note ?? '',
-  }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);
-  return false;
 }

@@ -119,7 +119,7 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
  * business calendar (an activity) decides whether today is the month's first business day; only
  * then does it open last month's report (a child that outlives this run).
  */
-export async function monthlyReportScheduleWorkflow(): Promise<ScheduledReportPlan> {
+export async function monthlyReportScheduleWorkflow(_input: Record<string, never> = {}): Promise<ScheduledReportPlan> {
   const plan = await reportActivities.planScheduledReport({ at: workflowInfo().startTime.toISOString() });
   if (!plan.run) return plan;
   try {

@@ -1,8 +1,8 @@
 import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 import { calendarActivities } from './activity-profiles';
 import { CaseEngine, conflict, invalid, type TaskResult } from './case-engine';
+import { approveCompletion, notifySla, verifyWithDepartments } from './case-steps';
 import { nowIso, nowMs } from './clock';
-import { verifyWithDepartments } from './incident.workflow';
 import type { WorkPlan } from './shared/case-model';
 import type { WorkRequestInput, WorkRequestResult } from './shared/contracts';
 import { executeAutomated } from './operation-step';
@@ -89,11 +89,8 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
 
   // The receipt: the contractor has the request from now on (R-SLA-3).
   const plan = await calendarActivities.planSla({ kind: 'resolution', startAt: accepted.completedAt });
-  const sla = await engine.startSla(plan, async (percent, at) => {
-    const slaBase = { ...base(), kind: 'work_request' as const, slaKind: 'resolution' as const };
-    if (percent < 100) await engine.mail(`sla-${percent}`, { template: 'sla.warning', ...slaBase, percent: percent as 50 | 75, dueAt: engine.sla!.due }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);
-    else await engine.mail('sla-breach', { template: 'sla.breach', ...slaBase, dueAt: engine.sla!.due, breachedAt: at }, [{ role: 'general_affairs' }, { role: 'operators' }]);
-  });
+  // The notices name the due time of the moment: a service-stopping plan moves it to the planned end.
+  const sla = await engine.startSla(plan, (percent, at) => notifySla(engine, percent, at, engine.sla!.due));
   await engine.setStatus('in_progress', accepted.actor, { sla: engine.sla!.view() });
   await engine.mail('accepted', {
     template: 'work_request.accepted', ...base(), requestTypeLabelJa: typeDefinition.labelJa, dueAt: plan.dueAt, acceptedBy: accepted.actor.displayName,
@@ -190,14 +187,8 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         break;
       }
       case 'approval': {
-        const decision = await engine.humanTask('approve_completion');
-        if (decision.outcome === 'approved') {
-          approval = decision;
-          break;
-        }
-        await engine.mail('approval-rejected', { template: 'case.approval_rejected', ...base(), approver: decision.actor.displayName, reason: decision.note ?? '' }, [{ role: 'operators' }]);
-        await engine.setStatus('in_progress');
-        step = 'verify_work';
+        approval = await approveCompletion(engine);
+        if (!approval) step = 'verify_work';
         break;
       }
     }

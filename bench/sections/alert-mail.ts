@@ -6,6 +6,7 @@
 import type { Ctx } from '../lib/context';
 import { pathToActivity, type PathBreakdown } from '../lib/history-shape';
 import { percentiles, spreadOfPercentiles, type Percentiles } from '../lib/stats';
+import { ACTIVITY } from '../../workflows/shared/contracts';
 
 const HOST = 'vm-zeimu01';
 const GAP_MS = 200;
@@ -42,7 +43,7 @@ async function paths(ctx: Ctx, numbers: string[]): Promise<PathBreakdown[]> {
   const rows = await ctx.stack.sql<{ workflow_id: string }>('select workflow_id from case_record where number = any($1)', [numbers]);
   const out: PathBreakdown[] = [];
   for (const row of rows) {
-    const path = pathToActivity(await ctx.stack.temporal.workflow.getHandle(row.workflow_id).fetchHistory(), 'sendCaseMail');
+    const path = pathToActivity(await ctx.stack.temporal.workflow.getHandle(row.workflow_id).fetchHistory(), ACTIVITY.sendCaseMail);
     if (path) out.push(path);
   }
   return out;

@@ -9,10 +9,9 @@ type AlertRequest = Request & { alertSource?: AlertSource };
 
 /**
  * For the alert intake route: checks `Authorization: Bearer <token>` against the alert sources
- * (not user tokens). The route must also be marked `@Public()`, so the global user guard lets it
- * through to this one:
+ * (not user tokens). The route's entry in ROUTE_POLICY says `access: 'alert_source'`, so the global
+ * user guard lets it through to this one:
  *
- *     @Public()
  *     @UseGuards(AlertSourceGuard)
  *     @Post()
  *     receive(@Body() body: unknown, @CurrentAlertSource() source: AlertSource) { ... }

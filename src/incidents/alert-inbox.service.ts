@@ -8,6 +8,7 @@ import { alertReceived, type AlertSignal } from '../../workflows/shared/messages
 import type { Severity } from '../../workflows/shared/case-model';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { signalWithStartWorkflow } from '../temporal/typed-workflows';
 import type { ParsedAlert } from './alert-payload';
 
 /** An alert written to the inbox, and whether this very request wrote it. */
@@ -227,7 +228,7 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
       summary: alert.summary, severity: alert.severity as Severity, detectedAt: alert.at, reportedBy: null,
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
-    const handle = await this.withinHandOverTime(() => this.temporal.workflow.signalWithStart('incidentWorkflow', {
+    const handle = await this.withinHandOverTime(() => signalWithStartWorkflow(this.temporal, 'incidentWorkflow', {
       workflowId: row.workflow_id, taskQueue: this.config.temporal.taskQueue, args: [input], signal: alertReceived, signalArgs: [alert],
     }));
     return { outcome: 'delivered', runId: handle.signaledRunId };

@@ -3,7 +3,7 @@ import { invalid } from '../common/errors';
 import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { AlertSourceGuard, CurrentAlertSource } from '../alert-sources/alert-source.guard';
 import type { AlertSource } from '../alert-sources/alert-source.entity';
-import { CurrentActor, Public, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { parseAlertPayload } from './alert-payload';
 import { ReportIncidentDto } from './dto/incident.dto';
 import { IncidentsService } from './incidents.service';
@@ -17,7 +17,6 @@ export class IncidentsController {
    * Monitoring posts here with its alert-source token: a Prometheus Alertmanager webhook (v4, many
    * alerts per call) or `{ source, hostname, alertName, severity, summary, detectedAt }`.
    */
-  @Public()
   @UseGuards(AlertSourceGuard)
   @ApiBearerAuth()
   @ApiBody({ schema: { type: 'object', description: 'Alertmanager webhook v4 or a plain alert' } })
@@ -32,7 +31,6 @@ export class IncidentsController {
   }
 
   @ApiBearerAuth()
-  @Roles('operator', 'general_affairs')
   @Post('incidents')
   report(@CurrentActor() actor: Actor, @Body() body: ReportIncidentDto) {
     return this.incidents.report(actor, body);

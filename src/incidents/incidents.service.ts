@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { startWorkflow } from '../temporal/typed-workflows';
 import type { ParsedAlert } from './alert-payload';
 import { AlertInbox, type AcceptedAlert, type Delivery } from './alert-inbox.service';
 import { DependencyMonitor } from '../health/dependency-monitor';
@@ -88,7 +89,7 @@ export class IncidentsService {
       vendorSilenceBusinessHours: this.config.sla.vendorSilenceBusinessHours,
     };
     try {
-      const handle = await this.dependencies.humanStep(() => this.temporal.workflow.start('incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
+      const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
       const state = await waitForCaseNumber(handle, undefined, { registered: this.registered(handle.firstExecutionRunId) });
       return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
     } catch (error) {

@@ -18,7 +18,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Server } from 'node:http';
 import { tap, type Observable } from 'rxjs';
-import { Public } from '../identity/current-user';
 import { annotateFromBody, drainHttp } from './http';
 import { annotateLogContext, CASE_NUMBER_PATTERN } from './log-context';
 import { bearerMatches, metrics, mergeExpositions, OpsdeskMetrics } from './metrics';
@@ -39,7 +38,6 @@ const WORKER_SCRAPE_TIMEOUT_MS = 2_000;
  * `process="worker"`. Public unless METRICS_TOKEN is set; then it needs `Authorization: Bearer`.
  */
 @ApiExcludeController()
-@Public()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly product: ProductMetrics) {}

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, type Client, type ScheduleOptionsAction } from '@temporalio/client';
-import type { BackupWorkflowInput } from '../../workflows/shared/contracts';
+import { WORKFLOW_TYPE, type BackupWorkflowInput } from '../../workflows/shared/contracts';
 import { ProviderError } from '../providers/provider-error';
 import { BackupPolicy, type BackupTargetKind } from './operation.entities';
 
@@ -45,7 +45,7 @@ export class BackupScheduler {
     const policy = await em.findOneOrFail(BackupPolicy, { targetKind: input.targetKind, targetName: input.targetName });
     const args: [BackupWorkflowInput] = [{ targetKind: input.targetKind, targetName: input.targetName }];
     const action: ScheduleOptionsAction = {
-      type: 'startWorkflow', workflowType: 'backupWorkflow', taskQueue: this.taskQueue, args, workflowId: `backup:${input.targetKind}:${input.targetName}`,
+      type: 'startWorkflow', workflowType: WORKFLOW_TYPE.backupWorkflow, taskQueue: this.taskQueue, args, workflowId: `backup:${input.targetKind}:${input.targetName}`,
     };
     const spec = { cronExpressions: [input.cron], timezone: BACKUP_TIMEZONE };
     const policies = { overlap: 'SKIP' as const, catchupWindow: '1 hour' as const };

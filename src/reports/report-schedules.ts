@@ -33,7 +33,7 @@ export async function ensureReportSchedules(client: Client, taskQueue: string, w
     { scheduleId: ids.daily, spec: DAILY_FIGURES_SPEC, workflowType: 'dailyFiguresWorkflow', workflowId: `${workflowIdPrefix}daily-figures` },
   ];
   for (const entry of entries) {
-    const action = { type: 'startWorkflow' as const, workflowType: entry.workflowType, taskQueue, args: [], workflowId: entry.workflowId };
+    const action = { type: 'startWorkflow' as const, workflowType: entry.workflowType, taskQueue, args: [{}], workflowId: entry.workflowId };
     const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' as const };
     try {
       await client.schedule.create({ scheduleId: entry.scheduleId, spec: entry.spec, action, policies });

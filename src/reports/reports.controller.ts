@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Put, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { CreateMonthlyReportDto, ReportCommentsDto, ReportDecisionDto, ReportSettingsDto } from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
@@ -12,7 +12,6 @@ import { ReportsService } from './reports.service';
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
-  @Roles('general_affairs', 'operator', 'admin')
   @Post('monthly')
   start(@Body() body: CreateMonthlyReportDto, @CurrentActor() actor: Actor) {
     return this.reports.start(body.month, actor);
@@ -23,7 +22,6 @@ export class ReportsController {
     return this.reports.list();
   }
 
-  @Roles('general_affairs', 'operator', 'auditor', 'admin')
   @Get('schedule')
   schedule() {
     return this.reports.schedule();
@@ -34,7 +32,6 @@ export class ReportsController {
     return this.reports.settings();
   }
 
-  @Roles('general_affairs')
   @Put('settings')
   updateSettings(@Body() body: ReportSettingsDto, @CurrentActor() actor: Actor) {
     return this.reports.updateSettings(body.departmentsSeeOthers, actor);
@@ -59,13 +56,11 @@ export class ReportsController {
     return new StreamableFile(file.content);
   }
 
-  @Roles('operator')
   @Post('monthly/:id/comments')
   comment(@Param('id') id: string, @Body() body: ReportCommentsDto, @CurrentActor() actor: Actor) {
     return this.reports.comment(id, body.comments, actor);
   }
 
-  @Roles('general_affairs')
   @Post('monthly/:id/decision')
   decide(@Param('id') id: string, @Body() body: ReportDecisionDto, @CurrentActor() actor: Actor) {
     return this.reports.decide(id, body.outcome, body.reason, actor);

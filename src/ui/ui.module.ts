@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../common/paths';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { Public } from '../identity/current-user';
 import { PLACEHOLDER_PAGE } from './placeholder-page';
 
 const UI_DIST = join(PROJECT_ROOT, 'ui', 'dist');
@@ -14,7 +13,6 @@ const NOT_UI = /^\/(api|health|metrics)(\/|$)/;
 
 /** What the UI needs to know before sign-in (links shown in the header). */
 @ApiTags('meta')
-@Public()
 @Controller('api/meta')
 class MetaController {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '../identity/current-user';
+import { CurrentActor, type Actor } from '../identity/current-user';
 import { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { WorkRequestsService } from './work-requests.service';
 
@@ -16,7 +16,6 @@ export class WorkRequestsController {
     return this.requests.types();
   }
 
-  @Roles('department', 'general_affairs')
   @Post('work-requests')
   submit(@CurrentActor() actor: Actor, @Body() body: SubmitWorkRequestDto) {
     return this.requests.submit(actor, body);

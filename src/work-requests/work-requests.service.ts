@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { startWorkflow } from '../temporal/typed-workflows';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
 
@@ -46,7 +47,7 @@ export class WorkRequestsService {
       requestId, type: body.type, subject: body.subject.trim(), params: body.params, desiredDate: body.desiredDate ?? null, note: body.note ?? null,
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
-    const handle = await this.dependencies.humanStep(() => this.temporal.workflow.start('workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
+    const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
     const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
     const state = await waitForCaseNumber(handle, undefined, { registered });
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };

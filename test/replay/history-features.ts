@@ -5,6 +5,7 @@
  */
 import { summarize, type JsonHistory } from '../../src/audit-history/history-json';
 import { collectCalls } from '../../src/audit-history/history-timeline';
+import { ACTIVITY } from '../../workflows/shared/contracts';
 
 export type PathFeature =
   | 'alert_signals' | 'vendor_escalation' | 'vendor_contact' | 'sla_warning' | 'sla_breach' | 'hold_resume' | 'rejection_loop'
@@ -21,7 +22,7 @@ export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
 export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   const calls = collectCalls(history);
   const features = new Set<PathFeature>();
-  const templates = calls.activities.filter((a) => a.activityType === 'sendCaseMail').map((a) => String((a.input as { mail?: { template?: string } })?.mail?.template));
+  const templates = calls.activities.filter((a) => a.activityType === ACTIVITY.sendCaseMail).map((a) => String((a.input as { mail?: { template?: string } })?.mail?.template));
   const has = (template: string) => templates.includes(template);
   if (calls.signals.some((s) => s.name === 'alertReceived')) features.add('alert_signals');
   if (calls.signals.some((s) => s.name === 'vendorContacted')) features.add('vendor_contact');
@@ -35,7 +36,7 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   const outcomes = calls.updates.filter((u) => u.name === 'completeTask' && !u.failure).map((u) => String((u.input as { outcome?: string })?.outcome));
   if (outcomes.some((o) => o === 'not_ok' || o === 'revise' || o === 'rejected')) features.add('rejection_loop');
   if (outcomes.includes('returned')) features.add('returned');
-  if (calls.activities.some((a) => a.activityType === 'recordCaseEvent' && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
+  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
     features.add('department_verification');
   }
   const last = history.events[history.events.length - 1];

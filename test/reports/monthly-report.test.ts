@@ -260,7 +260,7 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     const client = new TemporalClient({ connection });
     try {
       const prefix = system.config.temporal.workflowIdPrefix;
-      const plan = await client.workflow.execute('monthlyReportScheduleWorkflow', { taskQueue: system.config.temporal.taskQueue, workflowId: `${prefix}schedule-probe`, args: [] });
+      const plan = await client.workflow.execute('monthlyReportScheduleWorkflow', { taskQueue: system.config.temporal.taskQueue, workflowId: `${prefix}schedule-probe`, args: [{}] });
       const now = new Date();
       const wall = new Date(now.getTime() + 9 * 3_600_000);
       const calendar = new BusinessCalendar();

@@ -48,6 +48,7 @@ import { InventoryService } from '../../src/inventory/inventory.service';
 import { OPSDESK_KEY_HEADER, decodeKeyHeader } from '../../src/mail/mailer';
 import { WorkerModule } from '../../src/worker.module';
 import type { IncidentInput, WorkRequestInput } from '../../workflows/shared/contracts';
+import { startWorkflow } from '../../src/temporal/typed-workflows';
 import type { ActorRef, ActorRole } from '../../workflows/shared/case-model';
 import {
   completeTask, getCaseState, holdCase, resumeCase,
@@ -359,7 +360,7 @@ export async function startTimeSkippingSystem(options: { env?: Record<string, st
           source: 'manual', hostname: 'vm-zeimu01', alertName: null, subject: '税務システムの画面が表示されない', summary: '税務課より電話連絡',
           severity: 'major', reportedBy: actors.op1, vendorSilenceBusinessHours: config.sla.vendorSilenceBusinessHours, ...input, detectedAt,
         };
-        const handle = await client.workflow.start('incidentWorkflow', { workflowId: `incident:test:${randomUUID()}`, taskQueue, args: [full] });
+        const handle = await startWorkflow(client, 'incidentWorkflow', { workflowId: `incident:test:${randomUUID()}`, taskQueue, args: [full] });
         started.push(handle);
         await waitForState(handle, (s) => !!s.caseNumber && !!s.sla && s.openTasks.some((t) => t.type === 'acknowledge'), 'registered incident');
         return handle;
@@ -374,7 +375,7 @@ export async function startTimeSkippingSystem(options: { env?: Record<string, st
           desiredDate: null, note: null, requester: actors.dept1, departmentId: departments.tax.id, departmentName: departments.tax.nameJa,
           submittedAt: (await now()).toISOString(), ...input,
         };
-        const handle = await client.workflow.start('workRequestWorkflow', { workflowId: `work-request:test:${requestId}`, taskQueue, args: [full] });
+        const handle = await startWorkflow(client, 'workRequestWorkflow', { workflowId: `work-request:test:${requestId}`, taskQueue, args: [full] });
         started.push(handle);
         await openTask(handle, 'accept_request');
         return handle;

@@ -1,8 +1,10 @@
+import { Controller, Get, Post } from '@nestjs/common';
 import { auditSnapshot, canonicalJson, entryHash, GENESIS_HASH, isoFromMicros, type ChainFields } from '../../src/audit/audit-chain';
 import { csvCell, jstIso } from '../../src/audit/audit-csv';
 import { resolveTarget } from '../../src/audit/request-context';
 import { findHostileText } from '../../src/common/validation';
 import { CASE_VISIBILITY, checkRoleCombination, checkRouteParams, matchRoute, ROUTE_POLICY } from '../../src/identity/access-policy';
+import { unpoliciedRoutes } from '../../src/identity/auth.guard';
 import { TokenBuckets } from '../../src/identity/login-rate-limit';
 import { ROLES } from '../../src/identity/roles';
 import { checkCaseAction, checkTaskActor, SEPARATION_OF_DUTIES, TASK_POLICY } from '../../workflows/shared/policy';
@@ -156,5 +158,30 @@ describe('login rate limit (src/identity/login-rate-limit.ts)', () => {
     expect(buckets.take('a').allowed).toBe(true);
     expect(buckets.take('a').allowed).toBe(false);
     expect(new TokenBuckets(0, 0).take('x').allowed).toBe(true);
+  });
+});
+
+describe('the route policy is the only place that says who may call a route', () => {
+  test('a route without an entry in ROUTE_POLICY is named (the application refuses to start with it)', () => {
+    @Controller('api/unlisted')
+    class UnlistedController {
+      @Get()
+      list() {
+        return [];
+      }
+
+      @Post(':id/poke')
+      poke() {
+        return null;
+      }
+    }
+    @Controller('api/auth')
+    class ListedController {
+      @Get('me')
+      me() {
+        return null;
+      }
+    }
+    expect(unpoliciedRoutes([UnlistedController, ListedController])).toEqual(['GET /api/unlisted', 'POST /api/unlisted/:id/poke']);
   });
 });

@@ -210,7 +210,7 @@ describe('mail templates', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opsdesk-mail-'));
       try {
         const templates = fs.readdirSync(path.join(root, 'src/mail/templates')).filter((f) => f.endsWith('.ts')).map((f) => `src/mail/templates/${f.slice(0, -3)}`);
-        for (const file of [...templates, 'workflows/shared/case-model', 'workflows/shared/jst']) {
+        for (const file of [...templates, 'workflows/shared/case-model', 'workflows/shared/jst', 'workflows/shared/roles']) {
           const source = fs.readFileSync(path.join(root, `${file}.ts`), 'utf8');
           const out = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
           fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });

@@ -1,4 +1,5 @@
 import type { CaseKind } from './ids';
+import type { Role } from './roles';
 
 /** R-REC-4 対応状況. */
 export const CASE_STATUSES = ['received', 'in_progress', 'on_hold', 'verifying', 'done'] as const;
@@ -31,8 +32,8 @@ export const KIND_LABELS: Record<CaseKind, { ja: string; en: string }> = {
   work_request: { ja: '作業依頼', en: 'Work request' },
 };
 
-/** Who acts, as the workflow and the policy see them. Mirrors src/identity/roles.ts. */
-export type ActorRole = 'general_affairs' | 'operator' | 'department' | 'auditor' | 'admin';
+/** Who acts, as the workflow and the policy see them: the roles of workflows/shared/roles.ts. */
+export type ActorRole = Role;
 
 export interface ActorRef {
   userId: string;

@@ -1,4 +1,6 @@
 import type { ActorRole } from './case-model';
+import { ROLE_LABELS } from './roles';
+import { TASK_TYPES } from './task-types';
 
 /**
  * Who may complete which human step, and the separation-of-duties rules: the one table that both
@@ -19,26 +21,15 @@ export interface TaskPolicy {
   departmentBound?: boolean;
 }
 
-export const TASK_POLICY: Readonly<Record<string, TaskPolicy>> = {
-  // Incident (R-FLOW-1)
-  acknowledge: { roles: ['operator'] },
-  urgent_consultation: { roles: ['general_affairs'] },
-  triage: { roles: ['operator'] },
-  vendor_repair: { roles: ['operator'] },
-  verify_platform: { roles: ['operator'] },
-  // Both flows
-  request_department_verification: { roles: ['general_affairs'] },
-  department_verification: { roles: ['department'], departmentBound: true },
-  approve_completion: { roles: ['general_affairs'] },
-  // Work request (R-FLOW-2)
-  accept_request: { roles: ['general_affairs'] },
-  resubmit_request: { roles: ['department'], departmentBound: true },
-  plan_work: { roles: ['operator'] },
-  confirm_plan: { roles: ['general_affairs'] },
-  execute_work: { roles: ['operator'] },
-  execution_failed: { roles: ['operator'] },
-  verify_work: { roles: ['operator'] },
-};
+/** Read from the task table (workflows/shared/task-types.ts), where each task says its role once. */
+export const TASK_POLICY: Readonly<Record<string, TaskPolicy>> = Object.freeze(
+  Object.fromEntries(
+    Object.values(TASK_TYPES).map((definition): [string, TaskPolicy] => [
+      definition.type,
+      definition.departmentBound ? { roles: [definition.role], departmentBound: true } : { roles: [definition.role] },
+    ]),
+  ),
+);
 
 /**
  * Separation of duties (職務分離), always on: whoever completed one of `excludes` in the same case
@@ -66,9 +57,6 @@ export const SEPARATION_OF_DUTIES: readonly SeparationOfDutiesRule[] = [
   },
 ];
 
-const ROLE_JA: Record<ActorRole, string> = {
-  general_affairs: '総務課', operator: '運用保守事業者', department: '業務システム所管課', auditor: '監査担当', admin: 'システム管理者',
-};
 
 /** The parts of an actor the policy looks at (ActorRef fits). */
 export interface PolicyActor {
@@ -107,7 +95,7 @@ export function checkTaskActor(task: { type: string; departmentId?: string | nul
   if (!policy.roles.some((role) => actor.roles.includes(role))) {
     return {
       rule: 'role',
-      message: `この作業は${policy.roles.map((r) => ROLE_JA[r]).join('・')}が行います / only ${policy.roles.join(' or ')} may complete ${task.type}`,
+      message: `この作業は${policy.roles.map((r) => ROLE_LABELS[r].ja).join('・')}が行います / only ${policy.roles.join(' or ')} may complete ${task.type}`,
     };
   }
   if (task.departmentId && actor.departmentId !== task.departmentId) {

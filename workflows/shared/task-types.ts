@@ -32,7 +32,10 @@ export interface TaskTypeDefinition {
   type: string;
   labelJa: string;
   labelEn: string;
+  /** Who completes the step: said here only (the policy, the inbox and the engine read it). */
   role: ActorRole;
+  /** Only users of the department the task is assigned to may complete it. */
+  departmentBound?: boolean;
   outcomes: TaskOutcome[];
   /** Outcomes for which a note (the reason) is mandatory. */
   noteRequiredFor?: string[];
@@ -79,7 +82,7 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
     fields: [{ name: 'departmentIds', type: 'string[]', labelJa: '確認を依頼する所管課', labelEn: 'Departments that verify', required: true }],
   },
   department_verification: {
-    type: 'department_verification', labelJa: '所管課の動作確認', labelEn: 'Department verification', role: 'department',
+    type: 'department_verification', labelJa: '所管課の動作確認', labelEn: 'Department verification', role: 'department', departmentBound: true,
     outcomes: [outcome('ok', '問題なし', 'OK'), outcome('not_ok', '問題あり', 'Not OK')],
     noteRequiredFor: ['not_ok'],
   },
@@ -94,7 +97,7 @@ export const TASK_TYPES: Record<string, TaskTypeDefinition> = {
     noteRequiredFor: ['rejected', 'returned'],
   },
   resubmit_request: {
-    type: 'resubmit_request', labelJa: '依頼内容の修正・再提出', labelEn: 'Edit and resubmit', role: 'department',
+    type: 'resubmit_request', labelJa: '依頼内容の修正・再提出', labelEn: 'Edit and resubmit', role: 'department', departmentBound: true,
     outcomes: [outcome('resubmitted', '再提出', 'Resubmit', '再提出済み', 'Resubmitted'), outcome('withdrawn', '取り下げ', 'Withdraw', '取り下げ済み', 'Withdrawn')],
     fields: [
       { name: 'subject', type: 'string', labelJa: '件名', labelEn: 'Subject', maxLength: 200 },

@@ -9,6 +9,7 @@ import type {
 } from '../../../workflows/shared/contracts';
 import type { CaseKind } from '../../../workflows/shared/ids';
 import { formatJstEn, formatJstJa, jstDateEn, jstDateJa, jstParts } from '../../../workflows/shared/jst';
+import { ROLE_LABELS } from '../../../workflows/shared/roles';
 
 /** A text in both languages. */
 export interface Bi {
@@ -50,11 +51,14 @@ export const DEFAULT_OPENER = bi('いつもお世話になっております。�
 export const DEFAULT_CLOSING = bi('よろしくお願いいたします。', 'Thank you.');
 
 /** Salutations (宛名). */
+const GENERAL_AFFAIRS = ROLE_LABELS.general_affairs.ja;
+const OPERATORS = ROLE_LABELS.operator.ja;
+
 export const TO = {
-  generalAffairs: bi('総務課 御中', 'Dear General Affairs Division,'),
-  operators: bi('運用保守事業者 ご担当者様', 'Dear O&M operators,'),
-  operatorsCcGeneralAffairs: bi('運用保守事業者 ご担当者様\n（写し）総務課 御中', 'Dear O&M operators,\n(cc: General Affairs Division)'),
-  generalAffairsAndOperators: bi('総務課 御中\n運用保守事業者 ご担当者様', 'Dear General Affairs Division and O&M operators,'),
+  generalAffairs: bi(`${GENERAL_AFFAIRS} 御中`, 'Dear General Affairs Division,'),
+  operators: bi(`${OPERATORS} ご担当者様`, 'Dear O&M operators,'),
+  operatorsCcGeneralAffairs: bi(`${OPERATORS} ご担当者様\n（写し）${GENERAL_AFFAIRS} 御中`, 'Dear O&M operators,\n(cc: General Affairs Division)'),
+  generalAffairsAndOperators: bi(`${GENERAL_AFFAIRS} 御中\n${OPERATORS} ご担当者様`, 'Dear General Affairs Division and O&M operators,'),
   everyone: bi('関係者各位', 'Dear all,'),
   requester: bi('ご依頼者様', 'Dear requester,'),
   vendorDesk: bi('メーカー保守窓口 ご担当者様', 'Dear maintenance desk,'),

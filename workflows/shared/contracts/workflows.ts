@@ -3,6 +3,7 @@
  * (src/) starts workflows with these; it never imports the workflow files themselves.
  */
 import type { ActorRef, Severity } from '../case-model';
+import type { DailyFiguresInput, GatherAvailabilityResult, MonthlyReportInput, MonthlyReportResult, ScheduledReportPlan } from './reports';
 import type { BackupSummary, BackupTarget, PruneSummary } from './operations';
 
 /** R-FLOW-1 障害対応. */
@@ -50,3 +51,31 @@ export interface BackupWorkflowResult {
   backup: BackupSummary;
   pruned: PruneSummary;
 }
+
+/**
+ * The signature of every workflow type the worker registers, by its registered name. The API
+ * starts a workflow through this table (src/temporal/typed-workflows.ts), so the name and the
+ * arguments are checked together; workflows/index.ts checks that the registered functions have
+ * exactly these signatures. No workflow code reaches the API this way.
+ */
+export interface WorkflowSignatures {
+  incidentWorkflow: (input: IncidentInput) => Promise<IncidentResult>;
+  workRequestWorkflow: (input: WorkRequestInput) => Promise<WorkRequestResult>;
+  backupWorkflow: (input: BackupWorkflowInput) => Promise<BackupWorkflowResult>;
+  /** R-RPT-1..5 月次報告. */
+  monthlyReportWorkflow: (input: MonthlyReportInput) => Promise<MonthlyReportResult>;
+  monthlyReportScheduleWorkflow: (input: Record<string, never>) => Promise<ScheduledReportPlan>;
+  dailyFiguresWorkflow: (input: DailyFiguresInput) => Promise<GatherAvailabilityResult>;
+}
+
+export type WorkflowType = keyof WorkflowSignatures;
+
+/** The registered names, typed: `WORKFLOW_TYPE.incidentWorkflow === 'incidentWorkflow'`. */
+export const WORKFLOW_TYPE = {
+  incidentWorkflow: 'incidentWorkflow',
+  workRequestWorkflow: 'workRequestWorkflow',
+  backupWorkflow: 'backupWorkflow',
+  monthlyReportWorkflow: 'monthlyReportWorkflow',
+  monthlyReportScheduleWorkflow: 'monthlyReportScheduleWorkflow',
+  dailyFiguresWorkflow: 'dailyFiguresWorkflow',
+} as const satisfies { [K in WorkflowType]: K };
