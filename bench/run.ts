@@ -20,10 +20,11 @@ import { runOverhead } from './sections/overhead';
 import { runReplay } from './sections/replay';
 import { runScale } from './sections/scale';
 import { runSlaLateness } from './sections/sla';
+import { planMonitoring, runMonitoring, startPlannedMonitoring, stopPlannedMonitoring, type MonitoringPlan } from './sections/monitoring';
 
-const SECTION_NAMES = { 1: 'overhead', 2: 'apiLatency', 3: 'alertToEmail', 4: 'slaLateness', 5: 'scale', 6: 'replay' } as const;
+const SECTION_NAMES = { 1: 'overhead', 2: 'apiLatency', 3: 'alertToEmail', 4: 'slaLateness', 5: 'scale', 6: 'replay', 7: 'monitoring' } as const;
 /** Execution order: the 100,000 bulk cases and the 10,000 open requests come last, so they do not weigh on the others. */
-const ORDER = [1, 3, 4, 6, 2, 5] as const;
+const ORDER = [1, 3, 7, 4, 6, 2, 5] as const;
 
 async function main(): Promise<number> {
   const opts: Options = parseOptions(process.argv.slice(2));
@@ -71,10 +72,16 @@ async function main(): Promise<number> {
     sections: {}, goals: [],
   };
   let failures = 0;
+  let monitoring: MonitoringPlan | string | null = null;
   try {
     await stack.startServers();
     await stack.bundle();
+    if (opts.sections.has(7)) {
+      monitoring = await planMonitoring();
+      if (typeof monitoring !== 'string') stack.extraEnv = monitoring.env;
+    }
     await stack.startApi();
+    if (monitoring && typeof monitoring !== 'string') await startPlannedMonitoring(monitoring, stack.baseUrl);
     await stack.startWorker();
     await stack.startLoadClient();
     await stack.rpc('load').call('init', {
@@ -107,6 +114,10 @@ async function main(): Promise<number> {
           case 4: figures = await runSlaLateness(ctx); break;
           case 5: figures = await runScale(ctx, listYears); break;
           case 6: figures = await runReplay(ctx); break;
+          case 7:
+            if (typeof monitoring === 'string' || !monitoring) throw new Error(`monitoring cannot run: ${String(monitoring)}`);
+            figures = await runMonitoring(ctx, monitoring);
+            break;
         }
         (result.sections as Record<string, unknown>)[name] = { ...(figures as object), sectionSeconds: (Date.now() - s0) / 1000 };
       } catch (error) {
@@ -124,6 +135,7 @@ async function main(): Promise<number> {
     say(`the bench stopped: ${result.error}`);
   } finally {
     say('stopping the stack ...');
+    if (monitoring && typeof monitoring !== 'string') await stopPlannedMonitoring(monitoring).catch(() => undefined);
     await stack.stop();
   }
   result.finishedAt = new Date().toISOString();

@@ -4,15 +4,15 @@
  * them in the reverse order so no work is cut off half-way.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../src/common/paths';
 import { isPortOpen, waitForPort } from '../src/embedded/ports';
 import { startEmbeddedPostgres } from '../src/embedded/postgres';
 import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
-import { missingMonitoringTools, MONITORING_PACKAGES_HINT } from '../src/monitoring/binaries';
-import { DEFAULT_RETENTION_DAYS, startAlertmanager, startBlackboxExporter, startPrometheus, writeStackConfig } from '../src/monitoring/stack';
+import { missingMonitoringTools, MONITORING_PACKAGES_HINT, monitoringToolPath } from '../src/monitoring/binaries';
+import { DEFAULT_RETENTION_DAYS, startAlertmanager, startBlackboxExporter, startPrometheus, startSnmpExporter, writeStackConfig } from '../src/monitoring/stack';
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -28,6 +28,7 @@ const PORTS = {
   prometheus: port('OPSDESK_PROMETHEUS_PORT', 9090),
   alertmanager: port('OPSDESK_ALERTMANAGER_PORT', 9093),
   blackbox: port('OPSDESK_BLACKBOX_PORT', 9115),
+  snmpExporter: port('OPSDESK_SNMP_EXPORTER_PORT', 9116),
 };
 const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
 const say = (line: string) => console.log(`[opsdesk] ${line}`);
@@ -113,7 +114,10 @@ async function startMonitoring(childEnv: NodeJS.ProcessEnv): Promise<void> {
   const options = {
     dir,
     opsdeskUrl: `http://127.0.0.1:${PORTS.api}`,
-    ports: { prometheus: PORTS.prometheus, alertmanager: PORTS.alertmanager, blackbox: PORTS.blackbox },
+    ports: {
+      prometheus: PORTS.prometheus, alertmanager: PORTS.alertmanager, blackbox: PORTS.blackbox,
+      snmp: existsSync(monitoringToolPath('snmp_exporter')) ? PORTS.snmpExporter : undefined,
+    },
     scrapeIntervalSeconds: Number(env.MONITORING_SCRAPE_INTERVAL_SECONDS ?? 15),
     evaluationIntervalSeconds: Number(env.MONITORING_EVALUATION_INTERVAL_SECONDS ?? 15),
     retentionDays: Math.max(400, Number(env.MONITORING_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS)),
@@ -125,6 +129,12 @@ async function startMonitoring(childEnv: NodeJS.ProcessEnv): Promise<void> {
     await superviseServer('blackbox_exporter', () => startBlackboxExporter(options));
     const alertmanager = await superviseServer('Alertmanager', () => startAlertmanager(options));
     const prometheus = await superviseServer('Prometheus', () => startPrometheus(options));
+    if (options.ports.snmp) {
+      const snmp = await superviseServer('snmp_exporter', () => startSnmpExporter(options));
+      childEnv.SNMP_EXPORTER_URL = snmp.url;
+    } else {
+      say(`monitoring: snmp_exporter is missing (${monitoringToolPath('snmp_exporter')}; SNMP_EXPORTER_PATH): switches and firewalls are pinged but their traffic is not read`);
+    }
     childEnv.PROMETHEUS_URL = prometheus.url;
     childEnv.ALERTMANAGER_URL = alertmanager.url;
     childEnv.OPSDESK_MONITORING_DIR = dir;
@@ -148,6 +158,7 @@ async function refuseBusyPorts(): Promise<void> {
     ['Prometheus (OPSDESK_PROMETHEUS_PORT)', PORTS.prometheus, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
     ['Alertmanager (OPSDESK_ALERTMANAGER_PORT)', PORTS.alertmanager, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
     ['blackbox_exporter (OPSDESK_BLACKBOX_PORT)', PORTS.blackbox, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
+    ['snmp_exporter (OPSDESK_SNMP_EXPORTER_PORT)', PORTS.snmpExporter, !env.PROMETHEUS_URL && existsSync(monitoringToolPath('snmp_exporter'))],
   ];
   for (const [what, number, needed] of wanted) {
     if (needed && (await isPortOpen(number))) {

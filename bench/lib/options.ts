@@ -34,7 +34,9 @@ const HELP = `npm run bench -- [options]
 
   --quick                 smoke run: small sizes, one round (used by test/bench/bench-smoke.test.ts)
   --sections 1,2,3        run only these sections (1 overhead, 2 API latency, 3 alert→e-mail,
-                          4 SLA lateness, 5 scale, 6 replay); default all
+                          4 SLA lateness, 5 scale, 6 replay, 7 monitoring: device down → incident
+                          mail on Prometheus, root needed for its network namespace); default all
+                          (--quick: 1-6)
   --seed N                seed of generated data and query mixes (default 42)
   --rounds N              measured rounds per section (default 3)
   --incidents N           section 1: incidents per round (default 300)
@@ -65,7 +67,7 @@ export function parseOptions(argv: string[]): Options {
         requests: 20, requestConcurrency: 4, replayEvents: 200, replayRounds: 2, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       }
     : {
-        quick, sections: new Set([1, 2, 3, 4, 5, 6]), seed: 42, rounds: 3, incidents: 300, warmupIncidents: 20, concurrency: 16,
+        quick, sections: new Set([1, 2, 3, 4, 5, 6, 7]), seed: 42, rounds: 3, incidents: 300, warmupIncidents: 20, concurrency: 16,
         cases: 100_000, latencyConcurrency: 4, latencyRequests: 400, completions: 60, alerts: 30, slaCases: 20, slaLeadSeconds: 30,
         requests: 10_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       };

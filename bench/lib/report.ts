@@ -1,5 +1,6 @@
 /** The bench's JSON document, its goals, and the table printed at the end. */
 import type { AlertMailSection } from '../sections/alert-mail';
+import type { MonitoringSection } from '../sections/monitoring';
 import type { ApiLatencySection, LatencySpread } from '../sections/api-latency';
 import type { OverheadSection } from '../sections/overhead';
 import type { ReplaySection } from '../sections/replay';
@@ -30,6 +31,7 @@ export interface BenchResult {
     overhead?: OverheadSection | { error: string };
     apiLatency?: ApiLatencySection | { error: string };
     alertToEmail?: AlertMailSection | { error: string };
+    monitoring?: MonitoringSection | { error: string };
     slaLateness?: SlaSection | { error: string };
     scale?: ScaleSection | { error: string };
     replay?: ReplaySection | { error: string };
@@ -65,6 +67,9 @@ export function evaluateGoals(result: BenchResult): Goal[] {
   add(5, `worker resident memory with ${scale?.accepted ?? '—'} requests open (measured, peak)`, '< 1 GiB', peak === undefined || peak === null ? null : peak / GiB, 'GiB', (v) => v < 1);
   if (scale?.projectionAt10000) add(5, 'worker resident memory with 10,000 open (projected from the growth per cached workflow)', '< 1 GiB', scale.projectionAt10000.rssBytes / GiB, 'GiB', (v) => v < 1);
   add(5, 'GET /api/cases p99 with the requests open', '< 50 ms', scale?.listAfter?.all.p99.median, 'ms', (v) => v < 50);
+  const monitoring = ok(s.monitoring as MonitoringSection);
+  add(7, 'device down → incident mail: opsdesk\'s part (webhook → mail accepted) p99', '< 1 s', monitoring?.opsdeskPartMs.p99, 'ms', (v) => v < 1000);
+  add(7, `device down → incident mail p99 (for: ${monitoring?.forSeconds ?? '—'} s + 2 × ${monitoring?.evaluationSeconds ?? '—'} s evaluation)`, `≤ ${monitoring ? monitoring.budgetMs : '—'} ms`, monitoring?.totalMs.p99, 'ms', (v) => v <= (monitoring?.budgetMs ?? 0));
   const replay = ok(s.replay as ReplaySection);
   add(6, `replay of a ${replay?.events ?? 1000}-event history (median)`, '< 200 ms', replay?.replayMs.median, 'ms', (v) => v < 200);
   return goals;

@@ -56,6 +56,8 @@ export class Stack {
   baselineBundle!: string;
   temporal!: TemporalClient;
   readonly children = new Map<Role, RpcClient>();
+  /** Set before the API starts (section 7: where Prometheus is). */
+  extraEnv: Record<string, string> = {};
   private externalDatabase = false;
   private readonly exits = new Map<Role, Promise<unknown>>();
 
@@ -140,6 +142,7 @@ export class Stack {
       MAIL_FROM: '"運用保守デスク" <opsdesk@example.lg.jp>',
       PORT: String(this.apiPort),
       PUBLIC_URL: 'http://opsdesk.bench',
+      ...this.extraEnv,
       ...extra,
     };
   }

@@ -131,3 +131,43 @@ export function ensureMonitoringBinaries(log: (line: string) => void = console.l
   for (const t of missingMonitoringTools(false)) problems.push(`${t.name} is still missing at ${monitoringToolPath(t.name)} (set ${t.override})`);
   return problems;
 }
+
+/**
+ * Debian's snmpd, the stand-in "switch" of the SNMP test (not needed to run opsdesk): unpacked
+ * with the libraries it links (net-snmp, libwrap, libpci) into `.tools/monitoring/snmpd/`, run with
+ * LD_LIBRARY_PATH pointing there (snmpdEnv). SNMPD_PATH names an installed one instead.
+ */
+const SNMPD_PACKAGES = ['snmpd', 'libsnmp40', 'libsnmp-base', 'libwrap0', 'libpci3'];
+const snmpdRoot = join(toolsDir, 'snmpd');
+
+export function snmpdPath(): string {
+  return process.env.SNMPD_PATH || join(snmpdRoot, 'usr', 'sbin', 'snmpd');
+}
+
+export function snmpdEnv(): NodeJS.ProcessEnv {
+  if (process.env.SNMPD_PATH) return process.env;
+  const libs = [join(snmpdRoot, 'usr', 'lib', 'x86_64-linux-gnu'), join(snmpdRoot, 'lib', 'x86_64-linux-gnu')];
+  return { ...process.env, LD_LIBRARY_PATH: [...libs, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':') };
+}
+
+export function ensureSnmpd(log: (line: string) => void = console.log): string | null {
+  if (existsSync(snmpdPath())) return null;
+  if (process.env.SNMPD_PATH) return `SNMPD_PATH=${process.env.SNMPD_PATH}: no such file`;
+  log(`[opsdesk] Fetching Debian's snmpd (${SNMPD_PACKAGES.join(', ')}) into ${snmpdRoot} for the SNMP test (once) ...`);
+  mkdirSync(toolsDir, { recursive: true });
+  const scratch = mkdtempSync(join(toolsDir, '.download-snmpd-'));
+  try {
+    const download = spawnSync('apt-get', ['download', ...SNMPD_PACKAGES], { cwd: scratch, encoding: 'utf8', timeout: 300_000 });
+    if (download.status !== 0) return `could not download snmpd: ${(download.stderr || download.error?.message || '').trim().split('\n').slice(-1)[0]}`;
+    const unpacked = join(scratch, 'root');
+    for (const deb of readdirSync(scratch).filter((f) => f.endsWith('.deb'))) {
+      const extract = spawnSync('dpkg', ['-x', join(scratch, deb), unpacked], { encoding: 'utf8' });
+      if (extract.status !== 0) return `could not unpack ${deb}: ${extract.stderr.trim()}`;
+    }
+    rmSync(snmpdRoot, { recursive: true, force: true });
+    renameSync(unpacked, snmpdRoot);
+    return null;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

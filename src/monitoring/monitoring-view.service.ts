@@ -4,6 +4,7 @@ import { forbidden, invalid, notFound } from '../common/errors';
 import { DomainError } from '../common/errors';
 import type { Actor } from '../identity/current-user';
 import { Asset } from '../inventory/asset.entity';
+import { mayProbe } from './monitoring-config';
 import { MonitoringService } from './monitoring.service';
 import { monitoringStatus, type MonitoringHealth } from './monitoring-status';
 
@@ -32,6 +33,8 @@ export interface DeviceState {
   sinceKind: 'transition' | 'first_seen' | null;
   rttMs: number | null;
   breaches: Breach[];
+  /** Why the state is unknown: no address, or the address is outside MONITORING_PROBE_NETWORKS. */
+  notWatched: 'no_address' | 'outside_probe_networks' | null;
 }
 
 /** What the series endpoint can draw; each a PromQL template on the device's host name. */
@@ -97,6 +100,8 @@ export class MonitoringViewService {
       const up = probes.get(asset.hostname);
       const seen = this.monitoring.states.get(asset.hostname);
       const state = up === undefined ? 'unknown' : up ? 'up' : 'down';
+      const address = asset.address?.trim();
+      const notWatched = !address ? 'no_address' : mayProbe(address, this.monitoring.probeNetworks) ? null : 'outside_probe_networks';
       return {
         id: asset.id, hostname: asset.hostname, kind: asset.kind, address: asset.address ?? null, businessSystems: [...asset.businessSystems],
         departments: asset.departments.getItems().map((d) => d.nameJa),
@@ -108,6 +113,7 @@ export class MonitoringViewService {
           alertName: a.labels.alertname, threshold: a.annotations.threshold ?? a.labels.alertname, severity: a.labels.severity,
           state: a.state === 'firing' ? 'firing' : 'pending', since: a.activeAt, value: Number(a.value),
         })),
+        notWatched,
       };
     });
     return { monitoring: health, devices };

@@ -70,6 +70,10 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
     return layout(this.config.monitoring.dir);
   }
 
+  get probeNetworks(): string[] | null {
+    return this.config.monitoring.probeNetworks;
+  }
+
   get enabled(): boolean {
     return this.config.monitoring.enabled;
   }

@@ -54,8 +54,9 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
     { job_name: 'node', file_sd_configs: fileSd('node'), relabel_configs: [instanceFromHostname] },
     { job_name: 'mtail', file_sd_configs: fileSd('mtail'), relabel_configs: [instanceFromHostname] },
   ];
+  // The module (one per device: it carries the device's community) comes with each target as __param_module.
   if (input.snmpExporterAddress) {
-    scrapeConfigs.push({ job_name: 'snmp', metrics_path: '/snmp', params: { module: ['if_mib'] }, file_sd_configs: fileSd('snmp'), relabel_configs: viaExporter(input.snmpExporterAddress) });
+    scrapeConfigs.push({ job_name: 'snmp', metrics_path: '/snmp', file_sd_configs: fileSd('snmp'), relabel_configs: viaExporter(input.snmpExporterAddress) });
   }
   return JSON.stringify({
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: `${input.evaluationIntervalSeconds}s` },
@@ -141,7 +142,7 @@ export function renderSnmpConfig(devices: Array<{ assetId: string; community: st
     ],
     version: 2,
     auth: { community },
-    timeout: '2s',
+    timeout: '1s',
     retries: 1,
   });
   const modules: Record<string, unknown> = {};

@@ -29,6 +29,8 @@ export interface MonitoringStackOptions {
   retentionDays?: number;
   groupWaitSeconds?: number;
   groupIntervalSeconds?: number;
+  /** Where Prometheus finds the others when they are not on 127.0.0.1 (docker compose: service names). */
+  addresses?: { alertmanager?: string; blackbox?: string; snmp?: string };
   log?: (line: string) => void;
 }
 
@@ -43,9 +45,9 @@ export function writeStackConfig(options: MonitoringStackOptions): void {
     dir: options.dir,
     scrapeIntervalSeconds: scrape,
     evaluationIntervalSeconds: options.evaluationIntervalSeconds ?? 15,
-    alertmanagerAddress: `127.0.0.1:${options.ports.alertmanager}`,
-    blackboxAddress: `127.0.0.1:${options.ports.blackbox}`,
-    snmpExporterAddress: options.ports.snmp ? `127.0.0.1:${options.ports.snmp}` : undefined,
+    alertmanagerAddress: options.addresses?.alertmanager ?? `127.0.0.1:${options.ports.alertmanager}`,
+    blackboxAddress: options.addresses?.blackbox ?? `127.0.0.1:${options.ports.blackbox}`,
+    snmpExporterAddress: options.addresses?.snmp ?? (options.ports.snmp ? `127.0.0.1:${options.ports.snmp}` : undefined),
   }));
   if (!existsSync(files.snmpYml)) writeFileSync(files.snmpYml, '{}\n', { mode: 0o600 });
   writeFileSync(files.blackboxYml, renderBlackboxConfig(Math.max(1, Math.min(5, scrape))));

@@ -116,6 +116,17 @@ const PROBES: Record<string, Probe> = {
   'POST /api/assets': { who: [ADM, OP], body: PROBE_BODY, allowed: 400 },
   'PATCH /api/assets/:id': { who: [ADM, OP], path: (f) => `/api/assets/${f.assetId}`, body: PROBE_BODY, allowed: 400 },
 
+  'GET /api/monitoring/status': { who: ALL, allowed: 200 },
+  'GET /api/monitoring/devices': { who: ALL, allowed: 200 },
+  'GET /api/monitoring/devices/:id/series': { who: ALL, path: (f) => `/api/monitoring/devices/${f.missingId}/series`, allowed: 404 },
+  'GET /api/monitoring/devices/:id/agents': { who: [ADM, OP], path: (f) => `/api/monitoring/devices/${f.missingId}/agents`, allowed: 404 },
+  'PUT /api/monitoring/devices/:id/agents': { who: [ADM], path: (f) => `/api/monitoring/devices/${f.missingId}/agents`, body: PROBE_BODY, allowed: 400 },
+  'GET /api/monitoring/thresholds': { who: [ADM, OP, GA, AUD], allowed: 200 },
+  'GET /api/monitoring/thresholds/:id/versions': { who: [ADM, OP, GA, AUD], path: (f) => `/api/monitoring/thresholds/${f.missingId}/versions`, allowed: 404 },
+  'POST /api/monitoring/thresholds': { who: [ADM], body: PROBE_BODY, allowed: 400 },
+  'PATCH /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, body: PROBE_BODY, allowed: 400 },
+  'DELETE /api/monitoring/thresholds/:id': { who: [ADM], path: (f) => `/api/monitoring/thresholds/${f.missingId}`, allowed: 404 },
+
   'GET /api/meta': { who: 'public', allowed: 200 },
   'GET /health': { who: 'public', allowed: [200, 503] },
   'GET /health/live': { who: 'public', allowed: 200 },

@@ -28,9 +28,9 @@ export function monitoringToolsMissing(): string | null {
   return missing.length ? missing.map((t) => `${t.name} (${t.override})`).join(', ') : null;
 }
 
-export async function startMonitoredSystem(options: { probeNetworks?: string } = {}): Promise<MonitoredSystem> {
+export async function startMonitoredSystem(options: { probeNetworks?: string; snmp?: boolean } = {}): Promise<MonitoredSystem> {
   const dir = mkdtempSync(join(process.env.OPSDESK_TEST_SCRATCH ?? tmpdir(), 'monitoring-'));
-  const ports = { prometheus: await freePort(), alertmanager: await freePort(), blackbox: await freePort() };
+  const ports = { prometheus: await freePort(), alertmanager: await freePort(), blackbox: await freePort(), snmp: options.snmp ? await freePort() : undefined };
   const system = await startTestSystem({
     env: {
       PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}`,
@@ -38,6 +38,7 @@ export async function startMonitoredSystem(options: { probeNetworks?: string } =
       OPSDESK_MONITORING_DIR: dir,
       MONITORING_SYNC_INTERVAL_MS: '500',
       MONITORING_PROBE_NETWORKS: options.probeNetworks ?? '127.0.0.0/8',
+      ...(ports.snmp ? { SNMP_EXPORTER_URL: `http://127.0.0.1:${ports.snmp}` } : {}),
     },
   });
   let stack: RunningStack;
@@ -181,4 +182,28 @@ export async function startVmAgents(dir: string): Promise<VmAgents> {
     throw error;
   }
   return { nodeExporterPort, mtailPort, setService, log: (...lines) => appendFileSync(logFile, lines.map((l) => `${l}\n`).join('')), stop };
+}
+
+/** Debian's snmpd on 127.0.0.1 (UDP, a free port), read-only with one v2c community: the stand-in switch. */
+export async function startSnmpd(dir: string, community: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { snmpdEnv, snmpdPath } = await import('../../src/monitoring/binaries');
+  const port = await freePort();
+  const state = join(dir, 'snmpd');
+  mkdirSync(state, { recursive: true });
+  writeFileSync(join(state, 'snmpd.conf'), `rocommunity ${community} 127.0.0.1\n`);
+  const child = spawn(snmpdPath(), ['-f', '-Lo', '-C', '-c', join(state, 'snmpd.conf'), '-M', state, '-p', join(state, 'snmpd.pid'), `udp:127.0.0.1:${port}`], {
+    stdio: 'ignore', env: { ...snmpdEnv(), SNMP_PERSISTENT_DIR: state, MIBDIRS: state, MIBS: '' },
+  });
+  await new Promise((r) => setTimeout(r, 1_000));
+  if (child.exitCode !== null) throw new Error(`snmpd exited with ${child.exitCode}`);
+  return {
+    port,
+    stop: () => new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    }),
+  };
 }

@@ -37,6 +37,7 @@ interface DeviceState {
   sinceKind: 'transition' | 'first_seen' | null;
   rttMs: number | null;
   breaches: Breach[];
+  notWatched: 'no_address' | 'outside_probe_networks' | null;
 }
 
 interface Threshold {
@@ -83,7 +84,11 @@ function Sparkline({ points, label }: { points: Array<[number, number]>; label: 
   const last = ys[ys.length - 1];
   return (
     <svg role="img" aria-label={`${label}: ${last.toFixed(2)}`} viewBox={`0 0 ${width} ${height}`} width={width} height={height}>
-      <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      {points.length > 2 ? (
+        <polyline points={path} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      ) : (
+        path.split(' ').map((xy) => <circle key={xy} cx={xy.split(',')[0]} cy={xy.split(',')[1]} r="2.5" fill="currentColor" />)
+      )}
     </svg>
   );
 }
@@ -221,6 +226,11 @@ export function MonitoringPage() {
                   </td>
                   <td>
                     <span className={`badge ${d.state === 'up' ? 'ok' : d.state === 'down' ? 'severity-critical' : 'neutral'}`}>{tr(STATE_TEXT[d.state][0], STATE_TEXT[d.state][1])}</span>
+                    {d.notWatched && (
+                      <div className="small muted">
+                        {d.notWatched === 'no_address' ? tr('アドレス未登録のため監視対象外', 'Not watched: no address') : tr('監視対象外のアドレス（MONITORING_PROBE_NETWORKS）', 'Not watched: address outside MONITORING_PROBE_NETWORKS')}
+                      </div>
+                    )}
                   </td>
                   <td className="small">{d.since ? `${fmtDateTime(d.since, lang)}${d.sinceKind === 'first_seen' ? tr(' 以前から', ' or earlier') : ''}` : '—'}</td>
                   <td>{d.rttMs !== null ? `${d.rttMs.toFixed(2)} ms` : '—'}</td>

@@ -1,0 +1,56 @@
+import type { Browser } from 'playwright-core';
+import { ensureUiBuilt, launch, shot, signIn, waitUntil } from '../ui/browser';
+import { FlowDriver } from '../support/flow';
+import { eventually, monitoringToolsMissing, prometheusApi, startMonitoredSystem, type MonitoredSystem } from './support';
+
+const describeWithStack = monitoringToolsMissing() ? describe.skip : describe;
+
+jest.setTimeout(120_000);
+
+describeWithStack('R-MON-1..3: the 監視 page shows each device\'s state, RTT and charts from Prometheus (Japanese first, role-checked)', () => {
+  let mon: MonitoredSystem;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureUiBuilt();
+    mon = await startMonitoredSystem();
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await mon?.close();
+  });
+
+  test('R-MON-1: an operator sees lo-page01 応答あり with its RTT and charts; a department of another system does not see it', async () => {
+    const flow = new FlowDriver(mon.system);
+    const tax = (await flow.as('admin', 'GET', '/api/departments')).body.find((d: any) => d.code === 'tax').id as string;
+    const created = await flow.as('admin', 'POST', '/api/assets', { hostname: 'lo-page01', kind: 'vm', subPlatform: 'virtualization', address: '127.0.0.1', businessSystems: ['税務システム'], departmentIds: [tax] });
+    expect(created.status).toBe(201);
+    await eventually('lo-page01 probed', async () => (await prometheusApi(mon.stack, `/api/v1/query?query=${encodeURIComponent('probe_success{hostname="lo-page01"}')}`)).result.length > 0);
+    await new Promise((r) => setTimeout(r, 2_000)); // a few samples for the charts
+
+    const { page, errors, context } = await signIn(browser, mon.system.baseUrl, 'op1');
+    await page.getByRole('link', { name: '監視' }).first().click();
+    await page.waitForURL((url) => url.pathname === '/monitoring');
+    const row = page.getByRole('row', { name: /lo-page01/ });
+    await waitUntil(async () => (await row.count()) > 0 && /応答あり/.test(await row.first().innerText()), 'lo-page01 応答あり');
+    expect(await row.first().innerText()).toMatch(/\d+\.\d+ ms/);
+    await row.first().getByRole('link', { name: 'lo-page01' }).click();
+    await page.getByRole('heading', { name: /lo-page01 — グラフ/ }).waitFor();
+    await waitUntil(async () => (await page.locator('svg[role="img"]').count()) >= 2, 'the ping and RTT charts');
+    await page.getByRole('button', { name: '7 日間' }).click();
+    await waitUntil(async () => (await page.locator('svg[role="img"]').count()) >= 2, 'the 7-day charts');
+    expect(await page.getByRole('heading', { name: /閾値/ }).count()).toBe(1);
+    await shot(page, 'monitoring-page-operator');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    const other = await signIn(browser, mon.system.baseUrl, 'dept2');
+    await other.page.goto(`${mon.system.baseUrl}/monitoring`);
+    await other.page.getByRole('heading', { name: '監視', level: 1 }).waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await other.page.getByText('lo-page01').count()).toBe(0);
+    expect(await other.page.getByRole('heading', { name: /閾値/ }).count()).toBe(0);
+    await other.context.close();
+  });
+});
