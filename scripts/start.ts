@@ -13,6 +13,8 @@ import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
 import { missingMonitoringTools, MONITORING_PACKAGES_HINT, monitoringToolPath } from '../src/monitoring/binaries';
 import { DEFAULT_RETENTION_DAYS, startAlertmanager, startBlackboxExporter, startPrometheus, startSnmpExporter, writeStackConfig } from '../src/monitoring/stack';
+import { startEmbeddedVcsim } from '../src/embedded/vcsim';
+import { ensureVcsimBinary } from '../src/providers/vsphere/vcsim-binary';
 
 const env = process.env;
 const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
@@ -29,6 +31,7 @@ const PORTS = {
   alertmanager: port('OPSDESK_ALERTMANAGER_PORT', 9093),
   blackbox: port('OPSDESK_BLACKBOX_PORT', 9115),
   snmpExporter: port('OPSDESK_SNMP_EXPORTER_PORT', 9116),
+  vcsim: port('OPSDESK_VCSIM_PORT', 8989),
 };
 const dataDir = resolve(env.OPSDESK_DATA_DIR ?? join(PROJECT_ROOT, 'data'));
 const say = (line: string) => console.log(`[opsdesk] ${line}`);
@@ -90,6 +93,13 @@ async function main(): Promise<void> {
   }
 
   if (!env.PROMETHEUS_URL) await startMonitoring(childEnv);
+  if (env.HYPERVISOR === 'vcsim') {
+    // A demo on VMware's vCenter simulator: the vSphere adapter over real vim25 SOAP (README, "vSphere").
+    ensureVcsimBinary(say);
+    say(`starting vcsim (VMware's vCenter simulator, a demo, not a real platform) on https://127.0.0.1:${PORTS.vcsim}/sdk ...`);
+    const vcsim = await superviseServer('vcsim', () => startEmbeddedVcsim({ dataDir: join(dataDir, 'vcsim'), port: PORTS.vcsim }));
+    Object.assign(childEnv, vcsim.env);
+  }
 
   startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
   startChild('api', join(PROJECT_ROOT, 'dist', 'src', 'main.js'), childEnv);
@@ -159,6 +169,7 @@ async function refuseBusyPorts(): Promise<void> {
     ['Alertmanager (OPSDESK_ALERTMANAGER_PORT)', PORTS.alertmanager, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
     ['blackbox_exporter (OPSDESK_BLACKBOX_PORT)', PORTS.blackbox, !env.PROMETHEUS_URL && missingMonitoringTools().length === 0],
     ['snmp_exporter (OPSDESK_SNMP_EXPORTER_PORT)', PORTS.snmpExporter, !env.PROMETHEUS_URL && existsSync(monitoringToolPath('snmp_exporter'))],
+    ['vcsim (OPSDESK_VCSIM_PORT)', PORTS.vcsim, env.HYPERVISOR === 'vcsim'],
   ];
   for (const [what, number, needed] of wanted) {
     if (needed && (await isPortOpen(number))) {

@@ -119,7 +119,7 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
  * business calendar (an activity) decides whether today is the month's first business day; only
  * then does it open last month's report (a child that outlives this run).
  */
-export async function monthlyReportScheduleWorkflow(_input: Record<string, never> = {}): Promise<ScheduledReportPlan> {
+export async function monthlyReportScheduleWorkflow(_input: Record<string, never>): Promise<ScheduledReportPlan> {
   const plan = await reportActivities.planScheduledReport({ at: workflowInfo().startTime.toISOString() });
   if (!plan.run) return plan;
   try {
@@ -135,7 +135,7 @@ export async function monthlyReportScheduleWorkflow(_input: Record<string, never
 }
 
 /** Nightly (01:00 JST): yesterday's availability per device from Prometheus into PostgreSQL. */
-export async function dailyFiguresWorkflow(input: DailyFiguresInput = {}): Promise<GatherAvailabilityResult> {
+export async function dailyFiguresWorkflow(input: DailyFiguresInput): Promise<GatherAvailabilityResult> {
   const yesterday = new Date(Date.parse(nowIso()) + 9 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const day = input.day ?? yesterday;
   return reportActivities.gatherAvailability({ fromDay: day, toDay: day });

@@ -15,7 +15,7 @@ import { Asset } from '../inventory/asset.entity';
 import { SentMailRecord } from '../mail/sent-mail.entity';
 import { OPERATION_ENTITIES } from '../operations/operation.entities';
 import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
-import { HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
+import { HypervisorAddressLease, HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
 import { PLATFORM_ENTITIES } from '../platform/platform.entities';
 import { REPORT_ENTITIES } from '../reports/report.entities';
@@ -25,6 +25,6 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   CaseRecord, TimelineEntry, CaseTask, CaseNumberSequence, SentMailRecord, AlertInboxEntry,
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
-  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, ...PLATFORM_ENTITIES,
+  ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, HypervisorAddressLease, ...PLATFORM_ENTITIES,
   ...MONITORING_ENTITIES, ...REPORT_ENTITIES,
 ];

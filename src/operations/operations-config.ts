@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isSealed, openSetting, settingKey } from './sealed-setting';
 import { join, resolve } from 'node:path';
 
 /**
@@ -50,6 +51,8 @@ export interface VsphereConfig {
   pool: { first: string; last: string } | null;
   /** How often a running vCenter task is polled (ms). */
   pollMs: number;
+  /** The vCenter is vcsim, VMware's simulator, started by `npm start` with HYPERVISOR=vcsim (`VSPHERE_IS_VCSIM=1`): labelled as a simulator. */
+  isVcsim?: boolean;
 }
 
 export interface SimulatorConfig {
@@ -89,6 +92,7 @@ const DEFAULT_POOL = '10.20.10.10-10.20.10.250';
 export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, databaseUrl: string, mode: 'embedded' | 'standard'): OperationsConfig {
   const adapter = env.HYPERVISOR || 'simulator';
   if (adapter !== 'simulator' && adapter !== 'vsphere') {
+    if (adapter === 'vcsim') throw new Error('HYPERVISOR=vcsim is for `npm start` (it starts vcsim and sets HYPERVISOR=vsphere for the API and the worker)');
     throw new Error(`HYPERVISOR=${adapter}: the adapters of this build are "simulator" and "vsphere"`);
   }
   const appDatabase = safeDatabaseName(databaseUrl);
@@ -101,7 +105,7 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, da
         pool: parsePool(env.HYPERVISOR_SIM_POOL || DEFAULT_POOL),
         mirrorInventoryVms: mode === 'embedded' && env.HYPERVISOR_SIM_MIRROR_INVENTORY !== 'false',
       },
-      vsphere: adapter === 'vsphere' ? loadVsphereConfig(env) : null,
+      vsphere: adapter === 'vsphere' ? loadVsphereConfig(env, mode === 'embedded' ? join(dataDir, 'secrets', 'credential.key') : null) : null,
     },
     databasePlatform: {
       url: env.DB_PLATFORM_URL || null,
@@ -119,14 +123,19 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, dataDir: string, da
   };
 }
 
-/** HYPERVISOR=vsphere: every problem names the variable to fix. */
-export function loadVsphereConfig(env: NodeJS.ProcessEnv): VsphereConfig {
+/**
+ * HYPERVISOR=vsphere: every problem names the variable to fix. VSPHERE_PASSWORD may be sealed
+ * (`sealed:...`, src/operations/sealed-setting.ts) with OPSDESK_SECRET_KEY, or in embedded mode
+ * with the key in `keyFile`.
+ */
+export function loadVsphereConfig(env: NodeJS.ProcessEnv, keyFile: string | null = null): VsphereConfig {
   const required = (name: string): string => {
     const value = env[name];
     if (!value) throw new Error(`HYPERVISOR=vsphere needs ${name}`);
     return value;
   };
   const url = required('VSPHERE_URL');
+  const password = required('VSPHERE_PASSWORD');
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -160,7 +169,7 @@ export function loadVsphereConfig(env: NodeJS.ProcessEnv): VsphereConfig {
   return {
     url,
     user: required('VSPHERE_USER'),
-    password: required('VSPHERE_PASSWORD'),
+    password: isSealed(password) ? openSetting('VSPHERE_PASSWORD', password, settingKey(env.OPSDESK_SECRET_KEY || null, keyFile)) : password,
     caFile,
     thumbprint,
     datacenter: env.VSPHERE_DATACENTER || null,
@@ -172,6 +181,7 @@ export function loadVsphereConfig(env: NodeJS.ProcessEnv): VsphereConfig {
     vcpuPerCore,
     pool,
     pollMs: int(env, 'VSPHERE_TASK_POLL_MS', 500),
+    isVcsim: env.VSPHERE_IS_VCSIM === '1',
   };
 }
 

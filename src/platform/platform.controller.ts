@@ -2,7 +2,6 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { invalid } from '../common/errors';
-import { Roles } from '../identity/current-user';
 import { HYPERVISOR, type HypervisorPort } from '../providers/hypervisor.port';
 
 interface DayRow {
@@ -52,7 +51,6 @@ export class PlatformController {
     @Inject(HYPERVISOR) private readonly hypervisor: HypervisorPort,
   ) {}
 
-  @Roles('operator', 'general_affairs', 'auditor', 'admin')
   @ApiQuery({ name: 'from', required: false, description: 'YYYY-MM-DD (Japan); default: the first day of this month' })
   @ApiQuery({ name: 'to', required: false, description: 'YYYY-MM-DD (Japan); default: today' })
   @Get('capacity')

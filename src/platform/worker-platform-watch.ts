@@ -8,8 +8,11 @@ import { PlatformWatch } from './platform-watch';
 
 /**
  * The worker process's platform watch (R-MON-1 events, R-RPT-3 capacity) on the worker's own
- * hypervisor adapter. Alerts go through an AlertInbox of this process: written to the inbox like
- * POST /api/alerts writes them, and handed to Temporal by this process's dispatcher or the API's.
+ * hypervisor adapter. Alerts are written to the alert inbox like POST /api/alerts writes them
+ * (AlertInbox.accept); the API process's dispatcher hands them to Temporal within its poll (1 s).
+ * This process runs no dispatcher of its own: one here could claim an alert the API has just
+ * accepted and is waiting to hand over itself, and the sender would then be told "queued" for an
+ * alert that opened its incident.
  */
 export function startWorkerPlatformWatch(context: INestApplicationContext, config: AppConfig): { stop(): Promise<void> } {
   const watchConfig = config.platformWatch;
@@ -17,13 +20,7 @@ export function startWorkerPlatformWatch(context: INestApplicationContext, confi
   if (!watchConfig.enabled || !hasPlatformEvents(hypervisor)) return { stop: () => Promise.resolve() };
   const orm = context.get<MikroORM>(MikroORM);
   const inbox = new AlertInbox(orm.em, context.get(Client), config);
-  inbox.onApplicationBootstrap();
-  const watch = new PlatformWatch(orm.em, hypervisor, (alerts, source, key) => inbox.accept(alerts, source, key), watchConfig, () => inbox.kick());
+  const watch = new PlatformWatch(orm.em, hypervisor, (alerts, source, key) => inbox.accept(alerts, source, key), watchConfig);
   watch.start();
-  return {
-    stop: async () => {
-      await watch.stop();
-      await inbox.onModuleDestroy();
-    },
-  };
+  return { stop: () => watch.stop() };
 }

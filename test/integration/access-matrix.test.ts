@@ -85,6 +85,7 @@ const PROBES: Record<string, Probe> = {
   'POST /api/reports/monthly/:id/decision': { who: [GA], path: (f) => `/api/reports/monthly/${f.missingId}/decision`, body: PROBE_BODY, allowed: 400 },
   'GET /api/backup-policies': { who: [OP, GA, AUD, ADM], allowed: 200 },
   'GET /api/platform': { who: [OP, GA, AUD, ADM], allowed: 200 },
+  'GET /api/platform/capacity': { who: [OP, GA, AUD, ADM], allowed: 200 },
 
   'GET /api/tasks': { who: ALL, allowed: 200 },
   'POST /api/tasks/:id/complete': { who: [OP, GA, DEPT], path: () => '/api/tasks/INC-2000-0001-T1/complete', body: PROBE_BODY, allowed: 400 },

@@ -1,3 +1,4 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { text } from '../../src/providers/vsphere/vim-xml';
@@ -19,6 +20,44 @@ interface CursorRow {
   holder: string | null;
 }
 
+/** A TCP relay to vcsim that the test can cut (connections dropped, new ones refused) and mend. */
+async function cuttableRelay(targetPort: number): Promise<{ port: number; cut(): void; mend(): void; close(): Promise<void> }> {
+  const open = new Set<Socket>();
+  let cut = false;
+  const server: Server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = connect(targetPort, '127.0.0.1');
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      open.delete(client);
+      open.delete(upstream);
+    };
+    open.add(client).add(upstream);
+    client.on('error', drop).on('close', drop);
+    upstream.on('error', drop).on('close', drop);
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      cut = true;
+      for (const socket of open) socket.destroy();
+    },
+    mend: () => {
+      cut = false;
+    },
+    close: () => new Promise<void>((done) => {
+      for (const socket of open) socket.destroy();
+      server.close(() => done());
+    }),
+  };
+}
+
 async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
@@ -33,6 +72,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
   let vcsim: RunningVcsim;
   let admin: VimClient;
   let ops: OperationsSystem;
+  let relay: Awaited<ReturnType<typeof cuttableRelay>>;
 
   const sql = <T = any>(query: string, params: unknown[] = []) => ops.em().execute<T[]>(query, params);
   const cursorRow = async () => (await sql<CursorRow>(`select cursor, events_read::text, alerts_raised::text, holder from platform_event_cursor where adapter = 'vsphere'`))[0];
@@ -60,10 +100,12 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     const thumbprint = await vcsimThumbprint(vcsim.port);
     admin = new VimClient(vcsim.url, { thumbprint });
     await admin.login(vcsim.username, vcsim.password);
+    // opsdesk reaches vCenter through a line the test can cut; the test's own session goes straight to vcsim.
+    relay = await cuttableRelay(vcsim.port);
     ops = await startOperationsSystem({
       env: {
         HYPERVISOR: 'vsphere',
-        VSPHERE_URL: vcsim.url,
+        VSPHERE_URL: `https://127.0.0.1:${relay.port}/sdk`,
         VSPHERE_USER: vcsim.username,
         VSPHERE_PASSWORD: vcsim.password,
         VSPHERE_THUMBPRINT: thumbprint,
@@ -83,6 +125,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     await ops?.close();
     await (ops?.operations.hypervisor as VsphereHypervisor | undefined)?.close();
     await admin?.logout().catch(() => undefined);
+    await relay?.close();
     const pid = vcsim?.pid;
     await vcsim?.stop();
     if (pid) expect(() => process.kill(pid, 0)).toThrow();
@@ -165,6 +208,26 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     expect(Number(reread.events_read)).toBeGreaterThan(Number(now.events_read));
     expect((await sql(`select count(*)::int as n from alert_inbox where source_name = 'hypervisor:vsphere'`))[0].n).toBe(inboxBefore);
     expect(reread.alerts_raised).toBe(now.alerts_raised);
+  });
+
+  test('R-MON-1: vCenter unreachable: the cursor stays where it was, and once the line is back the event that happened meanwhile is read, once', async () => {
+    const before = await cursorRow();
+    relay.cut();
+    // Someone starts the VM opsdesk stopped in the first test, and stops it again, while opsdesk cannot reach vCenter.
+    const vm = await vmRef('DC0_C0_RP0_VM0');
+    await admin.waitForTask(await admin.powerOnVm(vm));
+    await admin.waitForTask(await admin.powerOffVm(vm));
+    await new Promise((r) => setTimeout(r, 1_500)); // several polls fail meanwhile
+    expect((await cursorRow()).cursor).toBe(before.cursor);
+    expect(await inboxFor('DC0_C0_RP0_VM0')).toHaveLength(0);
+    relay.mend();
+    const alerts = await until('the alert after the outage', async () => {
+      const rows = await inboxFor('DC0_C0_RP0_VM0');
+      return rows.length ? rows : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await inboxFor('DC0_C0_RP0_VM0')).toHaveLength(alerts.length);
+    expect(alerts).toHaveLength(1);
   });
 
   test('R-RPT-3: capacity per cluster (hosts and datastores) is sampled into one row a day each and served by GET /api/platform/capacity to the roles that read the platform', async () => {

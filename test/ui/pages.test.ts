@@ -165,6 +165,10 @@ describe('web UI: pages, access and exports', () => {
     await add.getByRole('button', { name: '登録する' }).click();
     await page.getByRole('status').filter({ hasText: 'vm-shimin02 を登録しました。' }).waitFor();
     await page.getByRole('cell', { name: 'vm-shimin02', exact: true }).waitFor();
+    // R-RPT-3: the platform's capacity per cluster, as the worker sampled it (here the simulator's one cluster).
+    const capacity = page.locator('section', { has: page.getByRole('heading', { name: '仮想化基盤の容量' }) });
+    await capacity.getByText('仮想化基盤シミュレータ（実機ではありません）').waitFor();
+    await capacity.getByRole('rowheader', { name: 'sim-cluster' }).waitFor();
     await shot(page, 'admin-inventory');
 
     await page.getByRole('link', { name: '営業日カレンダー' }).click();

@@ -64,6 +64,7 @@ export const AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: stri
   'report.file.download': { ja: '月次報告書のダウンロード', en: 'Monthly report downloaded' },
   'report.comment': { ja: '月次報告書の所見の記入', en: 'Monthly report commented' },
   'report.decide': { ja: '月次報告書の承認・差戻し', en: 'Monthly report approved or sent back' },
+  'platform.capacity': { ja: '仮想化基盤の容量の参照', en: 'Platform capacity read' },
   'task.claim': { ja: '作業の担当', en: 'Step taken' },
   'task.complete': { ja: '作業の完了', en: 'Step completed' },
   'task.list': { ja: '作業の一覧', en: 'Steps listed' },

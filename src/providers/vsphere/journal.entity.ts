@@ -30,3 +30,27 @@ export class HypervisorJournalEntry {
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   updatedAt: Date = new Date();
 }
+
+/**
+ * An address of VSPHERE_ADDRESS_POOL given to a VM (R-OP-1), one row per address: the primary key
+ * is what keeps two workers from handing out the same address at the same moment (vCenter cannot:
+ * the address is only a note on the VM once the clone has been made).
+ */
+@Entity({ tableName: 'hypervisor_address_lease' })
+export class HypervisorAddressLease {
+  @PrimaryKey({ type: 'text' })
+  adapter!: string;
+
+  @PrimaryKey({ type: 'text' })
+  address!: string;
+
+  /** The operation key that took it: a retry of that operation gets the same address. */
+  @Property({ type: 'text', unique: true })
+  key!: string;
+
+  @Property({ type: 'text' })
+  vmName!: string;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  leasedAt: Date = new Date();
+}

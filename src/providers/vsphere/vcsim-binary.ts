@@ -61,6 +61,8 @@ export interface RunningVcsim {
   username: string;
   password: string;
   pid: number;
+  /** Resolves when vcsim exits (for a supervisor). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
 }
 
@@ -69,18 +71,19 @@ export interface RunningVcsim {
  * folders there). One per test file: a bad request can wedge it. It also exits when our end of
  * its stdin closes (`-stdinexit`), so it cannot outlive the process that started it.
  */
-export async function startVcsim(options: { args?: string[]; log?: (line: string) => void; timeoutMs?: number } = {}): Promise<RunningVcsim> {
+export async function startVcsim(options: { args?: string[]; log?: (line: string) => void; timeoutMs?: number; listen?: string } = {}): Promise<RunningVcsim> {
   const path = vcsimPath();
   if (!existsSync(path)) throw new Error(`vcsim is missing at ${path}: run "npm test" once (its set-up builds it with Go) or set VCSIM_PATH`);
   const tmp = mkdtempSync(join(process.env.OPSDESK_TEST_SCRATCH ?? tmpdir(), 'vcsim-'));
-  const child = spawn(path, ['-l', '127.0.0.1:0', '-stdinexit', ...(options.args ?? [])], {
+  const child = spawn(path, ['-l', options.listen ?? '127.0.0.1:0', '-stdinexit', ...(options.args ?? [])], {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, TMPDIR: tmp },
   });
-  const exited = new Promise<number | null>((done) => {
-    child.once('exit', (code) => done(code));
-    child.once('error', () => done(-1));
+  const exitedHow = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    child.once('exit', (code, signal) => done({ code, signal }));
+    child.once('error', () => done({ code: -1, signal: null }));
   });
+  const exited = exitedHow.then((how) => how.code);
   let output = '';
   const url = await new Promise<string>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`vcsim printed no GOVC_URL within ${options.timeoutMs ?? 30_000} ms: ${output.slice(-500)}`)), options.timeoutMs ?? 30_000);
@@ -118,6 +121,7 @@ export async function startVcsim(options: { args?: string[]; log?: (line: string
     username: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     pid: child.pid ?? -1,
+    exited: exitedHow,
     stop,
   };
 }

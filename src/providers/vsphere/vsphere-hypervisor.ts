@@ -108,7 +108,9 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     private readonly config: VsphereConfig,
   ) {
     const host = new URL(config.url).host;
-    this.description = { adapter: 'vsphere', simulated: false, labelJa: `VMware vSphere（vCenter ${host}）`, labelEn: `VMware vSphere (vCenter ${host})` };
+    this.description = config.isVcsim
+      ? { adapter: 'vsphere', simulated: true, labelJa: `VMware vSphere — vcsim（VMware の vCenter シミュレータ、デモ用・実機ではありません ${host}）`, labelEn: `VMware vSphere — vcsim (VMware's vCenter simulator, a demo, not a real platform, ${host})` }
+      : { adapter: 'vsphere', simulated: false, labelJa: `VMware vSphere（vCenter ${host}）`, labelEn: `VMware vSphere (vCenter ${host})` };
   }
 
   /** Nest calls it at shutdown. */
@@ -314,6 +316,7 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
       if (vm.power === 'on') await this.power(vm.ref, 'off', ctx, 'power_off', 0, 50);
       ctx.progress?.({ step: 'destroy', percent: 50 });
       await this.wait(await (await this.vimClient()).destroy(vm.ref), ctx, 'destroy', 50, 100);
+      await this.releaseAddress(name);
       return { vm: vm.ref.value, deleted: true };
     });
   }
@@ -461,7 +464,7 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
       ctx.progress?.({ step: 'allocate', percent: 0 });
       const host = await this.pickHost(place, spec);
       const datastore = await this.pickDatastore(place, host, spec.diskGiB * GiB);
-      const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place));
+      const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place, ctx.key, spec.name));
       const notes = vmNotes(ctx.key, address, { os: spec.os, system: spec.businessSystem });
       const deviceChange: VimObject[] = [];
       const disk = source.disks[0];
@@ -556,20 +559,48 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     return best.d;
   }
 
-  /** The first address of the pool no VM holds (attribute or notes); null without a pool (DHCP). */
-  private async allocateAddress(place: Placement): Promise<string | null> {
+  /**
+   * The first address of the pool that no VM holds (attribute or notes) and no other operation has
+   * leased, taken by a row in `hypervisor_address_lease` whose primary key two workers cannot both
+   * insert; null without a pool (DHCP). A retry of the same key gets its lease again. A lease whose
+   * address no VM carries after 30 minutes (its clone failed and was undone) is taken back.
+   */
+  private async allocateAddress(place: Placement, key: string, vmName: string): Promise<string | null> {
     const pool = this.config.pool;
     if (!pool) return null;
+    const em = this.em.fork();
+    const [mine] = await em.execute<Array<{ address: string }>>(`select address from hypervisor_address_lease where adapter = 'vsphere' and key = ?`, [key]);
+    if (mine) return mine.address;
     const used = new Set<string>();
     for (const vm of await this.allVms(place, ['name', 'config.annotation', 'customValue'])) {
       const address = vm.fields.address || /^opsdesk\.address=(.+)$/m.exec(vm.annotation)?.[1];
       if (address) used.add(address);
     }
+    const leases = await em.execute<Array<{ address: string; stale: boolean }>>(
+      `select address, leased_at < now() - interval '30 minutes' as stale from hypervisor_address_lease where adapter = 'vsphere'`,
+    );
+    for (const lease of leases) {
+      if (lease.stale && !used.has(lease.address)) await em.execute(`delete from hypervisor_address_lease where adapter = 'vsphere' and address = ? and leased_at < now() - interval '30 minutes'`, [lease.address]);
+      else used.add(lease.address);
+    }
     for (let n = ipToNumber(pool.first); n <= ipToNumber(pool.last); n++) {
       const address = numberToIp(n);
-      if (!used.has(address)) return address;
+      if (used.has(address)) continue;
+      const taken = await em.execute<Array<{ address: string }>>(
+        `insert into hypervisor_address_lease (adapter, address, key, vm_name, leased_at) values ('vsphere', ?, ?, ?, now()) on conflict do nothing returning address`,
+        [address, key, vmName],
+      );
+      if (taken.length) return address;
+      // Another worker took this one (or this key meanwhile took another, on a retry racing itself).
+      const [again] = await em.execute<Array<{ address: string }>>(`select address from hypervisor_address_lease where adapter = 'vsphere' and key = ?`, [key]);
+      if (again) return again.address;
     }
     throw new ProviderError('capacity', 'アドレスプールに空きがありません / the address pool is exhausted');
+  }
+
+  /** The VM is gone: its address goes back to the pool. */
+  private async releaseAddress(vmName: string): Promise<void> {
+    await this.em.fork().execute(`delete from hypervisor_address_lease where adapter = 'vsphere' and vm_name = ?`, [vmName]);
   }
 
   // ---- vCenter state -------------------------------------------------------------------------
