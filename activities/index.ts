@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createDeskActivities } from './desk.activities';
 import { createInventoryActivities } from './inventory.activities';
 import { createOperationActivities } from './operations.activities';
+import { createReportActivities } from './report.activities';
 import type { Activities } from '../workflows/shared/contracts';
 
 export type { ActivityDeps } from './deps';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createInventoryActivities({ inventory: deps.inventory, em: deps.orm.em }),
     ...createOperationActivities({ operations: deps.operations }),
     ...createDeskActivities({ em: deps.orm.em, calendar: deps.calendar }),
+    ...createReportActivities({ reports: deps.reports }),
   };
 }
 

@@ -17,6 +17,7 @@ import { MailModule } from './mail/mail.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
 import { OperationsModule } from './operations/operations.module';
 import { PlatformModule } from './platform/platform.module';
+import { ReportsModule } from './reports/reports.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UiModule } from './ui/ui.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         PlatformModule,
         AuditHistoryModule,
         MonitoringModule,
+        ReportsModule,
         UiModule,
       ],
     };

@@ -1,7 +1,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type {
   BackupCatalogActivities, BackupMailActivities, CalendarActivities, CaseMailActivities, CaseRecordActivities, CompensationActivities,
-  DeskActivities, InventoryActivities, OperationRunActivities,
+  DeskActivities, InventoryActivities, OperationRunActivities, ReportActivities,
 } from './shared/contracts';
 
 /**
@@ -58,4 +58,16 @@ export const compensationActivities = proxyActivities<CompensationActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 20 },
+});
+
+/** The monthly report's short steps: figures from PostgreSQL and Prometheus, status, mail. */
+export const reportActivities = proxyActivities<ReportActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+/** Rendering the workbook and printing the PDF (Chromium): a few seconds, bounded attempts. */
+export const reportRenderActivities = proxyActivities<Pick<ReportActivities, 'renderReport'>>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });

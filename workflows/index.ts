@@ -3,10 +3,12 @@ export { incidentWorkflow } from './incident.workflow';
 export { workRequestWorkflow } from './work-request.workflow';
 export { backupWorkflow } from './backup.workflow';
 export { inquiryWorkflow } from './inquiry.workflow';
+export { monthlyReportWorkflow, monthlyReportScheduleWorkflow, dailyFiguresWorkflow } from './monthly-report.workflow';
 
 import type { backupWorkflow } from './backup.workflow';
 import type { incidentWorkflow } from './incident.workflow';
 import type { inquiryWorkflow } from './inquiry.workflow';
+import type { dailyFiguresWorkflow, monthlyReportScheduleWorkflow, monthlyReportWorkflow } from './monthly-report.workflow';
 import type { WorkflowSignatures, WorkflowType } from './shared/contracts';
 import type { workRequestWorkflow } from './work-request.workflow';
 
@@ -17,6 +19,7 @@ import type { workRequestWorkflow } from './work-request.workflow';
 type Registered = {
   incidentWorkflow: typeof incidentWorkflow; workRequestWorkflow: typeof workRequestWorkflow; backupWorkflow: typeof backupWorkflow;
   inquiryWorkflow: typeof inquiryWorkflow;
+  monthlyReportWorkflow: typeof monthlyReportWorkflow; monthlyReportScheduleWorkflow: typeof monthlyReportScheduleWorkflow; dailyFiguresWorkflow: typeof dailyFiguresWorkflow;
 };
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;

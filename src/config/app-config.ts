@@ -32,6 +32,8 @@ export interface AppConfig {
   monitoring: MonitoringConfig;
   /** Hypervisor events (R-MON-1) and capacity sampling (R-RPT-3) in the worker. */
   platformWatch: PlatformWatchConfig;
+  /** Whether the worker creates the monthly report's and daily figures' Temporal Schedules (REPORT_SCHEDULES, default on). */
+  reportSchedules: boolean;
   /** Origins allowed to call the API from a browser (CORS_ORIGINS, comma-separated); none by default. */
   corsOrigins: string[];
   /** Express `trust proxy` (TRUST_PROXY: hop count, `loopback`, addresses): where client addresses come from. */
@@ -115,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     operations: loadOperationsConfig(env, dataDir, databaseUrl, env.OPSDESK_MODE === 'embedded' ? 'embedded' : 'standard'),
     monitoring: loadMonitoringConfig(env, dataDir),
     platformWatch: loadPlatformWatchConfig(env),
+    reportSchedules: env.REPORT_SCHEDULES !== 'off',
   };
 }
 

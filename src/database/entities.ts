@@ -17,8 +17,9 @@ import { SentMailRecord } from '../mail/sent-mail.entity';
 import { OPERATION_ENTITIES } from '../operations/operation.entities';
 import { SIMULATOR_ENTITIES } from '../providers/simulator/sim.entities';
 import { HypervisorAddressLease, HypervisorJournalEntry } from '../providers/vsphere/journal.entity';
-import { PLATFORM_ENTITIES } from '../platform/platform.entities';
 import { MONITORING_ENTITIES } from '../monitoring/monitoring.entities';
+import { PLATFORM_ENTITIES } from '../platform/platform.entities';
+import { REPORT_ENTITIES } from '../reports/report.entities';
 
 /** Every entity, listed by hand: folder discovery differs between ts (tests) and js (dist). */
 export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettings, Asset, AlertSource,
@@ -26,6 +27,6 @@ export const ENTITIES = [Department, User, AuthToken, ClosingDay, CalendarSettin
   ArchivedHistory,
   AuditLogEntry, AuditChainHead,
   ...OPERATION_ENTITIES, ...SIMULATOR_ENTITIES, HypervisorJournalEntry, HypervisorAddressLease, ...PLATFORM_ENTITIES,
-  ...MONITORING_ENTITIES,
+  ...MONITORING_ENTITIES, ...REPORT_ENTITIES,
   ...DESK_ENTITIES,
 ];

@@ -160,6 +160,17 @@ export const ROUTE_POLICY: Readonly<Record<string, RoutePolicy>> = {
   'POST /api/desk/monitoring-rules': { access: roles('admin'), action: 'desk.monitoring_rule.create', target: 'monitoring_rule:{res.id}' },
   'DELETE /api/desk/monitoring-rules/:id': { access: roles('admin'), action: 'desk.monitoring_rule.delete', target: 'monitoring_rule:{id}', params: { id: 'uuid' } },
   'GET /api/desk/mail-inbox': { access: roles('operator', 'general_affairs', 'auditor', 'admin'), action: 'desk.mail_inbox' },
+  // Monthly report (src/reports, issue 19): general affairs and operators start one; operators comment, general affairs approves; departments read (settings decide how much)
+  'POST /api/reports/monthly': { access: roles('general_affairs', 'operator', 'admin'), action: 'report.generate', target: 'report:{res.reportId}' },
+  'GET /api/reports/monthly': { access: ALL, action: 'report.list' },
+  'GET /api/reports/schedule': { access: roles('general_affairs', 'operator', 'auditor', 'admin'), action: 'report.schedule' },
+  'GET /api/reports/settings': { access: ALL, action: 'report.settings' },
+  'PUT /api/reports/settings': { access: roles('general_affairs'), action: 'report.settings.update', target: 'report:settings' },
+  'GET /api/reports/monthly/:id': { access: ALL, action: 'report.read', target: 'report:{id}', params: { id: 'uuid' } },
+  'GET /api/reports/monthly/:id/figures/:figureId': { access: ALL, action: 'report.figure.trace', target: 'report:{id}', params: { id: 'uuid' } },
+  'GET /api/reports/monthly/:id/files/:kind': { access: ALL, action: 'report.file.download', target: 'report:{id}', params: { id: 'uuid' }, auditReads: true },
+  'POST /api/reports/monthly/:id/comments': { access: roles('operator'), action: 'report.comment', target: 'report:{id}', params: { id: 'uuid' } },
+  'POST /api/reports/monthly/:id/decision': { access: roles('general_affairs'), action: 'report.decide', target: 'report:{id}', params: { id: 'uuid' } },
 
   // System
   // The sign-in page shows the mail-sink link before anyone signs in; nothing here is secret.

@@ -24,6 +24,8 @@ export interface OutgoingMail {
   html?: string;
   /** Message-ID of the message this one answers (with or without angle brackets). */
   inReplyTo?: string;
+  /** Files sent with the message (the monthly report's workbook and PDF). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 }
 
 export interface SentMail {
@@ -194,6 +196,7 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
         text: mail.text,
         html: mail.html,
         messageId,
+        attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
         // base64 keeps Japanese text compact and 7-bit safe; the charset is always UTF-8
         textEncoding: 'base64',
         headers: {

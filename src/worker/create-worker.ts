@@ -1,5 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import type { HistoryArchiver } from '../audit-history/history-archiver';
@@ -11,6 +12,9 @@ import { CaseMailer } from '../cases/case-mailer.service';
 import { CaseRecorder } from '../cases/case-recorder.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { OperationsService } from '../operations/operations.service';
+import { MAILER, type Mailer } from '../mail/mail.module';
+import { ensureReportSchedules } from '../reports/report-schedules';
+import { ReportStore } from '../reports/report-store';
 import { startWorkerPlatformWatch } from '../platform/worker-platform-watch';
 import { withWorkerObservability } from '../observability/observability.module';
 import { caseNumberLookup, workerObservabilityOptions } from '../observability/worker-observability';
@@ -42,6 +46,7 @@ export async function createOpsdeskWorker(
     inventory: context.get(InventoryService),
     config,
     operations: context.get(OperationsService),
+    reports: new ReportStore(orm.em, context.get(CalendarService), config, context.get<Mailer>(MAILER)),
   });
   const connection = overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address, tls: temporalTls(config.temporal) }));
   const worker = await Worker.create({
@@ -62,6 +67,12 @@ export async function createOpsdeskWorker(
   const archiver = startWorkerArchiver(context, config);
   // Hypervisor events as alerts (R-MON-1) and daily capacity (R-RPT-3), read by one worker at a time.
   const platformWatch = startWorkerPlatformWatch(context, config);
+  // The monthly report's and the daily figures' Temporal Schedules (R-RPT-1..5); REPORT_SCHEDULES=off skips them.
+  if (config.reportSchedules) {
+    await ensureReportSchedules(context.get(Client), config.temporal.taskQueue, config.temporal.workflowIdPrefix).catch((error: unknown) => {
+      console.warn(`[opsdesk] the report schedules could not be created: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
   return {
     worker,
     archiver,

@@ -71,6 +71,18 @@ const PROBES: Record<string, Probe> = {
 
   'GET /api/cases/:id/credentials': { who: [DEPT], path: () => '/api/cases/REQ-2000-0001/credentials', allowed: 404 },
   'GET /api/backups': { who: ALL, path: () => '/api/backups?__probe=1', allowed: 400 },
+
+  // Monthly report (issue 19)
+  'POST /api/reports/monthly': { who: [GA, OP, ADM], body: PROBE_BODY, allowed: 400 },
+  'GET /api/reports/monthly': { who: ALL, allowed: 200 },
+  'GET /api/reports/schedule': { who: [OP, GA, AUD, ADM], allowed: 200 },
+  'GET /api/reports/settings': { who: ALL, allowed: 200 },
+  'PUT /api/reports/settings': { who: [GA], body: PROBE_BODY, allowed: 400 },
+  'GET /api/reports/monthly/:id': { who: ALL, path: (f) => `/api/reports/monthly/${f.missingId}`, allowed: 404 },
+  'GET /api/reports/monthly/:id/figures/:figureId': { who: ALL, path: (f) => `/api/reports/monthly/${f.missingId}/figures/work.done`, allowed: 404 },
+  'GET /api/reports/monthly/:id/files/:kind': { who: ALL, path: (f) => `/api/reports/monthly/${f.missingId}/files/pdf`, allowed: 404 },
+  'POST /api/reports/monthly/:id/comments': { who: [OP], path: (f) => `/api/reports/monthly/${f.missingId}/comments`, body: PROBE_BODY, allowed: 400 },
+  'POST /api/reports/monthly/:id/decision': { who: [GA], path: (f) => `/api/reports/monthly/${f.missingId}/decision`, body: PROBE_BODY, allowed: 400 },
   'GET /api/backup-policies': { who: [OP, GA, AUD, ADM], allowed: 200 },
   'GET /api/platform': { who: [OP, GA, AUD, ADM], allowed: 200 },
   'GET /api/platform/capacity': { who: [OP, GA, AUD, ADM], allowed: 200 },

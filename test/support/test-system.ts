@@ -50,6 +50,8 @@ async function startOnCapture(smtp: SmtpCapture, options: { worker?: boolean; en
     OPSDESK_MODE: 'embedded',
     PORT: '0',
     PUBLIC_URL: 'http://opsdesk.test',
+    // Each test file has its own task queue: no report schedules left behind unless a test asks.
+    REPORT_SCHEDULES: 'off',
     ...options.env,
   });
   const app = await createApp(config, { logger: false });

@@ -7,6 +7,7 @@ import { useSession } from './lib/session';
 import type { Role } from './lib/types';
 import { AlertSourcesPage } from './pages/AlertSources';
 import { MonitoringPage } from './pages/Monitoring';
+import { ReportsPage } from './pages/Reports';
 import { AuditLogPage } from './pages/AuditLog';
 import { BusinessCalendarPage } from './pages/BusinessCalendar';
 import { CasePage } from './pages/CasePage';
@@ -77,6 +78,7 @@ export function App() {
         <Route path="/admin/departments" element={<RequireRole roles={['admin']}><DepartmentsPage /></RequireRole>} />
         <Route path="/requests" element={<RequireRole roles={['department']}><MyRequestsPage /></RequireRole>} />
         <Route path="/monitoring" element={<MonitoringPage />} />
+        <Route path="/reports" element={<ReportsPage />} />
         <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
         <Route
           path="*"

@@ -54,6 +54,7 @@ export function Layout({ children }: { children: ReactNode }) {
     { to: '/desk', ja: '問い合わせ窓口', en: 'Desk', roles: ['operator', 'general_affairs'] },
     { to: '/incidents/new', ja: '障害報告', en: 'Report incident', roles: ['operator', 'general_affairs'] },
     { to: '/monitoring', ja: '監視', en: 'Monitoring', roles: 'all' },
+    { to: '/reports', ja: '月次報告書', en: 'Monthly reports', roles: 'all' },
     { to: '/admin/inventory', ja: '構成管理', en: 'Inventory', roles: ['admin', 'operator', 'general_affairs'] },
     { to: '/admin/calendar', ja: '営業日カレンダー', en: 'Business calendar', roles: ['admin'] },
     { to: '/admin/alert-sources', ja: '監視連携', en: 'Alert sources', roles: ['admin'] },

@@ -16,6 +16,10 @@ import type {
   BackupFailureInput, BackupFailureNotice, BackupSummary, BackupTarget, CompensateInput, CompensationOutcome,
   OperationOutcome, PruneSummary, RunOperationInput, ScheduledBackupInput,
 } from './operations';
+import type {
+  ComputeFiguresResult, GatherAvailabilityInput, GatherAvailabilityResult, MailReportResult, PlanScheduledReportInput, RenderedFile,
+  RenderReportInput, ReportRef, ReportStatusInput, ScheduledReportPlan,
+} from './reports';
 
 /** The business calendar: every deadline and SLA instant comes from here, so it is in the history. */
 export interface CalendarActivities {
@@ -80,8 +84,19 @@ export interface DeskActivities {
   linkCases(input: LinkCasesInput): Promise<LinkCasesResult>;
 }
 
+
+/** The monthly report (R-RPT-1..5): daily figures, the month's figures, its files, its mail. */
+export interface ReportActivities {
+  gatherAvailability(input: GatherAvailabilityInput): Promise<GatherAvailabilityResult>;
+  computeReportFigures(input: ReportRef): Promise<ComputeFiguresResult>;
+  renderReport(input: RenderReportInput): Promise<RenderedFile[]>;
+  setReportStatus(input: ReportStatusInput): Promise<void>;
+  mailReport(input: ReportRef): Promise<MailReportResult>;
+  planScheduledReport(input: PlanScheduledReportInput): Promise<ScheduledReportPlan>;
+}
+
 /** Every activity of the worker. */
-export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities & DeskActivities;
+export type Activities = CalendarActivities & CaseActivities & InventoryActivities & OperationActivities & DeskActivities & ReportActivities;
 
 export type ActivityName = keyof Activities;
 
@@ -109,5 +124,11 @@ export const ACTIVITY = {
   claimInquiryAttachments: 'claimInquiryAttachments',
   loadActor: 'loadActor',
   linkCases: 'linkCases',
+  gatherAvailability: 'gatherAvailability',
+  computeReportFigures: 'computeReportFigures',
+  renderReport: 'renderReport',
+  setReportStatus: 'setReportStatus',
+  mailReport: 'mailReport',
+  planScheduledReport: 'planScheduledReport',
 } as const satisfies { [K in ActivityName]: K };
 

@@ -12,3 +12,4 @@ export * from './inventory';
 export * from './mail';
 export * from './operations';
 export * from './workflows';
+export * from './reports';

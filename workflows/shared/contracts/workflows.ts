@@ -4,6 +4,7 @@
  */
 import type { ActorRef, Severity } from '../case-model';
 import type { InquiryInput, InquiryResult } from './desk';
+import type { DailyFiguresInput, GatherAvailabilityResult, MonthlyReportInput, MonthlyReportResult, ScheduledReportPlan } from './reports';
 import type { BackupSummary, BackupTarget, PruneSummary } from './operations';
 
 /** R-FLOW-1 障害対応. */
@@ -64,6 +65,10 @@ export interface WorkflowSignatures {
   backupWorkflow: (input: BackupWorkflowInput) => Promise<BackupWorkflowResult>;
   /** R-DESK-1 問い合わせ (contracts/desk.ts). */
   inquiryWorkflow: (input: InquiryInput) => Promise<InquiryResult>;
+  /** R-RPT-1..5 月次報告. */
+  monthlyReportWorkflow: (input: MonthlyReportInput) => Promise<MonthlyReportResult>;
+  monthlyReportScheduleWorkflow: (input: Record<string, never>) => Promise<ScheduledReportPlan>;
+  dailyFiguresWorkflow: (input: DailyFiguresInput) => Promise<GatherAvailabilityResult>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
@@ -74,4 +79,7 @@ export const WORKFLOW_TYPE = {
   workRequestWorkflow: 'workRequestWorkflow',
   backupWorkflow: 'backupWorkflow',
   inquiryWorkflow: 'inquiryWorkflow',
+  monthlyReportWorkflow: 'monthlyReportWorkflow',
+  monthlyReportScheduleWorkflow: 'monthlyReportScheduleWorkflow',
+  dailyFiguresWorkflow: 'dailyFiguresWorkflow',
 } as const satisfies { [K in WorkflowType]: K };
