@@ -20,7 +20,14 @@ export function ensureGreenMail(): string {
   const jar = join(dir, `greenmail-standalone-${GREENMAIL_VERSION}.jar`);
   if (existsSync(jar)) return jar;
   mkdirSync(dir, { recursive: true });
-  execFileSync('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=com.icegreen:greenmail-standalone:${GREENMAIL_VERSION}`, `-DoutputDirectory=${dir}`], { stdio: 'inherit' });
+  // Maven's own download cache stays project-local too (.tools/greenmail/m2), not in ~/.m2.
+  const args = ['-q', '-B', `-Dmaven.repo.local=${join(dir, 'm2')}`, 'dependency:copy', `-Dartifact=com.icegreen:greenmail-standalone:${GREENMAIL_VERSION}`, `-DoutputDirectory=${dir}`];
+  try {
+    execFileSync('mvn', args, { stdio: 'inherit' });
+  } catch (error) {
+    throw new Error(`could not fetch GreenMail ${GREENMAIL_VERSION} (the desk's IMAP test server) with Maven: ${(error as Error).message}. ` +
+      'Install Java and Maven (apt-get install -y default-jre-headless maven), or set GREENMAIL_PATH to a greenmail-standalone jar.');
+  }
   return jar;
 }
 
