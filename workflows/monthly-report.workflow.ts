@@ -31,6 +31,17 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
   const sendBacks: ReportStateView['sendBacks'] = [];
   let commented = false;
   let decision: ReportDecisionInput | null = null;
+  // A step's answer waits until the record says what the workflow now knows, so the API (which
+  // reads the record) never turns away the next step for a moment after the answer.
+  let recording = false;
+  const record = async (input: Parameters<typeof reportActivities.setReportStatus>[0]): Promise<void> => {
+    recording = true;
+    try {
+      await reportActivities.setReportStatus(input);
+    } finally {
+      recording = false;
+    }
+  };
   let decidedAt = '';
 
   const view = (): ReportStateView => ({
@@ -43,7 +54,7 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
     async (update: ReportCommentsInput) => {
       comments = Object.fromEntries(REPORT_SECTIONS.map((s) => [s, update.comments[s]!.trim()]));
       commented = true;
-      await condition(() => status !== 'commenting');
+      await condition(() => status !== 'commenting' && !recording);
       return view();
     },
     {
@@ -67,7 +78,7 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
     async (update: ReportDecisionInput) => {
       decision = update;
       decidedAt = nowIso();
-      await condition(() => status !== 'approval');
+      await condition(() => status !== 'approval' && !recording);
       return view();
     },
     {
@@ -89,24 +100,24 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
   for (let round = 1; ; round += 1) {
     status = 'commenting';
     commented = false;
-    await reportActivities.setReportStatus({ reportId: input.reportId, status, event: { key: `comments-open-${round}`, type: 'task_opened', task: 'report_comments', at: nowIso() } });
+    await record({ reportId: input.reportId, status, event: { key: `comments-open-${round}`, type: 'task_opened', task: 'report_comments', at: nowIso() } });
     await condition(() => commented);
     status = 'approval';
     decision = null;
-    await reportActivities.setReportStatus({ reportId: input.reportId, status, comments, event: { key: `comments-${round}`, type: 'commented', at: nowIso() } });
+    await record({ reportId: input.reportId, status, comments, event: { key: `comments-${round}`, type: 'commented', at: nowIso() } });
     await condition(() => decision !== null);
     const d = decision as ReportDecisionInput | null;
     if (d!.outcome === 'approve') {
       status = 'approved';
       // The record says approved once the final files are stored and mailed (below).
-      await reportActivities.setReportStatus({ reportId: input.reportId, status: 'approval', event: { key: 'approved', type: 'approved', by: d!.actor.displayName, byUsername: d!.actor.username, at: decidedAt, reason: d!.reason ?? null } });
+      await record({ reportId: input.reportId, status: 'approval', event: { key: 'approved', type: 'approved', by: d!.actor.displayName, byUsername: d!.actor.username, at: decidedAt, reason: d!.reason ?? null } });
       break;
     }
     sendBacks.push({ reason: d!.reason!.trim(), by: d!.actor.displayName, at: decidedAt });
     // Back to the operators at once: the comments step is open again before anything else happens.
     status = 'commenting';
     commented = false;
-    await reportActivities.setReportStatus({ reportId: input.reportId, status: 'commenting', event: { key: `sent-back-${round}`, type: 'sent_back', by: d!.actor.displayName, at: decidedAt, reason: d!.reason!.trim() } });
+    await record({ reportId: input.reportId, status: 'commenting', event: { key: `sent-back-${round}`, type: 'sent_back', by: d!.actor.displayName, at: decidedAt, reason: d!.reason!.trim() } });
   }
   const files: RenderedFile[] = await reportRenderActivities.renderReport({ reportId: input.reportId, stage: 'final' });
   const mail = await reportActivities.mailReport({ reportId: input.reportId });
