@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleSpec } from '@temporalio/client';
+import { WORKFLOW_TYPE } from '../../workflows/shared/contracts';
 
 export const REPORT_TIMEZONE = 'Asia/Tokyo';
 
@@ -29,8 +30,8 @@ export const reportScheduleIds = (taskQueue: string) => ({
 export async function ensureReportSchedules(client: Client, taskQueue: string, workflowIdPrefix: string): Promise<void> {
   const ids = reportScheduleIds(taskQueue);
   const entries = [
-    { scheduleId: ids.monthly, spec: MONTHLY_REPORT_SPEC, workflowType: 'monthlyReportScheduleWorkflow', workflowId: `${workflowIdPrefix}monthly-report-schedule` },
-    { scheduleId: ids.daily, spec: DAILY_FIGURES_SPEC, workflowType: 'dailyFiguresWorkflow', workflowId: `${workflowIdPrefix}daily-figures` },
+    { scheduleId: ids.monthly, spec: MONTHLY_REPORT_SPEC, workflowType: WORKFLOW_TYPE.monthlyReportScheduleWorkflow, workflowId: `${workflowIdPrefix}monthly-report-schedule` },
+    { scheduleId: ids.daily, spec: DAILY_FIGURES_SPEC, workflowType: WORKFLOW_TYPE.dailyFiguresWorkflow, workflowId: `${workflowIdPrefix}daily-figures` },
   ];
   for (const entry of entries) {
     const action = { type: 'startWorkflow' as const, workflowType: entry.workflowType, taskQueue, args: [{}], workflowId: entry.workflowId };

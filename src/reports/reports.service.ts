@@ -17,6 +17,7 @@ import { nextReportRun } from './report-calendar';
 import { reportScheduleIds } from './report-schedules';
 import { reportFileName, ReportStore } from './report-store';
 import { MonthlyReport, ReportSettings } from './report.entities';
+import { startWorkflow } from '../temporal/typed-workflows';
 
 /** The monthly report over HTTP (R-RPT-1..5): start, read, trace, comment, approve, download. */
 @Injectable()
@@ -39,7 +40,7 @@ export class ReportsService {
     if (month >= current) throw invalid('month', 'month must be a month that has ended (before this month in Japan)');
     const report = await this.store.create(month, 'on_demand', actor.username);
     const input: MonthlyReportInput = { reportId: report.id, month };
-    await this.dependencies.humanStep(() => this.temporal.workflow.start('monthlyReportWorkflow', { workflowId: report.workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
+    await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'monthlyReportWorkflow', { workflowId: report.workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
     return { reportId: report.id, month, revision: report.revision, workflowId: report.workflowId, status: report.status };
   }
 

@@ -183,6 +183,63 @@ export const API_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'report-sent-back-approved',
+    description: 'R-RPT-1..5: general affairs asks for last month\'s report; the operators write the comments (所見), general affairs sends it back with a reason, the operators write them again and general affairs approves; the final files are mailed.',
+    server: 'dev-server',
+    async run({ api }) {
+      const system = api!;
+      const [ga, op] = await Promise.all([system.login('ga1'), system.login('op1')]);
+      const started = await system.request('POST', '/api/reports/monthly', { token: ga, body: { month: '2026-10' } });
+      expect200(started);
+      const reportId = started.body.reportId as string;
+      const reportIn = async (status: string) => {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const r = await system.request('GET', `/api/reports/monthly/${reportId}`, { token: ga });
+          if (r.status === 200 && r.body.status === status && (status !== 'commenting' || r.body.openTask?.type === 'report_comments')) return;
+          if (Date.now() > deadline) throw new Error(`report ${reportId} is ${r.body?.status}, not ${status}`);
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+      };
+      const comments = { vms: '停止はありません。', platform: '障害1件（現地対応）。', capacity: 'メモリ増設を提案します。', work: '作業依頼はすべて期限内です。', open_issues: '持ち越しはありません。' };
+      await reportIn('commenting');
+      expect200(await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments } }));
+      expect200(await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'send_back', reason: '容量の所見に対策の時期を書いてください' } }));
+      await reportIn('commenting');
+      expect200(await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments: { ...comments, capacity: 'メモリ増設を来年4月までに提案します。' } } }));
+      expect200(await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'approve' } }));
+      const client = system.app.get(Client);
+      const handle = client.workflow.getHandle(started.body.workflowId as string);
+      await handle.result();
+      const { runId } = await handle.describe();
+      return { client, workflowId: handle.workflowId, runId };
+    },
+  },
+  {
+    name: 'report-scheduled-run',
+    description: 'R-RPT-1..5: the monthly Schedule\'s run asks the business calendar whether today is the first business day of the month (the Schedule fires on days 1–10).',
+    server: 'dev-server',
+    async run({ api }) {
+      const client = api!.app.get(Client);
+      const handle = await startWorkflow(client, 'monthlyReportScheduleWorkflow', { workflowId: `monthly-report-schedule:capture-${randomUUID()}`, taskQueue: api!.config.temporal.taskQueue, args: [{}] });
+      await handle.result();
+      const { runId } = await handle.describe();
+      return { client, workflowId: handle.workflowId, runId };
+    },
+  },
+  {
+    name: 'report-daily-figures',
+    description: 'R-RPT-1/2: the nightly gathering of a day\'s availability figures (here without Prometheus, which the figures record).',
+    server: 'dev-server',
+    async run({ api }) {
+      const client = api!.app.get(Client);
+      const handle = await startWorkflow(client, 'dailyFiguresWorkflow', { workflowId: `daily-figures:capture-${randomUUID()}`, taskQueue: api!.config.temporal.taskQueue, args: [{ day: '2026-10-15' }] });
+      await handle.result();
+      const { runId } = await handle.describe();
+      return { client, workflowId: handle.workflowId, runId };
+    },
+  },
+  {
     name: 'backup-vm-completed',
     description: 'R-SCHED-2 / R-OP-8: one scheduled backup of a VM (as its Temporal Schedule starts it): taken into the catalog, old backups pruned.',
     server: 'dev-server',

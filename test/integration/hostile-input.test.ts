@@ -28,6 +28,7 @@ interface Fixtures {
 }
 
 const LATER = '2027-03-01T10:00:00+09:00';
+const NO_REPORT = '00000000-0000-4000-8000-00000000a11d';
 
 const WRITES: Record<string, WriteCase> = {
   'POST /api/auth/login': { as: 'none', path: () => '/api/auth/login', body: { username: 'ga1', password: 'opsdesk-demo' } },
@@ -64,6 +65,14 @@ const WRITES: Record<string, WriteCase> = {
   'POST /api/monitoring/thresholds': { as: 'admin', path: () => '/api/monitoring/thresholds', body: { kind: 'service_down', assetKind: 'vm', value: 1, forSeconds: 60, severity: 'major', service: 'nginx.service', enabled: true } },
   'PATCH /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}`, body: { value: 95, forSeconds: 120, severity: 'major', enabled: true } },
   'DELETE /api/monitoring/thresholds/:id': { as: 'admin', path: (f) => `/api/monitoring/thresholds/${f.thresholdId}` },
+  // The monthly report (R-RPT-1..5): the body is refused before any report is looked up.
+  'POST /api/reports/monthly': { as: 'ga1', path: () => '/api/reports/monthly', body: { month: '2026-10' } },
+  'PUT /api/reports/settings': { as: 'ga1', path: () => '/api/reports/settings', body: { departmentsSeeOthers: false } },
+  'POST /api/reports/monthly/:id/comments': {
+    as: 'op1', path: () => `/api/reports/monthly/${NO_REPORT}/comments`,
+    body: { comments: { vms: '停止なし', platform: '障害1件', capacity: '増設を提案', work: '期限内', open_issues: 'なし' } },
+  },
+  'POST /api/reports/monthly/:id/decision': { as: 'ga1', path: () => `/api/reports/monthly/${NO_REPORT}/decision`, body: { outcome: 'send_back', reason: '容量の所見に時期を' } },
   // The support desk (R-DESK-1, ROUTE_POLICY in src/identity/access-policy.ts).
   'POST /api/inquiries': {
     as: 'op1', path: () => '/api/inquiries',
@@ -103,8 +112,8 @@ const HOSTILE_TEXT: Record<string, string> = {
   noncharacter: 'a\uFFFFb',
 };
 
-/** Free-form objects whose contents the workflow or the parser checks (422), not the DTO. */
-const FREE_FORM = /^(data|params)\./;
+/** Free-form objects whose contents the workflow or the parser checks (422), not the DTO (a report's comments: one text per section). */
+const FREE_FORM = /^(data|params|comments)\./;
 
 type Leaf = { path: Array<string | number>; value: unknown };
 
@@ -161,7 +170,7 @@ describe('hostile input on every write route: 400, the common error shape, and n
   /** A fingerprint of every table this system writes (the audit log aside, which records the attempts). */
   async function state(): Promise<Record<string, string>> {
     const tables = ['app_user', 'auth_token', 'department', 'asset', 'asset_departments', 'alert_source', 'calendar_closing_day', 'calendar_settings', 'case_record', 'case_task', 'case_timeline', 'sent_mail', 'case_number_sequence', 'case_attachment', 'case_link', 'desk_setting', 'monitoring_mail_rule', 'mail_inbox',
-      'monitoring_threshold', 'monitoring_threshold_version', 'monitoring_device'];
+      'monitoring_threshold', 'monitoring_threshold_version', 'monitoring_device', 'monthly_report', 'report_settings'];
     const out: Record<string, string> = {};
     // An alert source's "last used" time is bookkeeping of its token being checked, not a change the input made.
     const row: Record<string, string> = { alert_source: `(t.id, t.name, t.token_hash, t.created_at, t.created_by, t.revoked_at)::text` };

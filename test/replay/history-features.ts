@@ -11,7 +11,8 @@ export type PathFeature =
   | 'alert_signals' | 'vendor_escalation' | 'vendor_contact' | 'sla_warning' | 'sla_breach' | 'hold_resume' | 'rejection_loop'
   | 'maintenance' | 'urgent_consultation' | 'returned' | 'rejected' | 'withdrawn' | 'completed' | 'department_verification'
   | 'backup_completed' | 'backup_failed'
-  | 'inquiry_answered' | 'inquiry_escalated' | 'inquiry_reopened' | 'inquiry_converted' | 'inquiry_linked' | 'asker_answer';
+  | 'inquiry_answered' | 'inquiry_escalated' | 'inquiry_reopened' | 'inquiry_converted' | 'inquiry_linked' | 'asker_answer'
+  | 'report_sent_back' | 'report_approved';
 
 /** The paths every change to the workflows must keep replaying, per workflow type. */
 export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
@@ -19,6 +20,7 @@ export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
   workRequestWorkflow: ['hold_resume', 'rejection_loop', 'maintenance', 'sla_breach', 'returned', 'rejected', 'withdrawn', 'completed', 'department_verification'],
   backupWorkflow: ['backup_completed', 'backup_failed'],
   inquiryWorkflow: ['sla_breach', 'inquiry_answered', 'inquiry_escalated', 'inquiry_reopened', 'inquiry_converted', 'inquiry_linked', 'asker_answer'],
+  monthlyReportWorkflow: ['report_sent_back', 'report_approved'],
 };
 
 export function pathFeatures(history: JsonHistory): Set<PathFeature> {
@@ -36,6 +38,9 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (has('maintenance.notice')) features.add('maintenance');
   if (has('incident.urgent_consultation')) features.add('urgent_consultation');
   const names = calls.updates.filter((u) => !u.failure).map((u) => u.name);
+  const decisions = calls.updates.filter((u) => u.name === 'decideReport' && !u.failure).map((u) => String((u.input as { outcome?: string })?.outcome));
+  if (decisions.includes('send_back')) features.add('report_sent_back');
+  if (decisions.includes('approve')) features.add('report_approved');
   if (names.includes('holdCase') && names.includes('resumeCase')) features.add('hold_resume');
   const outcomes = calls.updates.filter((u) => u.name === 'completeTask' && !u.failure).map((u) => String((u.input as { outcome?: string })?.outcome));
   if (outcomes.some((o) => o === 'not_ok' || o === 'revise' || o === 'rejected')) features.add('rejection_loop');
