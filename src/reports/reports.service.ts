@@ -19,6 +19,13 @@ import { reportFileName, ReportStore } from './report-store';
 import { MonthlyReport, ReportSettings } from './report.entities';
 import { startWorkflow } from '../temporal/typed-workflows';
 
+export interface ReportSettingsView {
+  id: number;
+  departmentsSeeOthers: boolean;
+  updatedBy: string | null;
+  updatedAt: string;
+}
+
 /** The monthly report over HTTP (R-RPT-1..5): start, read, trace, comment, approve, download. */
 @Injectable()
 export class ReportsService {
@@ -48,13 +55,19 @@ export class ReportsService {
     return (await this.em.fork().findOne(ReportSettings, { id: 1 })) ?? new ReportSettings();
   }
 
+  /** The settings as the API answers them (the entity's fields, its time as ISO text). */
+  async settingsView(): Promise<ReportSettingsView> {
+    const s = await this.settings();
+    return { id: s.id, departmentsSeeOthers: s.departmentsSeeOthers, updatedBy: s.updatedBy ?? null, updatedAt: s.updatedAt.toISOString() };
+  }
+
   async updateSettings(departmentsSeeOthers: boolean, actor: Actor) {
     await this.em.getConnection().execute(
       `insert into report_settings (id, departments_see_others, updated_by, updated_at) values (1, ?, ?, now())
        on conflict (id) do update set departments_see_others = excluded.departments_see_others, updated_by = excluded.updated_by, updated_at = now()`,
       [departmentsSeeOthers, actor.username],
     );
-    return this.settings();
+    return this.settingsView();
   }
 
   async list() {

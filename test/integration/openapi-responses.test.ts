@@ -8,6 +8,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { openApiDocumentOffline } from '../../src/openapi/openapi-document';
 import { HYPERVISOR, type HypervisorPort } from '../../src/providers/hypervisor.port';
+import { MONTH, seed } from '../reports/history';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 type Schema = {
@@ -60,9 +61,9 @@ describe('the OpenAPI document against the running API', () => {
   });
 
   /** GETs (or the given method) a route and returns where its answer departs from the document. */
-  async function check(method: 'GET' | 'POST' | 'PATCH', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
+  async function check(method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, route: string, token: string, body?: unknown): Promise<{ status: number; value: any; problems: string[] }> {
     const response = await system.request(method, url, { token, body });
-    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post' | 'patch']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
+    const documented = document.paths[route]?.[method.toLowerCase() as 'get' | 'post' | 'patch' | 'put']?.responses?.[String(response.status)] as { content?: Record<string, { schema: Schema }> } | undefined;
     const schema = documented?.content?.['application/json']?.schema;
     if (!schema) return { status: response.status, value: response.body, problems: [`${method} ${route} answered ${response.status}, which the document does not describe: ${response.text.slice(0, 200)}`] };
     return { status: response.status, value: response.body, problems: conformance(document, schema, response.body, `${method} ${route}`) };
@@ -159,4 +160,53 @@ describe('the OpenAPI document against the running API', () => {
     expect(capacity.value.days.map((d: { kind: string }) => d.kind)).toEqual(expect.arrayContaining(['host', 'datastore']));
     expect(problems).toEqual([]);
   });
+
+  test('Issue 15: the monthly report page\'s answers (list, report with its figures, trace, settings, comments, decision) have exactly the documented shape', async () => {
+    const { op1 } = tokens;
+    const ga = await system.login('ga1');
+    const problems: string[] = [];
+    const run = async (...args: Parameters<typeof check>) => {
+      const result = await check(...args);
+      problems.push(...result.problems);
+      return result;
+    };
+    // A month of history (October 2026), so every section has figures, tables and charts to check.
+    await seed(system.config.databaseUrl);
+    const started = await run('POST', '/api/reports/monthly', '/api/reports/monthly', ga, { month: MONTH });
+    expect(started.status).toBe(201);
+    const reportId: string = started.value.reportId;
+    // At once (figures not computed yet: null), then once the report waits for comments.
+    await run('GET', '/api/reports/monthly', '/api/reports/monthly', ga);
+    await run('GET', `/api/reports/monthly/${reportId}`, '/api/reports/monthly/{id}', ga);
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      // The worker renders in this process (CPU-bound for a moment): a kept-alive socket may be reset meanwhile, so ask again.
+      const r = await system.request('GET', `/api/reports/monthly/${reportId}`, { token: ga }).catch(() => null);
+      if (r?.status === 200 && r.body.openTask?.type === 'report_comments') break;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const report = (await run('GET', `/api/reports/monthly/${reportId}`, '/api/reports/monthly/{id}', ga)).value;
+    expect(report.openTask).toEqual({ type: 'report_comments', role: 'operator' });
+    expect(report.figures.sections).toHaveLength(5);
+    expect(report.figures.charts).toHaveLength(4);
+    expect(report.files.length).toBeGreaterThan(0);
+    const list = await run('GET', '/api/reports/monthly', '/api/reports/monthly', op1);
+    expect(list.value.map((r: { id: string }) => r.id)).toContain(reportId);
+    const figure = report.figures.sections.flatMap((s: { figures: { id: string; source: { keys: string[] } }[] }) => s.figures).find((f: { source: { keys: string[] } }) => f.source.keys.length > 0);
+    const traced = await run('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent(figure.id as string)}`, '/api/reports/monthly/{id}/figures/{figureId}', op1);
+    expect(traced.value.rows.length).toBeGreaterThan(0);
+    await run('GET', '/api/reports/settings', '/api/reports/settings', op1);
+    const settings = await run('PUT', '/api/reports/settings', '/api/reports/settings', ga, { departmentsSeeOthers: false });
+    expect(settings.value).toEqual(expect.objectContaining({ departmentsSeeOthers: false, updatedBy: 'ga1' }));
+    await run('GET', '/api/reports/settings', '/api/reports/settings', op1);
+    await run('GET', '/api/reports/schedule', '/api/reports/schedule', ga);
+    const commented = await run('POST', `/api/reports/monthly/${reportId}/comments`, '/api/reports/monthly/{id}/comments', op1, { comments: { vms: '所見', platform: '所見', capacity: '所見', work: '所見', open_issues: '所見' } });
+    expect(commented.status).toBe(201);
+    // Sent back (not approved): the report waits for comments again, so nothing is left running when the system stops.
+    const decided = await run('POST', `/api/reports/monthly/${reportId}/decision`, '/api/reports/monthly/{id}/decision', ga, { outcome: 'send_back', reason: 'OpenAPI check' });
+    expect(decided.status).toBe(201);
+    expect(decided.value.sendBacks).toHaveLength(1);
+    await run('GET', `/api/reports/monthly/${reportId}`, '/api/reports/monthly/{id}', ga);
+    expect(problems).toEqual([]);
+  }, 150_000);
 });

@@ -50,6 +50,14 @@ const UI_READS: Array<[method: 'get' | 'post' | 'put' | 'patch', path: string, s
   ['get', '/api/inquiries', '200'],
   ['get', '/api/inquiries/{id}', '200'],
   ['get', '/api/cases/{id}/similar', '200'],
+  ['get', '/api/reports/monthly', '200'],
+  ['post', '/api/reports/monthly', '201'],
+  ['get', '/api/reports/monthly/{id}', '200'],
+  ['get', '/api/reports/monthly/{id}/figures/{figureId}', '200'],
+  ['post', '/api/reports/monthly/{id}/comments', '201'],
+  ['post', '/api/reports/monthly/{id}/decision', '201'],
+  ['get', '/api/reports/settings', '200'],
+  ['put', '/api/reports/settings', '200'],
 ];
 
 type Schema = { $ref?: string; type?: string; properties?: object; additionalProperties?: unknown; items?: Schema; allOf?: Schema[]; oneOf?: Schema[] };

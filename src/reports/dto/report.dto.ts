@@ -15,7 +15,7 @@ export class ReportCommentsDto {
 }
 
 export class ReportDecisionDto {
-  @ApiProperty({ enum: ['approve', 'send_back'] })
+  @ApiProperty({ enum: ['approve', 'send_back'], enumName: 'ReportDecisionOutcome' })
   @IsIn(['approve', 'send_back'], { message: 'outcome must be approve or send_back' })
   readonly outcome!: 'approve' | 'send_back';
 

@@ -2689,9 +2689,238 @@ export interface components {
              */
             month: string;
         };
+        ReportStartedDto: {
+            /** Format: uuid */
+            reportId: string;
+            /** @example 2026-11 */
+            month: string;
+            revision: number;
+            workflowId: string;
+            /** @enum {string} */
+            status: "gathering" | "commenting" | "approval" | "approved" | "failed";
+        };
+        ReportSummaryDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-11 */
+            month: string;
+            /** @description the generation of the month (1, 2, ...) */
+            revision: number;
+            /** @enum {string} */
+            trigger: "schedule" | "on_demand";
+            /** @enum {string} */
+            status: "gathering" | "commenting" | "approval" | "approved" | "failed";
+            workflowId: string;
+            /**
+             * @description the user who asked for it, or `schedule`
+             * @example ga1
+             */
+            requestedBy: string;
+            /** @description sha256 of the figures (null: not computed yet) */
+            figuresSha256: string | null;
+            /** Format: date-time */
+            generatedAt: string | null;
+            approvedBy: string | null;
+            /** Format: date-time */
+            approvedAt: string | null;
+        };
+        ReportScheduleDto: {
+            scheduleId: string;
+            /**
+             * Format: date-time
+             * @description the next first business day at 09:00 JST, by the business calendar
+             */
+            nextRun: string;
+            /** @description the Schedule's spec as Temporal describes it (null: no Schedule) */
+            spec: {
+                [key: string]: unknown;
+            } | null;
+        };
+        ReportSettingsViewDto: {
+            /** @example 1 */
+            id: number;
+            /** @description department users see other departments' rows and the figures' sources */
+            departmentsSeeOthers: boolean;
+            /** @description null: never changed */
+            updatedBy: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ReportSettingsDto: {
             /** @description department users see other departments' rows of the report */
             departmentsSeeOthers: boolean;
+        };
+        /** @enum {string} */
+        ReportSectionId: "vms" | "platform" | "capacity" | "work" | "open_issues";
+        /** @enum {string} */
+        FigureSourceTable: "report_availability_daily" | "platform_capacity_daily" | "case_record" | "case_timeline" | "backup_record" | "asset";
+        FigureSourceDto: {
+            table: components["schemas"]["FigureSourceTable"];
+            /** @description how the rows were chosen and combined, in words */
+            method: string;
+            /** @description the keys of the rows (empty for a department user when general affairs keeps other departments' detail back) */
+            keys: string[];
+        };
+        ReportFigureDto: {
+            /** @example vms.availability.vm01 */
+            id: string;
+            labelJa: string;
+            labelEn: string;
+            /** @description null: no data for the month */
+            value: (string | number) | null;
+            /** @example % */
+            unit: string;
+            source: components["schemas"]["FigureSourceDto"];
+        };
+        ReportTableColumnDto: {
+            key: string;
+            labelJa: string;
+        };
+        ReportTableDto: {
+            id: string;
+            titleJa: string;
+            titleEn: string;
+            columns: components["schemas"]["ReportTableColumnDto"][];
+            /** @description cells by column key */
+            rows: {
+                [key: string]: (string | number) | null;
+            }[];
+            /** @description per row: the figure id of each cell, by column key */
+            rowFigures?: {
+                [key: string]: string;
+            }[];
+            /** @description per row: the department it belongs to */
+            rowDepartments?: (string | null)[];
+        };
+        ReportSectionDto: {
+            id: components["schemas"]["ReportSectionId"];
+            /** @example R-RPT-1 */
+            requirement: string;
+            titleJa: string;
+            titleEn: string;
+            figures: components["schemas"]["ReportFigureDto"][];
+            tables: components["schemas"]["ReportTableDto"][];
+            /** @description sources that were missing for the month, said in the report */
+            missing: string[];
+        };
+        /** @enum {string} */
+        ReportChartId: "availability" | "capacity" | "sla_monthly" | "incidents_weekly";
+        /** @enum {string} */
+        ReportChartKind: "bar" | "line";
+        ReportChartSeriesDto: {
+            nameJa: string;
+            values: (number | null)[];
+            dashed?: boolean;
+        };
+        ReportChartThresholdDto: {
+            labelJa: string;
+            value: number;
+        };
+        ReportChartDto: {
+            id: components["schemas"]["ReportChartId"];
+            titleJa: string;
+            kind: components["schemas"]["ReportChartKind"];
+            unit: string;
+            labels: string[];
+            series: components["schemas"]["ReportChartSeriesDto"][];
+            /** @description a horizontal line (a capacity total, a target) */
+            threshold?: components["schemas"]["ReportChartThresholdDto"] | null;
+        };
+        MonthlyFiguresDto: {
+            /** @example 2026-11 */
+            month: string;
+            /**
+             * Format: date-time
+             * @description the month's start in Japan
+             */
+            from: string;
+            /**
+             * Format: date-time
+             * @description the next month's start in Japan (exclusive)
+             */
+            to: string;
+            sections: components["schemas"]["ReportSectionDto"][];
+            charts: components["schemas"]["ReportChartDto"][];
+        };
+        ReportFileDto: {
+            /**
+             * @description draft or final
+             * @example draft
+             */
+            stage: string;
+            /**
+             * @description xlsx or pdf
+             * @example pdf
+             */
+            kind: string;
+            sha256: string;
+            /** @description bytes */
+            size: number;
+        };
+        /** @enum {string} */
+        ReportTaskType: "report_comments" | "approve_report";
+        /** @enum {string} */
+        ReportTaskRole: "operator" | "general_affairs";
+        ReportOpenTaskDto: {
+            type: components["schemas"]["ReportTaskType"];
+            role: components["schemas"]["ReportTaskRole"];
+        };
+        ReportSendBackDto: {
+            reason: string;
+            /** @description display name */
+            by: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ReportDetailDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-11 */
+            month: string;
+            /** @description the generation of the month (1, 2, ...) */
+            revision: number;
+            /** @enum {string} */
+            trigger: "schedule" | "on_demand";
+            /** @enum {string} */
+            status: "gathering" | "commenting" | "approval" | "approved" | "failed";
+            workflowId: string;
+            /**
+             * @description the user who asked for it, or `schedule`
+             * @example ga1
+             */
+            requestedBy: string;
+            /** @description sha256 of the figures (null: not computed yet) */
+            figuresSha256: string | null;
+            /** Format: date-time */
+            generatedAt: string | null;
+            approvedBy: string | null;
+            /** Format: date-time */
+            approvedAt: string | null;
+            /** @description null until computed */
+            figures: components["schemas"]["MonthlyFiguresDto"] | null;
+            /** @description each chart as SVG, by chart id */
+            chartSvgs: {
+                [key: string]: string;
+            };
+            /** @description 所見 by section id */
+            comments: {
+                [key: string]: string;
+            };
+            /** @description comments, send-backs and the approval, in order (each has at least type and at) */
+            events: {
+                [key: string]: unknown;
+            }[];
+            files: components["schemas"]["ReportFileDto"][];
+            /** @description null: no step open (or the workflow is not there) */
+            openTask: components["schemas"]["ReportOpenTaskDto"] | null;
+            sendBacks: components["schemas"]["ReportSendBackDto"][];
+        };
+        FigureTraceDto: {
+            figure: components["schemas"]["ReportFigureDto"];
+            /** @description the source table's rows */
+            rows: {
+                [key: string]: unknown;
+            }[];
         };
         ReportCommentsDto: {
             /**
@@ -2708,9 +2937,25 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @enum {string} */
+        ReportStatus: "gathering" | "commenting" | "approval" | "approved" | "failed";
+        ReportStateDto: {
+            /** Format: uuid */
+            reportId: string;
+            /** @example 2026-11 */
+            month: string;
+            status: components["schemas"]["ReportStatus"];
+            /** @description 所見 by section id */
+            comments: {
+                [key: string]: string;
+            };
+            openTask: components["schemas"]["ReportOpenTaskDto"] | null;
+            sendBacks: components["schemas"]["ReportSendBackDto"][];
+        };
+        /** @enum {string} */
+        ReportDecisionOutcome: "approve" | "send_back";
         ReportDecisionDto: {
-            /** @enum {string} */
-            outcome: "approve" | "send_back";
+            outcome: components["schemas"]["ReportDecisionOutcome"];
             /** @description required when sending back */
             reason?: string;
         };
@@ -4467,11 +4712,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description newest month first, then newest revision (at most 200) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportSummaryDto"][];
+                };
             };
         };
     };
@@ -4488,11 +4736,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the report's workflow is started (figures, draft files, then the comments step) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportStartedDto"];
+                };
             };
         };
     };
@@ -4509,7 +4760,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportScheduleDto"];
+                };
             };
         };
     };
@@ -4526,7 +4779,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportSettingsViewDto"];
+                };
             };
         };
     };
@@ -4547,7 +4802,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportSettingsViewDto"];
+                };
             };
         };
     };
@@ -4566,7 +4823,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportDetailDto"];
+                };
             };
         };
     };
@@ -4586,13 +4845,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["FigureTraceDto"];
+                };
             };
         };
     };
     ReportsController_file: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description default: final once approved, else draft */
+                stage?: "draft" | "final";
+            };
             header?: never;
             path: {
                 id: string;
@@ -4602,11 +4866,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the workbook (kind xlsx) or the PDF (kind pdf); X-Content-SHA256 is its hash */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
             };
         };
     };
@@ -4625,11 +4893,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the report waits for general affairs' approval */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportStateDto"];
+                };
             };
         };
     };
@@ -4652,7 +4923,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReportStateDto"];
+                };
             };
         };
     };

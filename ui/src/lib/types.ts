@@ -81,6 +81,25 @@ export type PlatformCapacity = Schemas['PlatformCapacityDto'];
 export type ClusterCapacity = Schemas['ClusterCapacityDto'];
 export type CapacityDay = Schemas['CapacityDayDto'];
 
+/* ---- the monthly report (src/reports) ---- */
+
+/** GET /api/reports/monthly: a generation of a month's report. */
+export type ReportSummary = Schemas['ReportSummaryDto'];
+/** GET /api/reports/monthly/:id: the report with its figures, charts, comments, files and open step. */
+export type ReportDetail = Schemas['ReportDetailDto'];
+export type MonthlyFigures = Schemas['MonthlyFiguresDto'];
+export type ReportSection = Schemas['ReportSectionDto'];
+export type ReportFigure = Schemas['ReportFigureDto'];
+export type ReportTable = Schemas['ReportTableDto'];
+export type ReportChart = Schemas['ReportChartDto'];
+export type ReportFile = Schemas['ReportFileDto'];
+/** GET /api/reports/monthly/:id/figures/:figureId: a figure and the rows it was computed from. */
+export type FigureTrace = Schemas['FigureTraceDto'];
+export type ReportStarted = Schemas['ReportStartedDto'];
+export type ReportState = Schemas['ReportStateDto'];
+export type ReportSettings = Schemas['ReportSettingsViewDto'];
+export type ReportSchedule = Schemas['ReportScheduleDto'];
+
 /* ---- request bodies, as the API validates them ---- */
 
 export type LoginRequest = Schemas['LoginDto'];
@@ -104,3 +123,7 @@ export type CalendarSettingsRequest = Schemas['CalendarSettingsDto'];
 export type CreateThreshold = Schemas['CreateThresholdDto'];
 export type PatchThreshold = Schemas['PatchThresholdDto'];
 export type DeviceAgentsRequest = Schemas['DeviceAgentsDto'];
+export type CreateMonthlyReport = Schemas['CreateMonthlyReportDto'];
+export type ReportCommentsRequest = Schemas['ReportCommentsDto'];
+export type ReportDecisionRequest = Schemas['ReportDecisionDto'];
+export type ReportSettingsRequest = Schemas['ReportSettingsDto'];

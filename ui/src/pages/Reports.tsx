@@ -5,21 +5,10 @@ import { api, ApiError, fetchFile, get } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+import type {
+  CreateMonthlyReport, FigureTrace, ReportCommentsRequest, ReportDecisionRequest, ReportDetail, ReportSettings, ReportSettingsRequest, ReportStarted, ReportSummary,
+} from '../lib/types';
 import { useLoad } from '../lib/useLoad';
-
-type Cell = string | number | null;
-interface Figure { id: string; labelJa: string; value: Cell; unit: string; source: { table: string; method: string; keys: string[] } }
-interface Table { id: string; titleJa: string; columns: { key: string; labelJa: string }[]; rows: Record<string, Cell>[] }
-interface Section { id: string; requirement: string; titleJa: string; titleEn: string; figures: Figure[]; tables: Table[]; missing: string[] }
-interface ReportSummary { id: string; month: string; revision: number; status: string; trigger: string; approvedBy: string | null }
-interface ReportDetail extends ReportSummary {
-  figures: { sections: Section[]; charts: { id: string }[] } | null;
-  chartSvgs: Record<string, string>;
-  comments: Record<string, string>;
-  files: { stage: string; kind: string; sha256: string; size: number }[];
-  openTask: { type: 'report_comments' | 'approve_report'; role: string } | null;
-  sendBacks: { reason: string; by: string; at: string }[];
-}
 
 const STATUS_JA: Record<string, string> = { gathering: '集計中', commenting: '所見の記入待ち', approval: '総務課の承認待ち', approved: '承認済み', failed: '失敗' };
 const CHART_SECTION: Record<string, string> = { availability: 'platform', incidents_weekly: 'platform', capacity: 'capacity', sla_monthly: 'work' };
@@ -31,7 +20,7 @@ export function ReportsPage() {
   const [params, setParams] = useSearchParams();
   const selected = params.get('id');
   const list = useLoad(() => get<ReportSummary[]>('/api/reports/monthly'), []);
-  const settings = useLoad(() => get<{ departmentsSeeOthers: boolean }>('/api/reports/settings'), []);
+  const settings = useLoad(() => get<ReportSettings>('/api/reports/settings'), []);
   const [month, setMonth] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -39,7 +28,8 @@ export function ReportsPage() {
     e.preventDefault();
     setError(null);
     try {
-      const started = await api<{ reportId: string }>('POST', '/api/reports/monthly', { month });
+      const body: CreateMonthlyReport = { month };
+      const started = await api<ReportStarted>('POST', '/api/reports/monthly', body);
       list.reload();
       setParams({ id: started.reportId });
     } catch (err) {
@@ -47,7 +37,8 @@ export function ReportsPage() {
     }
   };
   const toggle = async () => {
-    await api('PUT', '/api/reports/settings', { departmentsSeeOthers: !settings.data?.departmentsSeeOthers });
+    const change: ReportSettingsRequest = { departmentsSeeOthers: !settings.data?.departmentsSeeOthers };
+    await api('PUT', '/api/reports/settings', change);
     settings.reload();
   };
 
@@ -100,7 +91,7 @@ function ReportView({ id, onChange }: { id: string; onChange: () => void }) {
   const [comments, setComments] = useState<Record<string, string>>({});
   const [reason, setReason] = useState('');
   const [error, setError] = useState<ApiError | null>(null);
-  const [trace, setTrace] = useState<{ figure: Figure; rows: Record<string, unknown>[] } | null>(null);
+  const [trace, setTrace] = useState<FigureTrace | null>(null);
   const [done, setDone] = useState<string | null>(null);
   if (report.loading && !report.data) return <Loading />;
   if (!report.data) return <ErrorBox error={report.error} />;
@@ -120,7 +111,7 @@ function ReportView({ id, onChange }: { id: string; onChange: () => void }) {
     const { blob, filename } = await fetchFile(`/api/reports/monthly/${id}/files/${kind}`);
     downloadBlob(filename ?? `monthly-report-${r.month}.${kind}`, blob);
   };
-  const showTrace = async (figureId: string) => setTrace(await get(`/api/reports/monthly/${id}/figures/${encodeURIComponent(figureId)}`));
+  const showTrace = async (figureId: string) => setTrace(await get<FigureTrace>(`/api/reports/monthly/${id}/figures/${encodeURIComponent(figureId)}`));
 
   return (
     <section className="panel" aria-label={tr('報告書', 'Report')}>
@@ -177,15 +168,15 @@ function ReportView({ id, onChange }: { id: string; onChange: () => void }) {
         </div>
       )}
       {r.openTask?.type === 'report_comments' && hasRole('operator') && (
-        <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/comments`, { comments: { ...r.comments, ...comments } }), tr('所見を提出しました', 'Comments submitted'))}>
+        <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/comments`, { comments: { ...r.comments, ...comments } } satisfies ReportCommentsRequest), tr('所見を提出しました', 'Comments submitted'))}>
           {tr('所見を提出', 'Submit comments')}
         </button>
       )}
       {r.openTask?.type === 'approve_report' && hasRole('general_affairs') && (
         <div>
-          <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/decision`, { outcome: 'approve' }), tr('承認しました', 'Approved'))}>{tr('承認する', 'Approve')}</button>{' '}
+          <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/decision`, { outcome: 'approve' } satisfies ReportDecisionRequest), tr('承認しました', 'Approved'))}>{tr('承認する', 'Approve')}</button>{' '}
           <label>{tr('差戻し理由', 'Reason')} <input value={reason} onChange={(e) => setReason(e.target.value)} /></label>{' '}
-          <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/decision`, { outcome: 'send_back', reason }), tr('差し戻しました', 'Sent back'))}>{tr('差し戻す', 'Send back')}</button>
+          <button type="button" onClick={() => void act(() => api('POST', `/api/reports/monthly/${id}/decision`, { outcome: 'send_back', reason } satisfies ReportDecisionRequest), tr('差し戻しました', 'Sent back'))}>{tr('差し戻す', 'Send back')}</button>
         </div>
       )}
     </section>
