@@ -21,6 +21,9 @@ export const REQUIRED_PATHS: Record<string, PathFeature[]> = {
   backupWorkflow: ['backup_completed', 'backup_failed'],
   inquiryWorkflow: ['sla_breach', 'inquiry_answered', 'inquiry_escalated', 'inquiry_reopened', 'inquiry_converted', 'inquiry_linked', 'asker_answer'],
   monthlyReportWorkflow: ['report_sent_back', 'report_approved'],
+  // One path each: ask the calendar and maybe start the report; gather a day's figures.
+  monthlyReportScheduleWorkflow: [],
+  dailyFiguresWorkflow: [],
 };
 
 export function pathFeatures(history: JsonHistory): Set<PathFeature> {
