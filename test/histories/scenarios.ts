@@ -28,13 +28,17 @@ export interface Scenario {
   run(context: { api?: TestSystem; ts?: TimeSkippingSystem }): Promise<CapturedRun>;
 }
 
+/** The run of a workflow once it has closed (a failed run is a history too). */
+async function closedRun(client: Client, handle: WorkflowHandle, failureExpected = false): Promise<CapturedRun> {
+  await (failureExpected ? handle.result().catch(() => undefined) : handle.result());
+  const { runId } = await handle.describe();
+  return { client, workflowId: handle.workflowId, runId };
+}
+
 async function closedCase(system: TestSystem, flow: FlowDriver, caseNumber: string): Promise<CapturedRun> {
   const detail = await flow.waitForStatus(caseNumber, 'done', 30_000);
   const client = system.app.get(Client);
-  const handle = client.workflow.getHandle(detail.workflowId);
-  await handle.result();
-  const { runId } = await handle.describe();
-  return { client, workflowId: detail.workflowId, runId };
+  return closedRun(client, client.workflow.getHandle(detail.workflowId));
 }
 
 async function finishIncident(flow: FlowDriver, number: string, approver = 'ga1'): Promise<void> {
@@ -117,9 +121,7 @@ async function backupRun(api: TestSystem, targetName: string, withPolicy: boolea
   const handle = await client.workflow.start('backupWorkflow', {
     workflowId: `backup:vm:${targetName}:capture-${randomUUID()}`, taskQueue: api.config.temporal.taskQueue, args: [{ targetKind: 'vm', targetName }],
   });
-  await handle.result().catch(() => undefined);
-  const { runId } = await handle.describe();
-  return { client, workflowId: handle.workflowId, runId };
+  return closedRun(client, handle, true);
 }
 
 /** R-DESK-1: the inquiry scenarios (issue 18). */
@@ -209,10 +211,7 @@ export const API_SCENARIOS: Scenario[] = [
       expect200(await system.request('POST', `/api/reports/monthly/${reportId}/comments`, { token: op, body: { comments: { ...comments, capacity: 'メモリ増設を来年4月までに提案します。' } } }));
       expect200(await system.request('POST', `/api/reports/monthly/${reportId}/decision`, { token: ga, body: { outcome: 'approve' } }));
       const client = system.app.get(Client);
-      const handle = client.workflow.getHandle(started.body.workflowId as string);
-      await handle.result();
-      const { runId } = await handle.describe();
-      return { client, workflowId: handle.workflowId, runId };
+      return closedRun(client, client.workflow.getHandle(started.body.workflowId as string));
     },
   },
   {
@@ -222,9 +221,7 @@ export const API_SCENARIOS: Scenario[] = [
     async run({ api }) {
       const client = api!.app.get(Client);
       const handle = await startWorkflow(client, 'monthlyReportScheduleWorkflow', { workflowId: `monthly-report-schedule:capture-${randomUUID()}`, taskQueue: api!.config.temporal.taskQueue, args: [{}] });
-      await handle.result();
-      const { runId } = await handle.describe();
-      return { client, workflowId: handle.workflowId, runId };
+      return closedRun(client, handle);
     },
   },
   {
@@ -234,9 +231,7 @@ export const API_SCENARIOS: Scenario[] = [
     async run({ api }) {
       const client = api!.app.get(Client);
       const handle = await startWorkflow(client, 'dailyFiguresWorkflow', { workflowId: `daily-figures:capture-${randomUUID()}`, taskQueue: api!.config.temporal.taskQueue, args: [{ day: '2026-10-15' }] });
-      await handle.result();
-      const { runId } = await handle.describe();
-      return { client, workflowId: handle.workflowId, runId };
+      return closedRun(client, handle);
     },
   },
   {
@@ -395,10 +390,8 @@ export const API_SCENARIOS: Scenario[] = [
   },
 ];
 
-async function finished(ts: TimeSkippingSystem, handle: WorkflowHandle): Promise<CapturedRun> {
-  await handle.result();
-  const { runId } = await handle.describe();
-  return { client: ts.client, workflowId: handle.workflowId, runId };
+function finished(ts: TimeSkippingSystem, handle: WorkflowHandle): Promise<CapturedRun> {
+  return closedRun(ts.client, handle);
 }
 
 async function finishIncidentTs(ts: TimeSkippingSystem, handle: WorkflowHandle): Promise<void> {
