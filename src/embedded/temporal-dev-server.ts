@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEARCH_ATTRIBUTE_TYPES } from './search-attributes';
 import { temporalCliPath } from './temporal-binaries';
-import { waitForPort } from './ports';
+import { isPortOpen, waitForPort } from './ports';
 
 export interface ProcessExit {
   code: number | null;
@@ -40,22 +40,55 @@ export async function startTemporalDevServer(opts: {
 
   const cli = temporalCliPath();
   if (!existsSync(cli)) throw new Error(`the Temporal CLI is missing at ${cli}: run "npm start" (it installs it) or set TEMPORAL_CLI_PATH`);
+  // The dev server picks its internal ports itself; when another process takes one of them between
+  // its choice and its bind, it panics at start-up (exit 2). A second try picks other ports.
+  for (let attempt = 1; ; attempt++) {
+    const started = await spawnDevServer(cli, args, opts.port, opts.log);
+    if ('running' in started) {
+      return { ...started.running, uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined };
+    }
+    const reason = `Temporal dev server exited (${started.how.signal ?? `code ${started.how.code}`}) before it was ready`;
+    const tail = started.outputTail.length ? `: ${started.outputTail.join(' | ')}` : '';
+    if (attempt >= START_ATTEMPTS || (await isPortOpen(opts.port))) throw new Error(`${reason}${tail}`);
+    opts.log?.(`${reason}${tail}; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+  }
+}
+
+const START_ATTEMPTS = 3;
+const OUTPUT_TAIL_LINES = 8;
+
+async function spawnDevServer(
+  cli: string,
+  args: string[],
+  port: number,
+  log?: (line: string) => void,
+): Promise<{ running: Omit<RunningTemporal, 'uiUrl'> } | { how: ProcessExit; outputTail: string[] }> {
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  pipeLines(child, opts.log);
+  const outputTail: string[] = [];
+  pipeLines(child, (line) => {
+    outputTail.push(line);
+    if (outputTail.length > OUTPUT_TAIL_LINES) outputTail.shift();
+    log?.(line);
+  });
   const exited = new Promise<ProcessExit>((resolveExit) => {
     child.once('exit', (code, signal) => resolveExit({ code, signal }));
     child.once('error', () => resolveExit({ code: -1, signal: null }));
   });
-  await Promise.race([
-    waitForPort(opts.port, 60_000, 'Temporal dev server'),
-    exited.then(({ code, signal }) => { throw new Error(`Temporal dev server exited (${signal ?? `code ${code}`}) before it was ready`); }),
-  ]);
-  return {
-    address: `127.0.0.1:${opts.port}`,
-    uiUrl: opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined,
-    pid: child.pid!,
+  const outcome = await Promise.race([
+    waitForPort(port, 60_000, 'Temporal dev server').then(() => 'ready' as const),
     exited,
-    stop: () => stopChild(child, exited),
+  ]).catch(async (error: unknown) => {
+    await stopChild(child, exited);
+    throw error;
+  });
+  if (outcome !== 'ready') return { how: outcome, outputTail };
+  return {
+    running: {
+      address: `127.0.0.1:${port}`,
+      pid: child.pid!,
+      exited,
+      stop: () => stopChild(child, exited),
+    },
   };
 }
 

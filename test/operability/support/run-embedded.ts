@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   const [dataDir, pgPort, temporalPort] = process.argv.slice(2);
   const pg = await startEmbeddedPostgres({ dataDir: join(dataDir, 'postgres'), port: Number(pgPort) });
   await pg.createDatabase('opsdesk');
-  const temporal = await startTemporalDevServer({ port: Number(temporalPort), dataDir: join(dataDir, 'temporal') });
+  const temporal = await startTemporalDevServer({ port: Number(temporalPort), dataDir: join(dataDir, 'temporal') }).catch(async (error: unknown) => {
+    // PostgreSQL already runs: it must not outlive this process (the next test expects it stopped).
+    await pg.stop();
+    throw error;
+  });
   const stop = async () => {
     await temporal.stop();
     await pg.stop();
