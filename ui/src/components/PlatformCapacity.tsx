@@ -3,6 +3,7 @@ import { useI18n } from '../lib/i18n';
 import type { PlatformCapacity as CapacityAnswer } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 import { Empty, ErrorBox } from './ui';
+import { DataTable } from './DataTable';
 
 const pct = (used: number, total: number) => (total > 0 ? `${Math.round((100 * used) / total)}%` : '—');
 
@@ -23,30 +24,25 @@ export function PlatformCapacity() {
           {data.clusters.length === 0 ? (
             <Empty>{tr('まだ記録がありません（ワーカーが定期的に記録します）。', 'Nothing recorded yet (the worker samples it on a schedule).')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('クラスタ', 'Cluster')}</th>
-                    <th scope="col">{tr('ホスト / VM', 'Hosts / VMs')}</th>
-                    <th scope="col">{tr('vCPU 使用', 'vCPU used')}</th>
-                    <th scope="col">{tr('メモリ使用', 'Memory used')}</th>
-                    <th scope="col">{tr('データストア使用', 'Datastore used')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.clusters.map((c) => (
-                    <tr key={c.cluster}>
-                      <th scope="row">{c.cluster}</th>
-                      <td>{`${c.hosts} / ${c.vms}`}</td>
-                      <td>{`${c.cpu.used} / ${c.cpu.total}（${pct(c.cpu.used, c.cpu.total)}）`}</td>
-                      <td>{`${c.memoryGiB.used} / ${c.memoryGiB.total} GiB（${pct(c.memoryGiB.used, c.memoryGiB.total)}）`}</td>
-                      <td>{`${c.datastoreGiB.used} / ${c.datastoreGiB.total} GiB（${pct(c.datastoreGiB.used, c.datastoreGiB.total)}）`}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              columns={[
+                tr('クラスタ', 'Cluster'),
+                tr('ホスト / VM', 'Hosts / VMs'),
+                tr('vCPU 使用', 'vCPU used'),
+                tr('メモリ使用', 'Memory used'),
+                tr('データストア使用', 'Datastore used'),
+              ]}
+            >
+              {data.clusters.map((c) => (
+                <tr key={c.cluster}>
+                  <th scope="row">{c.cluster}</th>
+                  <td>{`${c.hosts} / ${c.vms}`}</td>
+                  <td>{`${c.cpu.used} / ${c.cpu.total}（${pct(c.cpu.used, c.cpu.total)}）`}</td>
+                  <td>{`${c.memoryGiB.used} / ${c.memoryGiB.total} GiB（${pct(c.memoryGiB.used, c.memoryGiB.total)}）`}</td>
+                  <td>{`${c.datastoreGiB.used} / ${c.datastoreGiB.total} GiB（${pct(c.datastoreGiB.used, c.datastoreGiB.total)}）`}</td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Empty, ErrorBox, Field, Loading, PageTitle, Pager } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { ApiError, fetchFile, get, type Query } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
 import { fmtDateTimeSeconds, jstDateKey, jstDayStart, localiseInstants } from '../lib/format';
@@ -244,52 +245,48 @@ export function AuditLogPage() {
           {data.items.length === 0 ? (
             <Empty>{tr('条件に合う記録はありません。', 'No entries match.')}</Empty>
           ) : (
-            <div className="table-wrap">
-              <table className="table compact audit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('番号', 'No.')}</th>
-                    <th scope="col">{tr('日時', 'At')}</th>
-                    <th scope="col">{tr('操作者', 'Actor')}</th>
-                    <th scope="col">{tr('操作', 'Action')}</th>
-                    <th scope="col">{tr('対象', 'Target')}</th>
-                    <th scope="col">{tr('結果', 'Outcome')}</th>
-                    <th scope="col">{tr('内容', 'Change')}</th>
+            <DataTable
+              columns={[
+                tr('番号', 'No.'),
+                tr('日時', 'At'),
+                tr('操作者', 'Actor'),
+                tr('操作', 'Action'),
+                tr('対象', 'Target'),
+                tr('結果', 'Outcome'),
+                tr('内容', 'Change'),
+              ]}
+              className="table compact audit-table"
+            >
+              {data.items.map((e) => {
+                const o = OUTCOMES[e.outcome];
+                return (
+                  <tr key={e.id}>
+                    <td className="nowrap">{e.seq}</td>
+                    <td className="nowrap">{fmtDateTimeSeconds(e.at, lang)}</td>
+                    <td>
+                      {e.actor ? (
+                        <>
+                          {e.actor.displayName ?? e.actor.username}
+                          {e.actor.username && <div className="small muted mono">{e.actor.username}</div>}
+                        </>
+                      ) : (
+                        <span className="muted">{tr('システム', 'System')}</span>
+                      )}
+                    </td>
+                    <td className="small" title={e.action}>{AUDIT_ACTION_LABELS[e.action] ? pick(AUDIT_ACTION_LABELS[e.action]) : e.action}</td>
+                    <td className="mono small">{e.target ? visibleControls(e.target) : <span className="muted">—</span>}</td>
+                    <td className="nowrap">
+                      <span className={`badge outcome outcome-${e.outcome}`}>
+                        <span aria-hidden="true">{o?.glyph ?? '•'} </span>
+                        {o ? pick(o) : e.outcome}
+                      </span>
+                      {e.status !== null && <span className="small muted"> {e.status}</span>}
+                    </td>
+                    <td className="small change">{changeText(e.change, lang)}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((e) => {
-                    const o = OUTCOMES[e.outcome];
-                    return (
-                      <tr key={e.id}>
-                        <td className="nowrap">{e.seq}</td>
-                        <td className="nowrap">{fmtDateTimeSeconds(e.at, lang)}</td>
-                        <td>
-                          {e.actor ? (
-                            <>
-                              {e.actor.displayName ?? e.actor.username}
-                              {e.actor.username && <div className="small muted mono">{e.actor.username}</div>}
-                            </>
-                          ) : (
-                            <span className="muted">{tr('システム', 'System')}</span>
-                          )}
-                        </td>
-                        <td className="small" title={e.action}>{AUDIT_ACTION_LABELS[e.action] ? pick(AUDIT_ACTION_LABELS[e.action]) : e.action}</td>
-                        <td className="mono small">{e.target ? visibleControls(e.target) : <span className="muted">—</span>}</td>
-                        <td className="nowrap">
-                          <span className={`badge outcome outcome-${e.outcome}`}>
-                            <span aria-hidden="true">{o?.glyph ?? '•'} </span>
-                            {o ? pick(o) : e.outcome}
-                          </span>
-                          {e.status !== null && <span className="small muted"> {e.status}</span>}
-                        </td>
-                        <td className="small change">{changeText(e.change, lang)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </DataTable>
           )}
           <Pager offset={offset} pageSize={PAGE_SIZE} total={data.total} onGoto={goto} />
         </section>

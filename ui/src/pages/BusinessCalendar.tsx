@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Empty, ErrorBox, Field, Loading, Notice, PageTitle } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { api, ApiError, get } from '../lib/api';
 import { clockToMinutes, fmtDate, jstDateKey, minutesToClock } from '../lib/format';
 import { useI18n } from '../lib/i18n';
@@ -99,27 +100,26 @@ export function BusinessCalendarPage() {
         <ErrorBox error={holidays.error} />
         {holidays.loading && !holidays.data && <Loading />}
         {holidays.data && (
-          <table className="table compact">
-            <thead>
-              <tr>
-                <th scope="col">{tr('日付', 'Date')}</th>
-                <th scope="col">{tr('名称', 'Name')}</th>
-                <th scope="col">{tr('区分', 'Kind')}</th>
+          <DataTable
+            columns={[
+              tr('日付', 'Date'),
+              tr('名称', 'Name'),
+              tr('区分', 'Kind'),
+            ]}
+            className="table compact"
+            wrap={false}
+          >
+            {holidays.data.days.map((d) => (
+              <tr key={d.date}>
+                <td className="nowrap">{fmtDate(`${d.date}T12:00:00+09:00`, lang)}</td>
+                <td>{lang === 'ja' ? d.nameJa : d.nameEn}</td>
+                <td>
+                  {d.kind === 'national_holiday' ? tr('国民の祝日', 'National holiday') : tr('閉庁日', 'Closing day')}
+                  {d.onWeekend && <span className="muted small">{tr('（土日と重複）', ' (on a weekend)')}</span>}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {holidays.data.days.map((d) => (
-                <tr key={d.date}>
-                  <td className="nowrap">{fmtDate(`${d.date}T12:00:00+09:00`, lang)}</td>
-                  <td>{lang === 'ja' ? d.nameJa : d.nameEn}</td>
-                  <td>
-                    {d.kind === 'national_holiday' ? tr('国民の祝日', 'National holiday') : tr('閉庁日', 'Closing day')}
-                    {d.onWeekend && <span className="muted small">{tr('（土日と重複）', ' (on a weekend)')}</span>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
       </section>
     </>

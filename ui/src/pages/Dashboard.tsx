@@ -2,6 +2,7 @@ import { Link } from 'react-router-dom';
 import { Countdown, SlaBadge, slaState } from '../components/Sla';
 import { TrendCharts } from '../components/TrendCharts';
 import { Empty, ErrorBox, KindBadge, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { get } from '../lib/api';
 import { detailsOf, listByStatuses, OPEN_STATUSES } from '../lib/cases';
 import { fmtDateTime, fmtTime, jstDateKey, jstDayStart } from '../lib/format';
@@ -160,43 +161,41 @@ export function DashboardPage() {
             {runningSorted.length === 0 ? (
               <Empty>{tr('SLAを計測中の案件はありません。', 'No SLA clock is running.')}</Empty>
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('SLAの状態', 'SLA state')}</th>
-                    <th scope="col">{tr('期限', 'Due')}</th>
-                    <th scope="col">{tr('案件番号', 'Case')}</th>
-                    <th scope="col">{tr('件名', 'Subject')}</th>
-                    <th scope="col">{tr('対応状況', 'Status')}</th>
-                    <th scope="col">{tr('次の作業', 'Next step')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {runningSorted.map((d) => {
-                    const state = slaState(d.sla);
-                    const next = d.openTasks[0];
-                    return (
-                      <tr key={d.id} className={`row-${state}`}>
-                        <td>
-                          <SlaBadge state={state} />
-                          <div>
-                            <Countdown dueAt={d.sla!.dueAt} now={now} state={state} />
-                          </div>
-                        </td>
-                        <td>{fmtDateTime(d.sla!.dueAt, lang)}</td>
-                        <td>
-                          <Link to={`/cases/${d.number}`}>{d.number}</Link> <KindBadge kind={d.kind} />
-                        </td>
-                        <td>{d.subject}</td>
-                        <td>
-                          <StatusBadge status={d.status} />
-                        </td>
-                        <td>{next ? `${pick(next.label)}（${pick(ROLE_LABELS[next.assigneeRole])}）` : '—'}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable
+                columns={[
+                  tr('SLAの状態', 'SLA state'),
+                  tr('期限', 'Due'),
+                  tr('案件番号', 'Case'),
+                  tr('件名', 'Subject'),
+                  tr('対応状況', 'Status'),
+                  tr('次の作業', 'Next step'),
+                ]}
+                wrap={false}
+              >
+                {runningSorted.map((d) => {
+                  const state = slaState(d.sla);
+                  const next = d.openTasks[0];
+                  return (
+                    <tr key={d.id} className={`row-${state}`}>
+                      <td>
+                        <SlaBadge state={state} />
+                        <div>
+                          <Countdown dueAt={d.sla!.dueAt} now={now} state={state} />
+                        </div>
+                      </td>
+                      <td>{fmtDateTime(d.sla!.dueAt, lang)}</td>
+                      <td>
+                        <Link to={`/cases/${d.number}`}>{d.number}</Link> <KindBadge kind={d.kind} />
+                      </td>
+                      <td>{d.subject}</td>
+                      <td>
+                        <StatusBadge status={d.status} />
+                      </td>
+                      <td>{next ? `${pick(next.label)}（${pick(ROLE_LABELS[next.assigneeRole])}）` : '—'}</td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
             )}
             {data.openTotal > data.open.length && <p className="muted small">{tr(`期限の近い ${data.open.length} 件を表示しています（全 ${data.openTotal} 件）。`, `Showing the ${data.open.length} due soonest of ${data.openTotal}.`)}</p>}
           </section>
@@ -206,32 +205,30 @@ export function DashboardPage() {
             {data.breaches.length === 0 ? (
               <Empty>{tr('SLAを超過した案件はありません。', 'No case has breached its SLA.')}</Empty>
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('案件番号', 'Case')}</th>
-                    <th scope="col">{tr('件名', 'Subject')}</th>
-                    <th scope="col">{tr('期限', 'Due')}</th>
-                    <th scope="col">{tr('対応状況', 'Status')}</th>
+              <DataTable
+                columns={[
+                  tr('案件番号', 'Case'),
+                  tr('件名', 'Subject'),
+                  tr('期限', 'Due'),
+                  tr('対応状況', 'Status'),
+                ]}
+                wrap={false}
+              >
+                {data.breaches.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      <Link to={`/cases/${c.number}`}>{c.number}</Link> <KindBadge kind={c.kind} />
+                    </td>
+                    <td>{c.subject}</td>
+                    <td>
+                      {fmtDateTime(c.dueAt, lang)} <SlaBadge state={c.status === 'done' ? 'missed' : 'breached'} />
+                    </td>
+                    <td>
+                      <StatusBadge status={c.status} />
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {data.breaches.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <Link to={`/cases/${c.number}`}>{c.number}</Link> <KindBadge kind={c.kind} />
-                      </td>
-                      <td>{c.subject}</td>
-                      <td>
-                        {fmtDateTime(c.dueAt, lang)} <SlaBadge state={c.status === 'done' ? 'missed' : 'breached'} />
-                      </td>
-                      <td>
-                        <StatusBadge status={c.status} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             )}
           </section>
         </>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { FormActions, placeRefusal, TextField } from '../components/FormFields';
-import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
+import { ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
+import { ListPanel } from '../components/DataTable';
 import { ApiError, api, get, post } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import { describeProblem } from '../lib/problems';
@@ -28,62 +29,54 @@ export function DepartmentsPage() {
       <ErrorBox error={list.error} />
       {list.loading && !list.data && <Loading />}
       {list.data && (
-        <section className="panel" aria-labelledby="departments-heading">
-          <h2 id="departments-heading">{tr(`所管課 ${list.data.length} 課`, `${list.data.length} departments`)}</h2>
-          {list.data.length === 0 ? (
-            <Empty>{tr('所管課はまだありません。下のフォームから登録してください。', 'No departments yet. Register one below.')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('コード', 'Code')}</th>
-                    <th scope="col">{tr('名称', 'Name (Japanese)')}</th>
-                    <th scope="col">{tr('英語名', 'Name (English)')}</th>
-                    <th scope="col">{tr('共有メールアドレス', 'Shared mailbox')}</th>
-                    <th scope="col">{tr('操作', 'Actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.map((d) =>
-                    editing === d.id ? (
-                      <tr key={d.id}>
-                        <td colSpan={5}>
-                          <DepartmentForm
-                            initial={d}
-                            heading={tr(`${pick({ ja: d.nameJa, en: d.nameEn })} を編集`, `Edit ${pick({ ja: d.nameJa, en: d.nameEn })}`)}
-                            submitLabel={tr('保存する', 'Save')}
-                            onCancel={() => setEditing(null)}
-                            save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v satisfies PatchDepartment)}
-                            onSaved={(saved) => {
-                              setEditing(null);
-                              setNotice(tr(`${saved.nameJa} を更新しました。`, `${saved.nameEn} was updated.`));
-                              list.reload();
-                              reloadDepartments();
-                            }}
-                          />
-                        </td>
-                      </tr>
-                    ) : (
-                      <tr key={d.id}>
-                        <td className="mono">{d.code}</td>
-                        <td>{d.nameJa}</td>
-                        <td>{d.nameEn}</td>
-                        <td className="small">{d.email}</td>
-                        <td>
-                          <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(d.id)}>
-                            {tr('編集', 'Edit')}
-                            <span className="sr-only">{`: ${pick({ ja: d.nameJa, en: d.nameEn })}`}</span>
-                          </button>
-                        </td>
-                      </tr>
-                    ),
-                  )}
-                </tbody>
-              </table>
-            </div>
+        <ListPanel
+          id="departments"
+          title={tr(`所管課 ${list.data.length} 課`, `${list.data.length} departments`)}
+          isEmpty={list.data.length === 0}
+          empty={tr('所管課はまだありません。下のフォームから登録してください。', 'No departments yet. Register one below.')}
+          columns={[
+            tr('コード', 'Code'),
+            tr('名称', 'Name (Japanese)'),
+            tr('英語名', 'Name (English)'),
+            tr('共有メールアドレス', 'Shared mailbox'),
+            tr('操作', 'Actions'),
+          ]}
+        >
+          {list.data.map((d) =>
+            editing === d.id ? (
+              <tr key={d.id}>
+                <td colSpan={5}>
+                  <DepartmentForm
+                    initial={d}
+                    heading={tr(`${pick({ ja: d.nameJa, en: d.nameEn })} を編集`, `Edit ${pick({ ja: d.nameJa, en: d.nameEn })}`)}
+                    submitLabel={tr('保存する', 'Save')}
+                    onCancel={() => setEditing(null)}
+                    save={(v) => api<Department>('PATCH', `/api/departments/${d.id}`, v satisfies PatchDepartment)}
+                    onSaved={(saved) => {
+                      setEditing(null);
+                      setNotice(tr(`${saved.nameJa} を更新しました。`, `${saved.nameEn} was updated.`));
+                      list.reload();
+                      reloadDepartments();
+                    }}
+                  />
+                </td>
+              </tr>
+            ) : (
+              <tr key={d.id}>
+                <td className="mono">{d.code}</td>
+                <td>{d.nameJa}</td>
+                <td>{d.nameEn}</td>
+                <td className="small">{d.email}</td>
+                <td>
+                  <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(d.id)}>
+                    {tr('編集', 'Edit')}
+                    <span className="sr-only">{`: ${pick({ ja: d.nameJa, en: d.nameEn })}`}</span>
+                  </button>
+                </td>
+              </tr>
+            ),
           )}
-        </section>
+        </ListPanel>
       )}
       <section className="panel" aria-labelledby="add-department-heading">
         <h2 id="add-department-heading">{tr('所管課を登録する', 'Register a department')}</h2>

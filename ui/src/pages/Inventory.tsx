@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { FormActions, placeRefusal, SelectField, TextField } from '../components/FormFields';
 import { PlatformCapacity } from '../components/PlatformCapacity';
-import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
+import { ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
+import { ListPanel } from '../components/DataTable';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDate } from '../lib/format';
 import { useI18n } from '../lib/i18n';
@@ -66,108 +67,100 @@ export function InventoryPage() {
       <ErrorBox error={error} />
       {loading && !data && <Loading />}
       {data && (
-        <section className="panel" aria-labelledby="assets-heading">
-          <h2 id="assets-heading">{tr(`機器 ${data.total} 台`, `${data.total} assets`)}</h2>
-          {data.items.length === 0 ? (
-            <Empty>{tr('該当する機器はありません。', 'No asset matches.')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('ホスト名', 'Host name')}</th>
-                    <th scope="col">{tr('種類', 'Kind')}</th>
-                    <th scope="col">{tr('基盤', 'Platform')}</th>
-                    <th scope="col">{tr('アドレス', 'Address')}</th>
-                    <th scope="col">{tr('業務システム', 'Business systems')}</th>
-                    <th scope="col">{tr('所管課', 'Departments')}</th>
-                    <th scope="col">{tr('メーカー保守窓口', 'Maker\'s desk')}</th>
-                    <th scope="col">{tr('保護', 'Protected')}</th>
-                    {canEdit && <th scope="col">{tr('操作', 'Actions')}</th>}
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((a) =>
-                    editing === a.id ? (
-                      <tr key={a.id}>
-                        <td colSpan={canEdit ? 9 : 8}>
-                          <AssetForm
-                            asset={a}
-                            onCancel={() => setEditing(null)}
-                            onSaved={(saved) => {
-                              setEditing(null);
-                              setCreated(tr(`${saved.hostname} を更新しました。`, `${saved.hostname} was updated.`));
-                              reload();
-                            }}
-                          />
-                        </td>
-                      </tr>
+        <ListPanel
+          id="assets"
+          title={tr(`機器 ${data.total} 台`, `${data.total} assets`)}
+          isEmpty={data.items.length === 0}
+          empty={tr('該当する機器はありません。', 'No asset matches.')}
+          columns={[
+            tr('ホスト名', 'Host name'),
+            tr('種類', 'Kind'),
+            tr('基盤', 'Platform'),
+            tr('アドレス', 'Address'),
+            tr('業務システム', 'Business systems'),
+            tr('所管課', 'Departments'),
+            tr('メーカー保守窓口', 'Maker\'s desk'),
+            tr('保護', 'Protected'),
+            canEdit && tr('操作', 'Actions'),
+          ]}
+        >
+          {data.items.map((a) =>
+            editing === a.id ? (
+              <tr key={a.id}>
+                <td colSpan={canEdit ? 9 : 8}>
+                  <AssetForm
+                    asset={a}
+                    onCancel={() => setEditing(null)}
+                    onSaved={(saved) => {
+                      setEditing(null);
+                      setCreated(tr(`${saved.hostname} を更新しました。`, `${saved.hostname} was updated.`));
+                      reload();
+                    }}
+                  />
+                </td>
+              </tr>
+            ) : (
+            <tr key={a.id} className={a.retired ? 'row-retired' : undefined}>
+              <td className="nowrap">
+                <strong>{a.hostname}</strong>
+                {a.retired && (
+                  <div>
+                    <span className="badge neutral">{tr('廃止', 'Retired')}</span>
+                    {a.retiredAt && <span className="small muted"> {fmtDate(a.retiredAt, lang)}</span>}
+                  </div>
+                )}
+                {a.notes && <div className="small muted">{a.notes}</div>}
+              </td>
+              <td className="nowrap">{label(ASSET_KIND_LABELS, a.kind, lang)}</td>
+              <td className="nowrap">{label(SUB_PLATFORM_LABELS, a.subPlatform, lang)}</td>
+              <td className="mono nowrap">{a.address ?? '—'}</td>
+              <td>{a.businessSystems.join('、') || '—'}</td>
+              <td>{a.departments.length ? a.departments.map((d) => <div key={d.id} className="nowrap">{pick({ ja: d.nameJa, en: d.nameEn })}</div>) : '—'}</td>
+              <td>
+                {a.vendorDesk ? (
+                  <>
+                    {a.vendorDesk.name}
+                    <div className="small muted">
+                      {a.vendorDesk.email}
+                      {a.vendorDesk.phone && ` / ${a.vendorDesk.phone}`}
+                    </div>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="nowrap">{a.protected ? tr('保護あり', 'Yes') : tr('なし', 'No')}</td>
+              {canEdit && (
+                <td>
+                  <div className="actions">
+                    <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(a.id)}>
+                      {tr('編集', 'Edit')}
+                      <span className="sr-only">{`: ${a.hostname}`}</span>
+                    </button>
+                    {a.retired ? (
+                      <button type="button" className="btn btn-secondary btn-small" onClick={() => void retire(a, false)}>
+                        {tr('利用中に戻す', 'Back in service')}
+                        <span className="sr-only">{`: ${a.hostname}`}</span>
+                      </button>
                     ) : (
-                    <tr key={a.id} className={a.retired ? 'row-retired' : undefined}>
-                      <td className="nowrap">
-                        <strong>{a.hostname}</strong>
-                        {a.retired && (
-                          <div>
-                            <span className="badge neutral">{tr('廃止', 'Retired')}</span>
-                            {a.retiredAt && <span className="small muted"> {fmtDate(a.retiredAt, lang)}</span>}
-                          </div>
-                        )}
-                        {a.notes && <div className="small muted">{a.notes}</div>}
-                      </td>
-                      <td className="nowrap">{label(ASSET_KIND_LABELS, a.kind, lang)}</td>
-                      <td className="nowrap">{label(SUB_PLATFORM_LABELS, a.subPlatform, lang)}</td>
-                      <td className="mono nowrap">{a.address ?? '—'}</td>
-                      <td>{a.businessSystems.join('、') || '—'}</td>
-                      <td>{a.departments.length ? a.departments.map((d) => <div key={d.id} className="nowrap">{pick({ ja: d.nameJa, en: d.nameEn })}</div>) : '—'}</td>
-                      <td>
-                        {a.vendorDesk ? (
-                          <>
-                            {a.vendorDesk.name}
-                            <div className="small muted">
-                              {a.vendorDesk.email}
-                              {a.vendorDesk.phone && ` / ${a.vendorDesk.phone}`}
-                            </div>
-                          </>
-                        ) : (
-                          '—'
-                        )}
-                      </td>
-                      <td className="nowrap">{a.protected ? tr('保護あり', 'Yes') : tr('なし', 'No')}</td>
-                      {canEdit && (
-                        <td>
-                          <div className="actions">
-                            <button type="button" className="btn btn-secondary btn-small" onClick={() => setEditing(a.id)}>
-                              {tr('編集', 'Edit')}
-                              <span className="sr-only">{`: ${a.hostname}`}</span>
-                            </button>
-                            {a.retired ? (
-                              <button type="button" className="btn btn-secondary btn-small" onClick={() => void retire(a, false)}>
-                                {tr('利用中に戻す', 'Back in service')}
-                                <span className="sr-only">{`: ${a.hostname}`}</span>
-                              </button>
-                            ) : (
-                              <button
-                                type="button"
-                                className="btn btn-secondary btn-small"
-                                onClick={() => {
-                                  if (window.confirm(tr(`${a.hostname} を廃止にしますか？ 一覧と選択肢から外れますが、過去の案件の記録には残ります。`, `Retire ${a.hostname}? It leaves the lists and choices but stays in past cases.`))) void retire(a, true);
-                                }}
-                              >
-                                {tr('廃止', 'Retire')}
-                                <span className="sr-only">{`: ${a.hostname}`}</span>
-                              </button>
-                            )}
-                          </div>
-                        </td>
-                      )}
-                    </tr>
-                    ),
-                  )}
-                </tbody>
-              </table>
-            </div>
+                      <button
+                        type="button"
+                        className="btn btn-secondary btn-small"
+                        onClick={() => {
+                          if (window.confirm(tr(`${a.hostname} を廃止にしますか？ 一覧と選択肢から外れますが、過去の案件の記録には残ります。`, `Retire ${a.hostname}? It leaves the lists and choices but stays in past cases.`))) void retire(a, true);
+                        }}
+                      >
+                        {tr('廃止', 'Retire')}
+                        <span className="sr-only">{`: ${a.hostname}`}</span>
+                      </button>
+                    )}
+                  </div>
+                </td>
+              )}
+            </tr>
+            ),
           )}
-        </section>
+        </ListPanel>
       )}
       {canEdit && (
         <AssetForm

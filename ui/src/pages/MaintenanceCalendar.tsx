@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from 'react-router-dom';
 import { Empty, ErrorBox, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { get } from '../lib/api';
 import { plannedWork } from '../lib/cases';
 import { fmtDateTime, fmtTime, jstDateKey, jstDayStart } from '../lib/format';
@@ -129,41 +130,39 @@ export function MaintenanceCalendarPage() {
             {data.work.length === 0 ? (
               <Empty>{tr('この月に予定されている作業はありません。', 'No work is planned this month.')}</Empty>
             ) : (
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('作業日時', 'When')}</th>
-                    <th scope="col">{tr('案件', 'Case')}</th>
-                    <th scope="col">{tr('作業内容', 'Work')}</th>
-                    <th scope="col">{tr('サービス停止', 'Service stop')}</th>
-                    <th scope="col">{tr('計画の承認', 'Plan confirmed')}</th>
-                    <th scope="col">{tr('対応状況', 'Status')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.work.map((c) => {
-                    const plan = c.record.workPlan!;
-                    return (
-                      <tr key={c.id}>
-                        <td className="nowrap">
-                          {fmtDateTime(plan.plannedStart, lang)}
-                          <div className="small muted">〜 {fmtDateTime(plan.plannedEnd, lang)}</div>
-                        </td>
-                        <td>
-                          <Link to={`/cases/${c.number}`}>{c.number}</Link>
-                          <div>{c.subject}</div>
-                        </td>
-                        <td className="pre">{plan.content}</td>
-                        <td>{plan.stopsService ? <span className="badge stop">{tr('⚠ あり', '⚠ Yes')}</span> : tr('なし', 'No')}</td>
-                        <td>{plan.approvedBy ? `${plan.approvedBy}` : <span className="muted">{tr('未承認', 'Not yet')}</span>}</td>
-                        <td>
-                          <StatusBadge status={c.status} />
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable
+                columns={[
+                  tr('作業日時', 'When'),
+                  tr('案件', 'Case'),
+                  tr('作業内容', 'Work'),
+                  tr('サービス停止', 'Service stop'),
+                  tr('計画の承認', 'Plan confirmed'),
+                  tr('対応状況', 'Status'),
+                ]}
+                wrap={false}
+              >
+                {data.work.map((c) => {
+                  const plan = c.record.workPlan!;
+                  return (
+                    <tr key={c.id}>
+                      <td className="nowrap">
+                        {fmtDateTime(plan.plannedStart, lang)}
+                        <div className="small muted">〜 {fmtDateTime(plan.plannedEnd, lang)}</div>
+                      </td>
+                      <td>
+                        <Link to={`/cases/${c.number}`}>{c.number}</Link>
+                        <div>{c.subject}</div>
+                      </td>
+                      <td className="pre">{plan.content}</td>
+                      <td>{plan.stopsService ? <span className="badge stop">{tr('⚠ あり', '⚠ Yes')}</span> : tr('なし', 'No')}</td>
+                      <td>{plan.approvedBy ? `${plan.approvedBy}` : <span className="muted">{tr('未承認', 'Not yet')}</span>}</td>
+                      <td>
+                        <StatusBadge status={c.status} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
             )}
           </section>
         </>

@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { ErrorBox, Loading, PageTitle, StatusBadge } from '../components/ui';
+import { DataTable } from '../components/DataTable';
 import { get } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
@@ -55,36 +56,31 @@ function RequestTable({ title, id, items, empty }: { title: string; id: string; 
       {items.length === 0 ? (
         <p className="empty">{empty}</p>
       ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{tr('案件番号', 'Number')}</th>
-                <th scope="col">{tr('件名', 'Subject')}</th>
-                <th scope="col">{tr('依頼種別', 'Type')}</th>
-                <th scope="col">{tr('対応状況', 'Status')}</th>
-                <th scope="col">{tr('依頼日時', 'Requested')}</th>
-                <th scope="col">{tr('対応完了日', 'Completed')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => (
-                <tr key={c.id}>
-                  <td className="nowrap">
-                    <Link to={`/cases/${c.number}`}>{c.number}</Link>
-                  </td>
-                  <td>{c.subject}</td>
-                  <td>{requestTypeLabel(c.requestType, lang)}</td>
-                  <td>
-                    <StatusBadge status={c.status} />
-                  </td>
-                  <td className="nowrap">{fmtDateTime(c.occurredAt, lang)}</td>
-                  <td className="nowrap">{c.completedAt ? fmtDateTime(c.completedAt, lang) : <span className="muted">—</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={[
+            tr('案件番号', 'Number'),
+            tr('件名', 'Subject'),
+            tr('依頼種別', 'Type'),
+            tr('対応状況', 'Status'),
+            tr('依頼日時', 'Requested'),
+            tr('対応完了日', 'Completed'),
+          ]}
+        >
+          {items.map((c) => (
+            <tr key={c.id}>
+              <td className="nowrap">
+                <Link to={`/cases/${c.number}`}>{c.number}</Link>
+              </td>
+              <td>{c.subject}</td>
+              <td>{requestTypeLabel(c.requestType, lang)}</td>
+              <td>
+                <StatusBadge status={c.status} />
+              </td>
+              <td className="nowrap">{fmtDateTime(c.occurredAt, lang)}</td>
+              <td className="nowrap">{c.completedAt ? fmtDateTime(c.completedAt, lang) : <span className="muted">—</span>}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { FormActions, placeRefusal, SelectField, TextField } from '../components/FormFields';
-import { Empty, ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
+import { ErrorBox, Field, FieldGroup, Loading, Notice, PageTitle } from '../components/ui';
+import { ListPanel } from '../components/DataTable';
 import { ApiError, api, get, post } from '../lib/api';
 import { fmtDateTime } from '../lib/format';
 import { useI18n } from '../lib/i18n';
@@ -51,86 +52,78 @@ export function UsersPage() {
       <ErrorBox error={users.error} />
       {users.loading && !users.data && <Loading />}
       {users.data && (
-        <section className="panel" aria-labelledby="users-heading">
-          <h2 id="users-heading">{tr(`利用者 ${users.data.length} 名`, `${users.data.length} users`)}</h2>
-          {users.data.length === 0 ? (
-            <Empty>{tr('利用者はいません。', 'No users.')}</Empty>
-          ) : (
-            <div className="table-wrap">
-              <table className="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tr('ユーザー名', 'User name')}</th>
-                    <th scope="col">{tr('氏名', 'Name')}</th>
-                    <th scope="col">{tr('メール', 'E-mail')}</th>
-                    <th scope="col">{tr('役割', 'Roles')}</th>
-                    <th scope="col">{tr('所属課', 'Department')}</th>
-                    <th scope="col">{tr('状態', 'State')}</th>
-                    <th scope="col">{tr('操作', 'Actions')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {users.data.map((u) => (
-                    <tr key={u.id} data-username={u.username}>
-                      <td className="mono nowrap">{u.username}</td>
-                      <td>{u.displayName}</td>
-                      <td className="small">{u.email}</td>
-                      <td>{u.roles.map((r) => <div key={r} className="nowrap">{pick(ROLE_LABELS[r])}</div>)}</td>
-                      <td>{u.departmentId ? deptName(u.departmentId) : '—'}</td>
-                      <td className="nowrap">
-                        {u.disabled ? <span className="badge stop">{tr('利用停止', 'Disabled')}</span> : <span className="badge ok">{tr('利用中', 'Active')}</span>}
-                        {u.lockedUntil && (
-                          <div className="small">
-                            <span className="badge neutral">{tr('ロック中', 'Locked')}</span> {tr(`${fmtDateTime(u.lockedUntil, lang)} まで`, `until ${fmtDateTime(u.lockedUntil, lang)}`)}
-                          </div>
-                        )}
-                      </td>
-                      <td>
-                        <div className="actions">
-                          {u.disabled ? (
-                            <button type="button" className="btn btn-secondary btn-small" onClick={() => void change(u, { disabled: false }, tr(`${u.username} を利用再開にしました。`, `${u.username} was enabled.`))}>
-                              {tr('利用再開', 'Enable')}
-                            </button>
-                          ) : (
-                            <button
-                              type="button"
-                              className="btn btn-secondary btn-small"
-                              onClick={() => {
-                                if (window.confirm(tr(`${u.username} を利用停止にしますか？ ログイン中の画面もすべて終了します。`, `Disable ${u.username}? All of their sessions end.`))) {
-                                  void change(u, { disabled: true }, tr(`${u.username} を利用停止にしました。`, `${u.username} was disabled.`));
-                                }
-                              }}
-                            >
-                              {tr('利用停止', 'Disable')}
-                            </button>
-                          )}
-                          <button type="button" className="btn btn-secondary btn-small" aria-expanded={resetFor === u.id} onClick={() => setResetFor(resetFor === u.id ? null : u.id)}>
-                            {tr('パスワード再設定', 'Reset password')}
-                          </button>
-                          {u.lockedUntil && (
-                            <button type="button" className="btn btn-secondary btn-small" onClick={() => void change(u, { unlock: true }, tr(`${u.username} のロックを解除しました。`, `${u.username} was unlocked.`))}>
-                              {tr('ロック解除', 'Unlock')}
-                            </button>
-                          )}
-                        </div>
-                        {resetFor === u.id && (
-                          <ResetPassword
-                            user={u}
-                            onDone={() => {
-                              setResetFor(null);
-                              setNotice(tr(`${u.username} のパスワードを再設定しました。`, `The password of ${u.username} was reset.`));
-                              users.reload();
-                            }}
-                          />
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )}
-        </section>
+        <ListPanel
+          id="users"
+          title={tr(`利用者 ${users.data.length} 名`, `${users.data.length} users`)}
+          isEmpty={users.data.length === 0}
+          empty={tr('利用者はいません。', 'No users.')}
+          columns={[
+            tr('ユーザー名', 'User name'),
+            tr('氏名', 'Name'),
+            tr('メール', 'E-mail'),
+            tr('役割', 'Roles'),
+            tr('所属課', 'Department'),
+            tr('状態', 'State'),
+            tr('操作', 'Actions'),
+          ]}
+        >
+          {users.data.map((u) => (
+            <tr key={u.id} data-username={u.username}>
+              <td className="mono nowrap">{u.username}</td>
+              <td>{u.displayName}</td>
+              <td className="small">{u.email}</td>
+              <td>{u.roles.map((r) => <div key={r} className="nowrap">{pick(ROLE_LABELS[r])}</div>)}</td>
+              <td>{u.departmentId ? deptName(u.departmentId) : '—'}</td>
+              <td className="nowrap">
+                {u.disabled ? <span className="badge stop">{tr('利用停止', 'Disabled')}</span> : <span className="badge ok">{tr('利用中', 'Active')}</span>}
+                {u.lockedUntil && (
+                  <div className="small">
+                    <span className="badge neutral">{tr('ロック中', 'Locked')}</span> {tr(`${fmtDateTime(u.lockedUntil, lang)} まで`, `until ${fmtDateTime(u.lockedUntil, lang)}`)}
+                  </div>
+                )}
+              </td>
+              <td>
+                <div className="actions">
+                  {u.disabled ? (
+                    <button type="button" className="btn btn-secondary btn-small" onClick={() => void change(u, { disabled: false }, tr(`${u.username} を利用再開にしました。`, `${u.username} was enabled.`))}>
+                      {tr('利用再開', 'Enable')}
+                    </button>
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-secondary btn-small"
+                      onClick={() => {
+                        if (window.confirm(tr(`${u.username} を利用停止にしますか？ ログイン中の画面もすべて終了します。`, `Disable ${u.username}? All of their sessions end.`))) {
+                          void change(u, { disabled: true }, tr(`${u.username} を利用停止にしました。`, `${u.username} was disabled.`));
+                        }
+                      }}
+                    >
+                      {tr('利用停止', 'Disable')}
+                    </button>
+                  )}
+                  <button type="button" className="btn btn-secondary btn-small" aria-expanded={resetFor === u.id} onClick={() => setResetFor(resetFor === u.id ? null : u.id)}>
+                    {tr('パスワード再設定', 'Reset password')}
+                  </button>
+                  {u.lockedUntil && (
+                    <button type="button" className="btn btn-secondary btn-small" onClick={() => void change(u, { unlock: true }, tr(`${u.username} のロックを解除しました。`, `${u.username} was unlocked.`))}>
+                      {tr('ロック解除', 'Unlock')}
+                    </button>
+                  )}
+                </div>
+                {resetFor === u.id && (
+                  <ResetPassword
+                    user={u}
+                    onDone={() => {
+                      setResetFor(null);
+                      setNotice(tr(`${u.username} のパスワードを再設定しました。`, `The password of ${u.username} was reset.`));
+                      users.reload();
+                    }}
+                  />
+                )}
+              </td>
+            </tr>
+          ))}
+        </ListPanel>
       )}
       <AddUser
         departments={departments.data ?? []}
