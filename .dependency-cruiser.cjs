@@ -1,7 +1,7 @@
 /**
  * The direction of the arrows between the layers (docs/architecture.md), checked by `npm run lint`:
  *
- *   npx depcruise src workflows activities scripts bench test --config .dependency-cruiser.cjs
+ *   npx depcruise src workflows activities scripts bench test ui/src --config .dependency-cruiser.cjs
  *
  * Type-only imports count: a cycle through `import type` is still a cycle for a reader.
  * @type {import('dependency-cruiser').IConfiguration}
@@ -46,12 +46,22 @@ module.exports = {
       from: { path: '^activities/' },
       to: { path: '^workflows/', pathNot: '^workflows/shared/' },
     },
+    {
+      name: 'ui-bundles-no-server-code',
+      severity: 'error',
+      comment:
+        'The browser bundle takes shared labels and checks from workflows/shared/, never the Temporal SDK, Node or the server: ' +
+        'put what the UI needs in a file of workflows/shared/ that imports nothing of the kind (as desk-audit-actions.ts does).',
+      from: { path: '^ui/src/' },
+      // Reachable, not only direct: the Temporal SDK came in once through a label file's neighbour.
+      to: { path: '(^|/)node_modules/(@temporalio|@nestjs|@mikro-orm|pg|nodemailer)/|^(src|activities)/', reachable: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|dist|ui|data|\\.tools|coverage)/' },
+    exclude: { path: '^(dist|ui/node_modules|ui/dist|data|\\.tools|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.tsx', '.js', '.json'] },
   },
 };

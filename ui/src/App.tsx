@@ -1,28 +1,37 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { Layout } from './components/Layout';
 import { Loading, PageTitle } from './components/ui';
 import { useI18n } from './lib/i18n';
 import { useSession } from './lib/session';
 import type { Role } from './lib/types';
-import { AlertSourcesPage } from './pages/AlertSources';
-import { MonitoringPage } from './pages/Monitoring';
-import { ReportsPage } from './pages/Reports';
-import { AuditLogPage } from './pages/AuditLog';
-import { BusinessCalendarPage } from './pages/BusinessCalendar';
-import { CasePage } from './pages/CasePage';
-import { DepartmentsPage } from './pages/Departments';
-import { DashboardPage } from './pages/Dashboard';
-import { InventoryPage } from './pages/Inventory';
 import { LoginPage } from './pages/Login';
-import { MaintenanceCalendarPage } from './pages/MaintenanceCalendar';
-import { MyTasksPage } from './pages/MyTasks';
-import { NewWorkRequestPage } from './pages/NewWorkRequest';
-import { MyRequestsPage } from './pages/MyRequests';
-import { ReportIncidentPage } from './pages/ReportIncident';
-import { DeskPage } from './pages/Desk';
-import { UsersPage } from './pages/Users';
-import { WorkHistoryPage } from './pages/WorkHistory';
+
+/**
+ * Each page is its own chunk, fetched when first opened: the sign-in page and the shell load
+ * without the code of screens a role never sees.
+ */
+function lazyPage<Name extends string>(load: () => Promise<Record<Name, ComponentType>>, name: Name) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const AlertSourcesPage = lazyPage(() => import('./pages/AlertSources'), 'AlertSourcesPage');
+const AuditLogPage = lazyPage(() => import('./pages/AuditLog'), 'AuditLogPage');
+const BusinessCalendarPage = lazyPage(() => import('./pages/BusinessCalendar'), 'BusinessCalendarPage');
+const CasePage = lazyPage(() => import('./pages/CasePage'), 'CasePage');
+const DashboardPage = lazyPage(() => import('./pages/Dashboard'), 'DashboardPage');
+const DepartmentsPage = lazyPage(() => import('./pages/Departments'), 'DepartmentsPage');
+const DeskPage = lazyPage(() => import('./pages/Desk'), 'DeskPage');
+const InventoryPage = lazyPage(() => import('./pages/Inventory'), 'InventoryPage');
+const MaintenanceCalendarPage = lazyPage(() => import('./pages/MaintenanceCalendar'), 'MaintenanceCalendarPage');
+const MonitoringPage = lazyPage(() => import('./pages/Monitoring'), 'MonitoringPage');
+const MyRequestsPage = lazyPage(() => import('./pages/MyRequests'), 'MyRequestsPage');
+const MyTasksPage = lazyPage(() => import('./pages/MyTasks'), 'MyTasksPage');
+const NewWorkRequestPage = lazyPage(() => import('./pages/NewWorkRequest'), 'NewWorkRequestPage');
+const ReportIncidentPage = lazyPage(() => import('./pages/ReportIncident'), 'ReportIncidentPage');
+const ReportsPage = lazyPage(() => import('./pages/Reports'), 'ReportsPage');
+const UsersPage = lazyPage(() => import('./pages/Users'), 'UsersPage');
+const WorkHistoryPage = lazyPage(() => import('./pages/WorkHistory'), 'WorkHistoryPage');
 
 function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
   const { hasRole } = useSession();
@@ -60,36 +69,38 @@ export function App() {
   const WORKERS: Role[] = ['operator', 'general_affairs', 'department'];
   return (
     <Layout>
-      <Routes>
-        <Route path="/" element={<Home />} />
-        <Route path="/login" element={<Navigate to={new URLSearchParams(location.search).get('next') || '/'} replace />} />
-        <Route path="/tasks" element={<RequireRole roles={WORKERS}><MyTasksPage /></RequireRole>} />
-        <Route path="/dashboard" element={<DashboardPage />} />
-        <Route path="/cases" element={<WorkHistoryPage />} />
-        <Route path="/cases/:id" element={<CasePage />} />
-        <Route path="/calendar" element={<MaintenanceCalendarPage />} />
-        <Route path="/requests/new" element={<RequireRole roles={['department', 'general_affairs']}><NewWorkRequestPage /></RequireRole>} />
-        <Route path="/desk" element={<RequireRole roles={['operator', 'general_affairs']}><DeskPage /></RequireRole>} />
-        <Route path="/incidents/new" element={<RequireRole roles={['operator', 'general_affairs']}><ReportIncidentPage /></RequireRole>} />
-        <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
-        <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />
-        <Route path="/audit" element={<RequireRole roles={['auditor', 'admin']}><AuditLogPage /></RequireRole>} />
-        <Route path="/admin/users" element={<RequireRole roles={['admin']}><UsersPage /></RequireRole>} />
-        <Route path="/admin/departments" element={<RequireRole roles={['admin']}><DepartmentsPage /></RequireRole>} />
-        <Route path="/requests" element={<RequireRole roles={['department']}><MyRequestsPage /></RequireRole>} />
-        <Route path="/monitoring" element={<MonitoringPage />} />
-        <Route path="/reports" element={<ReportsPage />} />
-        <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
-        <Route
-          path="*"
-          element={
-            <>
-              <PageTitle>{tr('ページが見つかりません', 'Page not found')}</PageTitle>
-              <p>{tr('アドレスを確認するか、メニューから選んでください。', 'Check the address or choose from the menu.')}</p>
-            </>
-          }
-        />
-      </Routes>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/login" element={<Navigate to={new URLSearchParams(location.search).get('next') || '/'} replace />} />
+          <Route path="/tasks" element={<RequireRole roles={WORKERS}><MyTasksPage /></RequireRole>} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/cases" element={<WorkHistoryPage />} />
+          <Route path="/cases/:id" element={<CasePage />} />
+          <Route path="/calendar" element={<MaintenanceCalendarPage />} />
+          <Route path="/requests/new" element={<RequireRole roles={['department', 'general_affairs']}><NewWorkRequestPage /></RequireRole>} />
+          <Route path="/desk" element={<RequireRole roles={['operator', 'general_affairs']}><DeskPage /></RequireRole>} />
+          <Route path="/incidents/new" element={<RequireRole roles={['operator', 'general_affairs']}><ReportIncidentPage /></RequireRole>} />
+          <Route path="/admin/inventory" element={<RequireRole roles={['admin', 'operator', 'general_affairs']}><InventoryPage /></RequireRole>} />
+          <Route path="/admin/calendar" element={<RequireRole roles={['admin']}><BusinessCalendarPage /></RequireRole>} />
+          <Route path="/audit" element={<RequireRole roles={['auditor', 'admin']}><AuditLogPage /></RequireRole>} />
+          <Route path="/admin/users" element={<RequireRole roles={['admin']}><UsersPage /></RequireRole>} />
+          <Route path="/admin/departments" element={<RequireRole roles={['admin']}><DepartmentsPage /></RequireRole>} />
+          <Route path="/requests" element={<RequireRole roles={['department']}><MyRequestsPage /></RequireRole>} />
+          <Route path="/monitoring" element={<MonitoringPage />} />
+          <Route path="/reports" element={<ReportsPage />} />
+          <Route path="/admin/alert-sources" element={<RequireRole roles={['admin']}><AlertSourcesPage /></RequireRole>} />
+          <Route
+            path="*"
+            element={
+              <>
+                <PageTitle>{tr('ページが見つかりません', 'Page not found')}</PageTitle>
+                <p>{tr('アドレスを確認するか、メニューから選んでください。', 'Check the address or choose from the menu.')}</p>
+              </>
+            }
+          />
+        </Routes>
+      </Suspense>
     </Layout>
   );
 }
