@@ -115,7 +115,7 @@ const LOCAL_TIME_METHODS = [
 describe('mail templates', () => {
   it('has a fixture and an expected subject for every template, and nothing else', () => {
     expect([...MAIL_TEMPLATE_NAMES].sort()).toEqual(Object.keys(FIXTURES).sort());
-    expect(MAIL_TEMPLATE_NAMES).toHaveLength(22);
+    expect(MAIL_TEMPLATE_NAMES).toHaveLength(23);
   });
 
   describe.each(ALL)('%s', (name, input) => {

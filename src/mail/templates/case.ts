@@ -8,6 +8,11 @@ const FOLLOWER_TITLES: Record<FollowerStep, Bi> = {
   closed: bi('お問い合わせの案件が完了しました', 'Your case is closed'),
 };
 
+const FOLLOWER_LEADS: Record<Exclude<FollowerStep, 'opened'>, Bi> = {
+  resolved: bi('お問い合わせいただいた事象について、下記の案件で対応が済みました。引き続き、完了の確認を進めます。', 'The matter you asked about has been dealt with in the case below; its completion is now being confirmed.'),
+  closed: bi('お問い合わせから切り替えた下記の案件が完了しました。ご協力ありがとうございました。', 'The case your inquiry became is now closed. Thank you.'),
+};
+
 const FOLLOWER_RESOLUTIONS: Record<string, Bi> = {
   completed: bi('完了', 'Completed'),
   rejected: bi('却下', 'Rejected'),
@@ -105,9 +110,7 @@ export const CASE_TEMPLATES: TemplatesOf<'case'> = {
             `お問い合わせ（${m.fromCaseNumber}）は、下記の${kindLabel(m.kind).ja}として対応いたします。以後の経過は、この案件番号でお知らせします。`,
             `Your inquiry (${m.fromCaseNumber}) is now handled as the ${kindLabel(m.kind).en.toLowerCase()} below; we will keep you informed under this number.`,
           )
-        : m.step === 'resolved'
-          ? bi('お問い合わせいただいた事象について、下記の案件で対応が済みました。引き続き、完了の確認を進めます。', 'The matter you asked about has been dealt with in the case below; its completion is now being confirmed.')
-          : bi('お問い合わせから切り替えた下記の案件が完了しました。ご協力ありがとうございました。', 'The case your inquiry became is now closed. Thank you.'),
+        : lookup(FOLLOWER_LEADS, m.step),
       bi('このメールにご返信いただくと、案件の記録に追加されます。', 'A reply to this e-mail is added to the case record.'),
     ],
     facts: [
