@@ -1,6 +1,7 @@
 import { condition, patched, setHandler } from '@temporalio/workflow';
 import { calendarActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, type TaskResult } from './case-engine';
+import { tellFollower } from './case-followers';
 import { approveCompletion, notifySla, verifyWithDepartments } from './case-steps';
 import { nowIso } from './clock';
 import type { AssetSummary, IncidentInput, IncidentResult } from './shared/contracts';
@@ -45,6 +46,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     detectedAt: input.detectedAt, summary: input.summary, unregisteredDevice: !asset.registered, onsiteDueAt: plan.dueAt,
     businessSystems: asset.businessSystems, departments: asset.departmentNames,
   }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
+  await tellFollower(engine, input.follower, 'opened');
 
   // R-SLA-2: a critical incident outside reception hours needs a decision from the authority.
   let consultation: Awaited<ReturnType<CaseEngine['openTask']>> | null = null;
@@ -95,6 +97,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
         await engine.mail('recovered', {
           template: 'incident.recovered', caseNumber: engine.caseNumber!, caseSubject: input.subject, verifiedBy: verified.actor.displayName, note: verified.note ?? undefined,
         }, [{ role: 'general_affairs' }]);
+        await tellFollower(engine, input.follower, 'resolved', { summary: triage ? String(triage.data.findings) : undefined });
         step = 'department_verification';
         break;
       }
@@ -118,6 +121,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
     template: 'case.completed', caseNumber: engine.caseNumber!, caseSubject: input.subject, kind: 'incident', approver: approval.actor.displayName, completedAt,
     summary: triage ? String(triage.data.findings) : undefined,
   }, [{ role: 'general_affairs' }, { role: 'operators' }, ...asset.departmentIds.map((departmentId) => ({ departmentId }))]);
+  await tellFollower(engine, input.follower, 'closed', { resolution: 'completed', summary: triage ? String(triage.data.findings) : undefined });
   await Promise.all([onsiteSla.running, alertLog]);
   return { caseNumber: engine.caseNumber!, resolution: 'completed' };
 }

@@ -1,4 +1,4 @@
-import { condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { condition, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { deskActivities, recordActivities } from './activity-profiles';
 import { CaseEngine, conflict, forbidden, invalid, type TaskResult } from './case-engine';
 import { nowIso } from './clock';
@@ -6,7 +6,7 @@ import { incidentWorkflow } from './incident.workflow';
 import { SlaClock } from './sla-clock';
 import { SEVERITIES, type ActorRef, type Severity } from './shared/case-model';
 import type {
-  DeskSlaPlan, IncidentInput, InquiryInput, InquiryResolution, InquiryResult, MailTemplate, RecipientSpec, WorkRequestInput,
+  CaseFollower, DeskSlaPlan, IncidentInput, InquiryInput, InquiryResolution, InquiryResult, MailTemplate, RecipientSpec, WorkRequestInput,
 } from './shared/contracts';
 import {
   askerAnswer, caseNumberIn, getInquiryState, type AskerAnswerInput, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS, type InquiryStateView,
@@ -223,6 +223,10 @@ async function convert(engine: CaseEngine, input: InquiryInput, decision: TaskRe
   const own = workflowInfo().workflowId;
   const prefix = own.slice(0, Math.max(0, own.indexOf('inquiry:')));
   const summary = `${input.text}\n\n（${engine.caseNumber} より切替 / converted from ${engine.caseNumber}）`.slice(0, 4000);
+  // The asker follows the new case (R-CONTACT-1); runs converted before followers existed started theirs without.
+  const follower: CaseFollower | null = patched('asker-follows-converted-case')
+    ? { name: input.asker.name, email: input.asker.email, userId: input.asker.userId, fromCaseId: engine.caseId!, fromCaseNumber: engine.caseNumber! }
+    : null;
   let workflowId: string;
   if (decision.outcome === 'convert_incident') {
     workflowId = `${prefix}incident:inquiry:${engine.caseNumber}`;
@@ -230,6 +234,7 @@ async function convert(engine: CaseEngine, input: InquiryInput, decision: TaskRe
       source: 'manual', hostname: (typeof decision.data.hostname === 'string' && decision.data.hostname ? decision.data.hostname : input.affected ?? '').trim().toLowerCase(), alertName: null, subject: input.subject,
       summary, severity: decision.data.severity as Severity, detectedAt: input.receivedAt, reportedBy: decision.actor,
       vendorSilenceBusinessHours: input.vendorSilenceBusinessHours ?? 4,
+      ...(follower ? { follower } : {}),
     };
     await startChild(incidentWorkflow, { workflowId, args: [incident], parentClosePolicy: ParentClosePolicy.ABANDON });
   } else {
@@ -240,6 +245,7 @@ async function convert(engine: CaseEngine, input: InquiryInput, decision: TaskRe
     const request: WorkRequestInput = {
       requestId: `inquiry-${engine.caseNumber}`, type: 'other', subject: input.subject, params: { description: summary }, desiredDate: null,
       note: `${engine.caseNumber} より切替`, requester, departmentId, departmentName: departmentName ?? '', submittedAt: nowIso(),
+      ...(follower ? { follower } : {}),
     };
     await startChild(workRequestWorkflow, { workflowId, args: [request], parentClosePolicy: ParentClosePolicy.ABANDON });
   }

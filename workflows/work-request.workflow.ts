@@ -1,6 +1,7 @@
 import { CancellationScope, isCancellation, patched, sleep } from '@temporalio/workflow';
 import { calendarActivities } from './activity-profiles';
 import { CaseEngine, conflict, invalid, type TaskResult } from './case-engine';
+import { tellFollower } from './case-followers';
 import { approveCompletion, notifySla, verifyWithDepartments } from './case-steps';
 import { nowIso, nowMs } from './clock';
 import type { WorkPlan } from './shared/case-model';
@@ -60,6 +61,9 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
     template: 'work_request.submitted', ...base(), requestType: input.type, requestTypeLabelJa: typeDefinition.labelJa,
     requesterName: input.requester.displayName, departmentName: input.departmentName, desiredDate: input.desiredDate ?? undefined, note: input.note ?? undefined,
   }, [{ role: 'general_affairs' }], requester);
+  // The asker of the inquiry this came from follows it, unless the asker is the requester (who hears of every step anyway).
+  const follower = input.follower && input.follower.userId !== input.requester.userId ? input.follower : null;
+  await tellFollower(engine, follower, 'opened');
 
   // Intake: accepted, rejected, or returned to the requester until it is complete.
   let accepted: TaskResult | null = null;
@@ -70,12 +74,14 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
     } else if (decision.outcome === 'rejected') {
       await engine.mail('rejected', { template: 'work_request.rejected', ...base(), reason: decision.note ?? '', decidedBy: decision.actor.displayName }, requester, [{ departmentId: input.departmentId }]);
       await engine.close('rejected');
+      await tellFollower(engine, follower, 'closed', { resolution: 'rejected' });
       return { caseNumber: engine.caseNumber!, resolution: 'rejected' };
     } else {
       await engine.mail('returned', { template: 'work_request.returned', ...base(), reason: decision.note ?? '', decidedBy: decision.actor.displayName }, requester);
       const resubmission = await engine.humanTask('resubmit_request', { departmentId: input.departmentId, suggested: { subject: engine.subject, params } });
       if (resubmission.outcome === 'withdrawn') {
         await engine.close('withdrawn');
+        await tellFollower(engine, follower, 'closed', { resolution: 'withdrawn' });
         return { caseNumber: engine.caseNumber!, resolution: 'withdrawn' };
       }
       if (typeof resubmission.data.subject === 'string' && resubmission.data.subject.trim()) engine.subject = resubmission.data.subject.trim();
@@ -176,6 +182,7 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
         // The contractor's part is done: the three-business-day clock stops here.
         engine.sla!.stop();
         await engine.saveSla('sla-stopped', '作業が完了したため、SLAの計測を終了しました', 'Work done: the SLA clock stopped');
+        await tellFollower(engine, follower, 'resolved', { summary: execution ? String(execution.data.result) : automatedSummary ?? undefined });
         step = 'department_verification';
         break;
       }
@@ -200,6 +207,7 @@ export async function workRequestWorkflow(input: WorkRequestInput): Promise<Work
   await engine.mail('completed', {
     template: 'case.completed', ...base(), kind: 'work_request', approver: approval.actor.displayName, completedAt, summary: execution ? String(execution.data.result) : automatedSummary ?? undefined,
   }, [...requester, { departmentId: input.departmentId }, { role: 'general_affairs' }, { role: 'operators' }]);
+  await tellFollower(engine, follower, 'closed', { resolution: 'completed', summary: execution ? String(execution.data.result) : automatedSummary ?? undefined });
   await Promise.all([sla.running, notices]);
   return { caseNumber: engine.caseNumber!, resolution: 'completed' };
 }

@@ -41,6 +41,16 @@ export interface InquiryIntake {
   loggedBy?: { username: string; displayName: string } | null;
 }
 
+/** Where a case came from (the case page's "asked by"): see InquiriesService.origin. */
+export interface CaseOrigin {
+  inquiryNumber: string | null;
+  channel: InquiryChannel | null;
+  category: InquiryCategory | null;
+  asker: InquiryAsker | null;
+  mailFrom: string | null;
+  monitoringRule: string | null;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** R-DESK-1: every inquiry in one place, whatever the channel it came by. */
@@ -167,7 +177,8 @@ export class InquiriesService {
       this.links(actor, detail.id),
       this.callsWithoutMail(detail.id),
     ]);
-    return { ...detail, inquiry: detail.kind === 'inquiry' ? detail.params : null, attachments, links, callsWithoutMail: seesAll(actor) ? calls : [] };
+    const origin = await this.origin(actor, { id: detail.id, number: detail.number, kind: detail.kind, params: detail.params });
+    return { ...detail, inquiry: detail.kind === 'inquiry' ? detail.params : null, origin, attachments, links, callsWithoutMail: seesAll(actor) ? calls : [] };
   }
 
   async attachments(caseId: string) {
@@ -276,22 +287,42 @@ export class InquiriesService {
   async similar(actor: Actor, idOrNumber: string) {
     const record = await this.cases.find(actor, idOrNumber);
     const scope = departmentScope(actor);
-    const params: unknown[] = [record.id];
-    let where = `status = 'done' and id <> ?`;
+    // Not itself, and not the cases it is linked with (the inquiry it came from is the same matter).
+    const params: unknown[] = [record.id, record.id, record.id];
+    let where = `c.status = 'done' and c.id <> ? and not exists (select 1 from case_link l where (l.from_case_id = ? and l.to_case_id = c.id) or (l.to_case_id = ? and l.from_case_id = c.id))`;
     if (scope) {
-      where += ' and department_ids @> ?::text[]';
+      where += ' and c.department_ids @> ?::text[]';
       params.push(`{${scope}}`);
     }
     const candidates = await this.sql<{ id: string; number: string; kind: string; subject: string; description: string | null; hostname: string | null; params: Record<string, unknown> | null; completed_at: Date | null }>(
-      `select id, number, kind, subject, description, hostname, params, completed_at from case_record where ${where} order by completed_at desc nulls last limit 2000`, params,
+      `select c.id, c.number, c.kind, c.subject, c.description, c.hostname, c.params, c.completed_at from case_record c where ${where} order by c.completed_at desc nulls last limit 2000`, params,
     );
+    // The alert names of an incident are on its alert entries (mail or POST /api/alerts), the inquiry's in its params.
+    const alertRows = await this.sql<{ case_id: string; alert_name: string }>(
+      `select distinct case_id, data->>'alertName' as alert_name from case_timeline where kind = 'alert' and data->>'alertName' is not null and case_id = any(?::uuid[])`,
+      [`{${[record.id, ...candidates.map((c) => c.id)].join(',')}}`],
+    );
+    const alertsOf = (id: string, p?: Record<string, unknown> | null) => {
+      const names = new Set(alertRows.filter((a) => a.case_id === id).map((a) => a.alert_name.toLowerCase()));
+      if (typeof p?.alertName === 'string') names.add(p.alertName.toLowerCase());
+      return names;
+    };
+    const myAlerts = alertsOf(record.id, record.params);
     const mine = bigrams(`${record.subject} ${record.description ?? ''}`);
-    const alertOf = (r: { params?: Record<string, unknown> | null }) => (typeof r.params?.alertName === 'string' ? r.params.alertName : null);
     const scored = candidates.map((c) => {
-      let score = dice(mine, bigrams(`${c.subject} ${c.description ?? ''}`));
-      if (record.hostname && c.hostname && record.hostname.toLowerCase() === c.hostname.toLowerCase()) score += 0.3;
-      if (alertOf(record) && alertOf(record) === alertOf(c)) score += 0.2;
-      return { ...c, score };
+      const matchedOn: string[] = [];
+      const text = dice(mine, bigrams(`${c.subject} ${c.description ?? ''}`));
+      let score = text;
+      if (text >= 0.2) matchedOn.push('text');
+      if (record.hostname && c.hostname && record.hostname.toLowerCase() === c.hostname.toLowerCase()) {
+        score += 0.3;
+        matchedOn.push('device');
+      }
+      if ([...alertsOf(c.id, c.params)].some((a) => myAlerts.has(a))) {
+        score += 0.2;
+        matchedOn.push('alert');
+      }
+      return { ...c, score, matchedOn };
     }).filter((c) => c.score >= 0.2).sort((x, y) => y.score - x.score).slice(0, 5);
     const fixes = scored.length
       ? await this.sql<{ case_id: string; type: string; outcome: string | null; note: string | null; data: Record<string, unknown> | null; completed_by: string | null }>(
@@ -303,11 +334,52 @@ export class InquiriesService {
       for (const key of ['findings', 'summary', 'result', 'answer']) if (typeof data?.[key] === 'string') return data[key];
       return null;
     };
+    // A department reads what the completion mail told it (findings, results, answers), not the
+    // contractor's working notes, the maker's repair or who did it (departmentSeesEntry's rule).
+    const shown = scope ? fixes.filter((f) => f.type !== 'vendor_repair') : fixes;
     return {
       items: scored.map((r) => ({
         caseNumber: r.number, kind: r.kind, subject: r.subject, hostname: r.hostname, completedAt: r.completed_at ? new Date(r.completed_at).toISOString() : null, score: Number(r.score.toFixed(3)),
-        fixedBy: fixes.filter((f) => f.case_id === r.id).map((f) => ({ step: f.type, outcome: f.outcome, note: f.note, what: fixText(f.data), by: f.completed_by })),
+        matchedOn: r.matchedOn,
+        fixedBy: shown.filter((f) => f.case_id === r.id).map((f) => ({ step: f.type, outcome: f.outcome, note: scope ? null : f.note, what: fixText(f.data), by: scope ? null : f.completed_by })),
       })),
+    };
+  }
+
+  /**
+   * Where a case came from, for the case page: the asker and the channel of an inquiry, of the
+   * inquiry an incident or work request was converted from, or the monitoring mail that opened an
+   * incident. A department user sees the asker only when the asker is of its own department.
+   */
+  async origin(actor: Actor, record: { id: string; number: string; kind: string; params?: Record<string, unknown> | null }): Promise<CaseOrigin | null> {
+    let inquiryNumber: string | null = null;
+    let params: Record<string, unknown> | null | undefined = null;
+    if (record.kind === 'inquiry') {
+      inquiryNumber = record.number;
+      params = record.params;
+    } else {
+      const [from] = await this.sql<{ number: string; params: Record<string, unknown> | null }>(
+        `select c.number, c.params from case_link l join case_record c on c.id = l.from_case_id where l.to_case_id = ? and l.relation = 'converted' and c.kind = 'inquiry' limit 1`, [record.id],
+      );
+      if (from) {
+        inquiryNumber = from.number;
+        params = from.params;
+      }
+    }
+    const visible = (asker: InquiryAsker | null) => (asker && (seesAll(actor) || (asker.departmentId && asker.departmentId === actor.departmentId)) ? asker : null);
+    if (inquiryNumber) {
+      return {
+        inquiryNumber, channel: (params?.channel as InquiryChannel | undefined) ?? null, category: (params?.category as InquiryCategory | undefined) ?? null,
+        asker: visible((params?.asker as InquiryAsker | undefined) ?? null), mailFrom: null, monitoringRule: null,
+      };
+    }
+    const [mail] = await this.sql<{ detail: Record<string, unknown> | null }>(
+      `select detail from mail_inbox where case_number = ? and outcome = 'alert' order by id asc limit 1`, [record.number],
+    );
+    if (!mail) return null;
+    return {
+      inquiryNumber: null, channel: 'mail', category: null, asker: null,
+      mailFrom: seesAll(actor) ? textOrNull(mail.detail?.from) : null, monitoringRule: textOrNull(mail.detail?.rule),
     };
   }
 

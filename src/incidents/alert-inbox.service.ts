@@ -8,6 +8,7 @@ import { alertReceived, type AlertSignal } from '../../workflows/shared/messages
 import type { Severity } from '../../workflows/shared/case-model';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { InboxDispatcher } from '../database/inbox-dispatcher';
 import { signalWithStartWorkflow } from '../temporal/typed-workflows';
 import type { ParsedAlert } from './alert-payload';
 
@@ -27,8 +28,6 @@ export interface Delivery {
   runId: string | null;
 }
 
-/** How often the inbox is looked at for alerts that wait (after an outage, or written by another API process). */
-const POLL_EVERY_MS = 1_000;
 /** Alerts handed over per pass; the next pass follows at once while alerts wait. */
 const BATCH = 50;
 /** Retries back off up to this, so a returning Temporal gets the backlog within seconds. */
@@ -57,27 +56,37 @@ interface ClaimedRow {
 export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('alert-inbox');
   private readonly waiters = new Map<string, Array<(delivery: Delivery) => void>>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
-  private stopped = false;
   private failingSince = 0;
+  /** Woken by inserts (any process), by kick(), by retry times and a fallback poll: src/database/inbox-dispatcher.ts. */
+  private readonly dispatcher: InboxDispatcher;
 
   constructor(
     private readonly em: EntityManager,
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.dispatcher = new InboxDispatcher({
+      table: 'alert_inbox', batch: BATCH, logger: this.logger, databaseUrl: config.databaseUrl,
+      pass: () => this.pass(),
+      nextAttemptInMs: async () => {
+        const [row] = await this.em.getConnection().execute<Array<{ ms: number | null }>>(
+          // Only the oldest waiting alert of each incident can be claimed (the order of the pass).
+          `select (extract(epoch from (min(a.next_attempt_at) - now())) * 1000)::float8 as ms from alert_inbox a
+            where a.delivered_at is null and not exists (select 1 from alert_inbox b where b.workflow_id = a.workflow_id and b.delivered_at is null and b.id < a.id)`,
+        );
+        return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
+      },
+      // PostgreSQL down: the alerts are safe where they are; the next look tries again.
+      describeFailure: (error) => `the alert inbox cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), POLL_EVERY_MS).unref();
-    this.kick(); // what an earlier process accepted and could not hand over
+    this.dispatcher.start(); // and what an earlier process accepted and could not hand over
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.dispatcher.stop();
   }
 
   /**
@@ -140,22 +149,7 @@ export class AlertInbox implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Starts a dispatch pass now (or right after the one running). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          if ((await this.pass()) === BATCH) this.again = true;
-        } catch (error) {
-          // PostgreSQL down: the alerts are safe where they are; the next poll tries again.
-          this.logger.warn(`the alert inbox cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => (this.running = undefined));
+    this.dispatcher.kick();
   }
 
   /** Hands over the oldest waiting alert of each incident; returns how many were claimed. */

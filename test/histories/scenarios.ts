@@ -167,6 +167,27 @@ export const API_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'incident-followed-from-inquiry',
+    description: 'R-DESK-1 / R-CONTACT-1: an inquiry converted into an incident; the asker follows it — mailed when it opens, when the platform is verified and when it closes, each step noted on the inquiry.',
+    server: 'dev-server',
+    async run({ api }) {
+      const system = api!;
+      const flow = new FlowDriver(system);
+      const created = await flow.as('op1', 'POST', '/api/inquiries', { subject: '帳票サーバーに接続できない', text: '朝から接続エラー', category: 'fault_report', affected: 'vm-zeimu01', askerName: '帳票ベンダー 木村', askerEmail: 'kimura@vendor.example.jp' });
+      expect200(created);
+      const inquiry = created.body.caseNumber as string;
+      await ackInquiry(flow, inquiry);
+      await flow.complete(inquiry, 'inquiry_respond', 'op1', { outcome: 'convert_incident', data: { severity: 'major' } });
+      await flow.waitForStatus(inquiry, 'done', 30_000);
+      const number = (await flow.as('op1', 'GET', `/api/inquiries/${inquiry}`)).body.links[0].caseNumber as string;
+      await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
+      await flow.complete(number, 'triage', 'op1', triageResolved);
+      await flow.complete(number, 'verify_platform', 'op1', { outcome: 'ok' });
+      await finishIncident(flow, number);
+      return closedCase(system, flow, number);
+    },
+  },
+  {
     name: 'inquiry-linked',
     description: 'R-DESK-1: an inquiry about a known problem: a link to an unknown number is refused on the timeline, then it is linked to the open incident.',
     server: 'dev-server',

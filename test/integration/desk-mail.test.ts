@@ -186,6 +186,11 @@ describe('R-DESK-1 / R-CONTACT-1 / R-FLOW-1: the desk mailbox', () => {
     expect(await caseCount('incident')).toBe(incidents + 1);
     const incident = await flow.caseDetail(row.caseNumber!);
     expect(incident).toMatchObject({ kind: 'incident', hostname: 'vm-zeimu01', severity: 'critical' });
+    // R-DESK-1: the case page says it came by mail, from which sender and rule (a department is not told the sender).
+    expect((await flow.as('op1', 'GET', `/api/cases/${row.caseNumber}/desk`)).body.origin).toEqual({
+      inquiryNumber: null, channel: 'mail', category: null, asker: null, mailFrom: 'zabbix@mon.example.lg.jp', monitoringRule: 'Zabbix',
+    });
+    expect((await flow.as('dept1', 'GET', `/api/cases/${row.caseNumber}/desk`)).body.origin).toMatchObject({ channel: 'mail', mailFrom: null });
 
     // The same alert re-sent by the monitoring system as new mails (new Message-IDs) joins the same incident.
     for (let i = 0; i < 3; i++) await desk.send(Buffer.from(alertMail.replace(id, messageId('zabbix-again')), 'utf8'), 'zabbix@mon.example.lg.jp');

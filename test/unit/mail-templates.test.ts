@@ -66,6 +66,7 @@ const FIXTURES: { [K in MailTemplateName]: MailTemplateInput<K> } = {
   'case.phone_followup': { template: 'case.phone_followup', ...base, calledAt: '2026-12-25T02:15:00Z', counterpart: '総務課 総務 花子様', summary: '本日中にディスク交換を実施することで合意', loggedBy: '運用 太郎' },
   'case.hold': { template: 'case.hold', ...wrBase, reason: '依頼内容の確認中', by: '運用 太郎', waitingFor: 'requester' },
   'case.resumed': { template: 'case.resumed', ...wrBase, reason: '回答をいただいたため', by: '運用 太郎', waitingFor: 'requester' },
+  'case.follower_notice': { template: 'case.follower_notice', ...base, step: 'closed', kind: 'incident', followerName: '業務ベンダー 佐藤', fromCaseNumber: 'INQ-2026-0003', resolution: 'completed', summary: 'ディスクを交換しました' },
   'inquiry.notice': { template: 'inquiry.notice', caseNumber: 'INQ-2026-0003', caseSubject: '税務システムが遅い', step: 'answered', askerName: '税務 花子', message: '再起動で解消しました' },
 };
 
@@ -93,6 +94,7 @@ const SUBJECTS: Record<MailTemplateName, [ja: string, en: string]> = {
   'case.hold': ['対応を保留しました', 'On hold'],
   'case.resumed': ['対応を再開しました', 'Resumed'],
   'inquiry.notice': ['お問い合わせへの回答', 'Answer to your inquiry'],
+  'case.follower_notice': ['お問い合わせの案件が完了しました', 'Your case is closed'],
 };
 
 const ALL = MAIL_TEMPLATE_NAMES.map((name) => [name, FIXTURES[name]] as const);
@@ -113,7 +115,7 @@ const LOCAL_TIME_METHODS = [
 describe('mail templates', () => {
   it('has a fixture and an expected subject for every template, and nothing else', () => {
     expect([...MAIL_TEMPLATE_NAMES].sort()).toEqual(Object.keys(FIXTURES).sort());
-    expect(MAIL_TEMPLATE_NAMES).toHaveLength(22);
+    expect(MAIL_TEMPLATE_NAMES).toHaveLength(23);
   });
 
   describe.each(ALL)('%s', (name, input) => {

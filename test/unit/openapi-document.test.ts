@@ -50,6 +50,7 @@ const UI_READS: Array<[method: 'get' | 'post' | 'put' | 'patch', path: string, s
   ['get', '/api/inquiries', '200'],
   ['get', '/api/inquiries/{id}', '200'],
   ['get', '/api/cases/{id}/similar', '200'],
+  ['get', '/api/cases/{id}/desk', '200'],
   ['get', '/api/reports/monthly', '200'],
   ['post', '/api/reports/monthly', '201'],
   ['get', '/api/reports/monthly/{id}', '200'],

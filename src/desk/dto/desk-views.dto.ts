@@ -62,9 +62,20 @@ export class UnreportedCallDto {
   @ApiProperty({ type: String, nullable: true }) readonly summary: string | null;
 }
 
+/** Where a case came from: the inquiry (its asker and channel) or the monitoring mail that opened it. */
+export class CaseOriginDto {
+  @ApiProperty({ type: String, nullable: true, example: 'INQ-2026-0001', description: 'the inquiry itself, or the one this case was converted from' }) readonly inquiryNumber: string | null;
+  @ApiProperty({ type: String, enum: INQUIRY_CHANNELS, enumName: 'InquiryChannel', nullable: true }) readonly channel: InquiryChannel | null;
+  @ApiProperty({ type: String, enum: INQUIRY_CATEGORIES, enumName: 'InquiryCategory', nullable: true }) readonly category: InquiryCategory | null;
+  @ApiProperty({ type: () => InquiryAskerDto, nullable: true, description: 'null when the reader may not see who asked' }) readonly asker: InquiryAskerDto | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the sender of the monitoring mail that opened the incident' }) readonly mailFrom: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the monitoring mail rule that matched it' }) readonly monitoringRule: string | null;
+}
+
 /** A case as the desk sees it: the detail plus the inquiry's fields, files, links and calls not yet reported by mail. */
 export class DeskCaseDto extends CaseDetailDto {
   @ApiProperty({ ...OBJECT, nullable: true, description: 'the inquiry\'s asker, channel, category, ... (null for other kinds)' }) readonly inquiry: Record<string, unknown> | null;
+  @ApiProperty({ type: () => CaseOriginDto, nullable: true, description: 'who asked and by which channel, for a case that came from an inquiry or a mail' }) readonly origin: CaseOriginDto | null;
   @ApiProperty({ type: () => [CaseAttachmentDto] }) readonly attachments: CaseAttachmentDto[];
   @ApiProperty({ type: () => [CaseLinkDto] }) readonly links: CaseLinkDto[];
   @ApiProperty({ type: () => [UnreportedCallDto] }) readonly callsWithoutMail: UnreportedCallDto[];
@@ -86,6 +97,7 @@ export class SimilarCaseDto {
   @ApiProperty({ type: String, nullable: true }) readonly hostname: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) readonly completedAt: string | null;
   @ApiProperty() readonly score: number;
+  @ApiProperty({ type: [String], example: ['device', 'text'], description: 'what it shares with this case: device, alert, text' }) readonly matchedOn: string[];
   @ApiProperty({ type: () => [SimilarFixDto] }) readonly fixedBy: SimilarFixDto[];
 }
 

@@ -110,8 +110,7 @@ export class ImapReader {
     let moved = 0;
     try {
       const exists = typeof client.mailbox === 'object' && client.mailbox ? client.mailbox.exists : 0;
-      if (!exists) return 0;
-      const messages = await client.fetchAll('1:*', { uid: true, source: true, envelope: true }, { uid: false });
+      const messages = exists ? await client.fetchAll('1:*', { uid: true, source: true, envelope: true }, { uid: false }) : [];
       for (const message of messages) {
         if (this.stopped || !message.source) break;
         // 1. Durably recorded (or recognised by its Message-ID) ...
@@ -124,6 +123,8 @@ export class ImapReader {
       lock.release();
     }
     // Wait in IDLE: the server says EXISTS when mail arrives (the `exists` listener starts a pass).
+    // Also after a pass that found the inbox empty: left to imapflow, IDLE would only start after its
+    // auto-IDLE delay (15 s of quiet), and the first mail after a quiet start waited that long.
     if (!this.stopped) void client.idle().catch(() => undefined);
     return moved;
   }

@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import { InquiriesService, type IntakeAttachment } from '../../desk/inquiries.service';
 import { readDeskSettings } from '../../desk/desk-settings';
 import { DESK_CONFIG, type DeskConfig } from '../../desk/desk-config';
+import { InboxDispatcher } from '../../database/inbox-dispatcher';
 import type { Role } from '../../identity/roles';
 import { IncidentsService } from '../../incidents/incidents.service';
 import type { ParsedAlert } from '../../incidents/alert-payload';
@@ -16,7 +17,6 @@ import { DEFAULT_MESSAGE_ID_DOMAIN } from '../mailer';
 import { autoVerdict, matchMonitoringRule, referencedMessageIds, type MonitoringRuleLike } from './classify';
 import { recordInboundMail, type InboundMeta } from './inbox-writer';
 
-const POLL_EVERY_MS = 1_000;
 const BATCH = 10;
 const MAX_TEXT = 20_000;
 const MAX_HTML = 200_000;
@@ -46,10 +46,9 @@ export interface IntakeOutcome {
 @Injectable()
 export class MailIntake implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('mail-intake');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private again = false;
   private stopped = false;
+  /** The durable-inbox dispatcher it shares with the alert inbox (src/database/inbox-dispatcher.ts): woken by inserts, also the sink process's, by retry times and a fallback poll. */
+  private readonly dispatcher: InboxDispatcher;
 
   constructor(
     private readonly em: EntityManager,
@@ -58,18 +57,28 @@ export class MailIntake implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly inquiries: InquiriesService,
     private readonly incidents: IncidentsService,
     private readonly caseMailer: CaseMailer,
-  ) {}
+  ) {
+    this.dispatcher = new InboxDispatcher({
+      table: 'mail_inbox', batch: BATCH, logger: this.logger, databaseUrl: config.databaseUrl,
+      pass: () => this.pass(),
+      nextAttemptInMs: async () => {
+        const [row] = await this.sql<{ ms: number | null }>(
+          `select (extract(epoch from (min(next_attempt_at) - now())) * 1000)::float8 as ms from mail_inbox where processed_at is null`,
+        );
+        return row?.ms === null || row?.ms === undefined ? null : Number(row.ms);
+      },
+      describeFailure: (error) => `the mail inbox cannot be read: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.desk.intakeEnabled) return;
-    this.timer = setInterval(() => this.kick(), POLL_EVERY_MS).unref();
-    this.kick();
+    this.dispatcher.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    await this.dispatcher.stop();
   }
 
   private sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
@@ -84,21 +93,7 @@ export class MailIntake implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        try {
-          if ((await this.pass()) === BATCH) this.again = true;
-        } catch (error) {
-          this.logger.warn(`the mail inbox cannot be read: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      } while (this.again && !this.stopped);
-    })().finally(() => (this.running = undefined));
+    if (this.desk.intakeEnabled) this.dispatcher.kick();
   }
 
   /** Resolves when every received mail has been handled (tests, shutdown). */

@@ -1,5 +1,23 @@
 /** Both flows: verification, approval, completion, phone follow-up, hold and resume. */
-import { at, bi, fact, kindFact, kindLabel, type TemplatesOf, TO, waitingFor } from './vocabulary';
+import type { FollowerStep } from '../../../workflows/shared/contracts';
+import { at, bi, type Bi, fact, type Fact, kindFact, kindLabel, lookup, type TemplatesOf, TO, waitingFor } from './vocabulary';
+
+const FOLLOWER_TITLES: Record<FollowerStep, Bi> = {
+  opened: bi('お問い合わせを案件として受け付けました', 'Your inquiry is now a case'),
+  resolved: bi('お問い合わせの案件で対応が済みました', 'Your case has been dealt with'),
+  closed: bi('お問い合わせの案件が完了しました', 'Your case is closed'),
+};
+
+const FOLLOWER_LEADS: Record<Exclude<FollowerStep, 'opened'>, Bi> = {
+  resolved: bi('お問い合わせいただいた事象について、下記の案件で対応が済みました。引き続き、完了の確認を進めます。', 'The matter you asked about has been dealt with in the case below; its completion is now being confirmed.'),
+  closed: bi('お問い合わせから切り替えた下記の案件が完了しました。ご協力ありがとうございました。', 'The case your inquiry became is now closed. Thank you.'),
+};
+
+const FOLLOWER_RESOLUTIONS: Record<string, Bi> = {
+  completed: bi('完了', 'Completed'),
+  rejected: bi('却下', 'Rejected'),
+  withdrawn: bi('取り下げ', 'Withdrawn'),
+};
 
 export const CASE_TEMPLATES: TemplatesOf<'case'> = {
   'case.verification_request': (m) => ({
@@ -82,6 +100,25 @@ export const CASE_TEMPLATES: TemplatesOf<'case'> = {
       fact('内容', 'What was said', m.summary),
       fact('記録者', 'Recorded by', m.loggedBy),
     ],
+  }),
+  'case.follower_notice': (m) => ({
+    title: lookup(FOLLOWER_TITLES, m.step),
+    to: bi(`${m.followerName} 様`, `Dear ${m.followerName},`),
+    lead: [
+      m.step === 'opened'
+        ? bi(
+            `お問い合わせ（${m.fromCaseNumber}）は、下記の${kindLabel(m.kind).ja}として対応いたします。以後の経過は、この案件番号でお知らせします。`,
+            `Your inquiry (${m.fromCaseNumber}) is now handled as the ${kindLabel(m.kind).en.toLowerCase()} below; we will keep you informed under this number.`,
+          )
+        : lookup(FOLLOWER_LEADS, m.step),
+      bi('このメールにご返信いただくと、案件の記録に追加されます。', 'A reply to this e-mail is added to the case record.'),
+    ],
+    facts: [
+      kindFact(m.kind),
+      fact('お問い合わせ番号', 'Your inquiry', m.fromCaseNumber),
+      m.resolution ? fact('結果', 'Outcome', lookup(FOLLOWER_RESOLUTIONS, m.resolution)) : null,
+      fact('対応の概要', 'Summary', m.summary),
+    ].filter((f): f is Fact => f !== null),
   }),
   'case.hold': (m) => ({
     title: bi('対応を保留しました', 'On hold'),

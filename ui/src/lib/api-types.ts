@@ -2099,6 +2099,23 @@ export interface components {
         InquiryListDto: {
             items: components["schemas"]["InquiryRowDto"][];
         };
+        CaseOriginDto: {
+            /**
+             * @description the inquiry itself, or the one this case was converted from
+             * @example INQ-2026-0001
+             */
+            inquiryNumber: string | null;
+            /** @enum {string|null} */
+            channel: "mail" | "phone" | "ui" | "api" | null;
+            /** @enum {string|null} */
+            category: "question" | "request_for_work" | "fault_report" | "other" | null;
+            /** @description null when the reader may not see who asked */
+            asker: components["schemas"]["InquiryAskerDto"] | null;
+            /** @description the sender of the monitoring mail that opened the incident */
+            mailFrom: string | null;
+            /** @description the monitoring mail rule that matched it */
+            monitoringRule: string | null;
+        };
         CaseAttachmentDto: {
             /** Format: uuid */
             id: string;
@@ -2183,6 +2200,8 @@ export interface components {
             inquiry: {
                 [key: string]: unknown;
             } | null;
+            /** @description who asked and by which channel, for a case that came from an inquiry or a mail */
+            origin: components["schemas"]["CaseOriginDto"] | null;
             attachments: components["schemas"]["CaseAttachmentDto"][];
             links: components["schemas"]["CaseLinkDto"][];
             callsWithoutMail: components["schemas"]["UnreportedCallDto"][];
@@ -2228,6 +2247,14 @@ export interface components {
             /** Format: date-time */
             completedAt: string | null;
             score: number;
+            /**
+             * @description what it shares with this case: device, alert, text
+             * @example [
+             *       "device",
+             *       "text"
+             *     ]
+             */
+            matchedOn: string[];
             fixedBy: components["schemas"]["SimilarFixDto"][];
         };
         SimilarCasesDto: {

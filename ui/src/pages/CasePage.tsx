@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
 import { AuditHistoryPanel } from '../components/AuditHistory';
+import { CaseDeskPanels } from '../components/CaseDeskPanels';
 import { SlaPanel } from '../components/Sla';
 import { ParamsSummary, TaskForm } from '../components/TaskForm';
 import { Empty, ErrorBox, Field, KindBadge, Loading, Notice, PageTitle, SeverityBadge, StatusBadge } from '../components/ui';
@@ -251,6 +252,8 @@ export function CasePage() {
 
         <aside className="case-side" aria-label={tr('対応', 'Work')}>
           <SlaPanel sla={c.sla} now={now} />
+          {/* R-DESK-1 / R-REC-6: who asked and by which channel; has this happened before? */}
+          <CaseDeskPanels number={c.number} />
 
           <section className="panel" aria-labelledby="open-tasks-heading">
             <h2 id="open-tasks-heading">{tr('未完了の作業', 'Open steps')}</h2>

@@ -95,3 +95,20 @@ export interface LinkCasesResult {
   caseNumber: string | null;
   reason?: string;
 }
+
+/**
+ * R-DESK-1 / R-CONTACT-1: the asker of an inquiry converted into an incident or a work request
+ * follows the new case: mailed its number when it opens, when it is resolved and when it closes,
+ * and the inquiry's timeline notes each of these steps.
+ */
+export interface CaseFollower {
+  name: string;
+  email: string | null;
+  userId: string | null;
+  /** The inquiry it came from. */
+  fromCaseId: string;
+  fromCaseNumber: string;
+}
+
+/** The steps of a followed case the follower hears of. */
+export type FollowerStep = 'opened' | 'resolved' | 'closed';

@@ -6,6 +6,7 @@
 import type { Severity } from '../case-model';
 import type { CaseKind } from '../ids';
 import type { SlaKind } from './calendar';
+import type { FollowerStep } from './desk';
 
 /**
  * An ISO 8601 instant, preferably with an offset (`2026-12-25T01:00:00Z`, `…+09:00`). A date
@@ -119,6 +120,18 @@ export interface MailTemplateFields {
   'case.resumed': HoldFields;
   /** R-DESK-1: the asker of an inquiry is told at each step (and the desk, of a missed SLA). */
   'inquiry.notice': InquiryNoticeFields;
+  /** R-CONTACT-1: the asker of a converted inquiry follows the new case (opened, resolved, closed). */
+  'case.follower_notice': {
+    step: FollowerStep;
+    kind: CaseKind;
+    followerName: string;
+    /** The inquiry the case came from. */
+    fromCaseNumber: string;
+    /** completed, rejected, withdrawn (closed only). */
+    resolution?: string;
+    /** What was found or done, as told to the case's own parties. */
+    summary?: string;
+  };
 }
 
 /** The steps of an inquiry the asker (or the desk) is told about. */

@@ -3,7 +3,7 @@
  * (src/) starts workflows with these; it never imports the workflow files themselves.
  */
 import type { ActorRef, Severity } from '../case-model';
-import type { InquiryInput, InquiryResult } from './desk';
+import type { CaseFollower, InquiryInput, InquiryResult } from './desk';
 import type { DailyFiguresInput, GatherAvailabilityResult, MonthlyReportInput, MonthlyReportResult, ScheduledReportPlan } from './reports';
 import type { BackupSummary, BackupTarget, PruneSummary } from './operations';
 
@@ -19,6 +19,8 @@ export interface IncidentInput {
   reportedBy?: ActorRef | null;
   /** Read from the configuration when the case starts, so a replay uses the same value. */
   vendorSilenceBusinessHours: number;
+  /** The asker of the inquiry this incident was converted from: told its number, its recovery and its closing. */
+  follower?: CaseFollower | null;
 }
 
 export interface IncidentResult {
@@ -38,6 +40,8 @@ export interface WorkRequestInput {
   departmentId: string;
   departmentName: string;
   submittedAt: string;
+  /** The asker of the inquiry this request was converted from (when not the requester): told its steps. */
+  follower?: CaseFollower | null;
 }
 
 export interface WorkRequestResult {
