@@ -8,9 +8,8 @@ import { SEVERITIES, type ActorRef, type Severity } from './shared/case-model';
 import type {
   CaseFollower, DeskSlaPlan, IncidentInput, InquiryInput, InquiryResolution, InquiryResult, MailTemplate, RecipientSpec, WorkRequestInput,
 } from './shared/contracts';
-import {
-  askerAnswer, caseNumberIn, getInquiryState, type AskerAnswerInput, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS, type InquiryStateView,
-} from './shared/desk';
+import { caseNumberIn, INQUIRY_CATEGORY_LABELS, INQUIRY_CHANNEL_LABELS } from './shared/desk';
+import { askerAnswer, getInquiryState, type AskerAnswerInput, type InquiryStateView } from './shared/messages';
 import { jstLabel } from './shared/jst';
 import { workRequestWorkflow } from './work-request.workflow';
 

@@ -17,7 +17,7 @@ import type { Actor } from '../identity/current-user';
 import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import { actorRef } from '../cases/cases.service';
-import { askerAnswer } from '../../workflows/shared/desk';
+import { askerAnswer } from '../../workflows/shared/messages';
 import type { AskerAnswerDto, CreateInquiryDto, InquiryReplyDto, ListInquiriesQuery, PhoneCallDto, PhoneFollowupDto } from './dto/inquiry.dto';
 
 export interface IntakeAttachment {

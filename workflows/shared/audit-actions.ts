@@ -1,4 +1,4 @@
-import { DESK_AUDIT_ACTION_LABELS } from './desk-audit-actions';
+import { DESK_AUDIT_ACTION_LABELS } from './desk';
 
 /**
  * What the audit log's action codes mean, for people: the auditor reads 「ログイン」, not

@@ -1,6 +1,5 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ActorRef } from './case-model';
-import type { InquiryCategory, InquiryChannel, InquiryResolution } from './contracts';
+// No Temporal imports here: the UI bundles this file (the inquiry's messages are in messages.ts).
+import type { InquiryCategory, InquiryChannel } from './contracts';
 
 /**
  * The support desk (R-DESK-1): inquiries (問い合わせ) and their human steps. Pure and deterministic:
@@ -33,28 +32,6 @@ export const INQUIRY_CHANNEL_LABELS: Record<InquiryChannel, { ja: string; en: st
   api: { ja: 'API', en: 'API' },
 };
 
-export interface InquiryStateView {
-  caseNumber: string | null;
-  acknowledged: boolean;
-  escalated: boolean;
-  answer: string | null;
-  reopenCount: number;
-  linkedCaseNumber: string | null;
-  resolution: InquiryResolution | null;
-  /** The answer is out and the asker's confirmation is awaited. */
-  awaitingConfirmation: boolean;
-}
-
-export const getInquiryState = defineQuery<InquiryStateView>('getInquiryState');
-
-/** The asker's own answer to "is it solved?" (a department user in the UI): validated by the workflow. */
-export interface AskerAnswerInput {
-  outcome: 'confirmed' | 'reopened';
-  note?: string;
-  actor: ActorRef;
-}
-
-export const askerAnswer = defineUpdate<InquiryStateView, [AskerAnswerInput]>('askerAnswer');
 
 /** A case number in a mail subject: 【opsdesk】INC-2026-0012 …, Re: [REQ-2026-0003] … */
 export const CASE_NUMBER_IN_TEXT = /\b(INC|REQ|INQ)-(\d{4})-(\d{4,8})\b/;
@@ -64,3 +41,23 @@ export function caseNumberIn(text: string | null | undefined): string | null {
   return match ? match[0] : null;
 }
 
+/** The audit log's words for the desk's routes (merged into AUDIT_ACTION_LABELS). */
+export const DESK_AUDIT_ACTION_LABELS: Readonly<Record<string, { ja: string; en: string }>> = {
+  'inquiry.create': { ja: '問い合わせの受付', en: 'Inquiry received' },
+  'inquiry.list': { ja: '問い合わせの一覧', en: 'Inquiries listed' },
+  'inquiry.read': { ja: '問い合わせの参照', en: 'Inquiry read' },
+  'inquiry.reply': { ja: '問い合わせ元への返信', en: 'Reply to the asker' },
+  'inquiry.confirm': { ja: '問い合わせ元による回答の確認', en: 'Answer confirmed by the asker' },
+  'case.call': { ja: '電話の記録', en: 'Call logged' },
+  'case.call.followup': { ja: '電話の事後報告メール', en: 'Call reported by mail' },
+  'case.desk': { ja: '案件のデスク情報の参照', en: 'Desk view of a case read' },
+  'case.similar': { ja: '類似案件の参照', en: 'Similar cases read' },
+  'attachment.read': { ja: '添付ファイルの取得', en: 'Attachment downloaded' },
+  'desk.settings': { ja: 'デスク設定の参照', en: 'Desk settings read' },
+  'desk.settings.update': { ja: 'デスク設定の変更', en: 'Desk settings changed' },
+  'desk.monitoring_rule.list': { ja: '監視メール規則の一覧', en: 'Monitoring mail rules listed' },
+  'desk.monitoring_rule.test': { ja: '監視メール規則の試験', en: 'Monitoring mail rule tested' },
+  'desk.monitoring_rule.create': { ja: '監視メール規則の登録', en: 'Monitoring mail rule added' },
+  'desk.monitoring_rule.delete': { ja: '監視メール規則の削除', en: 'Monitoring mail rule removed' },
+  'desk.mail_inbox': { ja: '受信メールの一覧', en: 'Received mail listed' },
+};

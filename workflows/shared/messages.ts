@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActorRef, CaseStatus, Impact, SlaView, WorkPlan } from './case-model';
 import type { CaseKind } from './ids';
+import type { InquiryResolution } from './contracts';
 
 /** Messages of the case workflows, shared by the workflow code and the API (one definition, two users). */
 
@@ -92,3 +93,28 @@ export const FAILURE_TYPES = {
   conflict: 'OpsdeskConflict',
   invalid: 'OpsdeskInvalid',
 } as const;
+
+// The inquiry (workflows/inquiry.workflow.ts)
+
+export interface InquiryStateView {
+  caseNumber: string | null;
+  acknowledged: boolean;
+  escalated: boolean;
+  answer: string | null;
+  reopenCount: number;
+  linkedCaseNumber: string | null;
+  resolution: InquiryResolution | null;
+  /** The answer is out and the asker's confirmation is awaited. */
+  awaitingConfirmation: boolean;
+}
+
+export const getInquiryState = defineQuery<InquiryStateView>('getInquiryState');
+
+/** The asker's own answer to "is it solved?" (a department user in the UI): validated by the workflow. */
+export interface AskerAnswerInput {
+  outcome: 'confirmed' | 'reopened';
+  note?: string;
+  actor: ActorRef;
+}
+
+export const askerAnswer = defineUpdate<InquiryStateView, [AskerAnswerInput]>('askerAnswer');
