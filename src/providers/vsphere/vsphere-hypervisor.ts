@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import { Client as PgClient } from 'pg';
 import type { VsphereConfig } from '../../operations/operations-config';
 import type {
   ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
@@ -19,6 +20,8 @@ const VM_PROPS = [
   'config.annotation', 'config.createDate', 'config.guestId', 'customValue', 'guest.ipAddress',
 ];
 const GiB = 1024 ** 3;
+/** The first key of the placement advisory locks (pg_advisory_lock(int, int)): 'opsd'. */
+const PLACEMENT_LOCK_CLASS = 0x6f707364;
 const MiB = 1024 ** 2;
 
 interface Vm {
@@ -100,7 +103,7 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   private fieldKeys: Promise<Record<FieldName, number>> | null = null;
   /** The event collector of this session and the cursor it was made for (R-MON-1). */
   private events: { client: VimClient; collector: MoRef; cursor: EventCursor } | null = null;
-  /** Placement (capacity and address) is decided one VM at a time in this process. */
+  /** Placement (capacity and address) is decided one VM at a time in this process (and per cluster across processes: {@link placementLock}). */
   private placing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -354,8 +357,8 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
         throw new ProviderError('invalid', `稼働中の ${name} の vCPU・メモリは減らせません。停止してから変更してください / ${name} is powered on: power it off to reduce CPU or memory`);
       }
       if (next.diskBytes > now.diskBytes && vm.disks.length === 0) throw new ProviderError('invalid', `${name} has no virtual disk to grow`);
-      await this.exclusive(async () => {
-        const place = await this.place();
+      const place = await this.place();
+      await this.placementLock(place, async () => {
         const host = (await this.hostStates(place)).find((h) => h.ref.value === vm.host?.value);
         const needs = { cpu: next.cpu - now.cpu, memoryMB: next.memoryMB - now.memoryMB, diskBytes: next.diskBytes - now.diskBytes };
         const datastore = vm.disks[0] ? ref(obj(vm.disks[0].backing).datastore) : undefined;
@@ -459,8 +462,8 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   /** Picks a host with room and an address, then clones `source` there (powered off). */
   private async cloneInto(source: Vm, spec: VmSpec & { businessSystem: string | null }, ctx: OperationContext, journal: JournalRow): Promise<Vm> {
     const client = await this.vimClient();
-    return this.exclusive(async () => {
-      const place = await this.place();
+    const place = await this.place();
+    return this.placementLock(place, async () => {
       ctx.progress?.({ step: 'allocate', percent: 0 });
       const host = await this.pickHost(place, spec);
       const datastore = await this.pickDatastore(place, host, spec.diskGiB * GiB);
@@ -831,6 +834,31 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
       throw error;
     });
     return this.fieldKeys;
+  }
+
+  /**
+   * Runs a placement (capacity check, then the clone or the growth, until vCenter counts the VM at
+   * its new size) while holding the cluster's placement lock: one at a time in this process, and
+   * across worker processes by a PostgreSQL session advisory lock on the cluster. The lock lives on
+   * a connection of its own, not one of the pool's, so workers waiting for it never starve the
+   * holder of connections for its journal; a worker that dies lets go with its connection.
+   */
+  private placementLock<T>(place: Placement, body: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const url = this.em.config.get('clientUrl');
+      if (!url) return body();
+      const connection = new PgClient({ connectionString: url, application_name: 'opsdesk-vsphere-placement' });
+      connection.on('error', () => undefined); // a lost connection drops the lock; the body's own calls report what matters
+      await connection.connect();
+      const scope = `vsphere:${new URL(this.config.url).host}:${place.cluster.value}`;
+      try {
+        await connection.query('select pg_advisory_lock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, scope]);
+        return await body();
+      } finally {
+        await connection.query('select pg_advisory_unlock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, scope]).catch(() => undefined);
+        await connection.end().catch(() => undefined);
+      }
+    });
   }
 
   private exclusive<T>(body: () => Promise<T>): Promise<T> {
