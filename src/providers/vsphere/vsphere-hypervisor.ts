@@ -1,10 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { Client as PgClient } from 'pg';
 import type { VsphereConfig } from '../../operations/operations-config';
 import type {
   ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
-  SnapshotInfo, VmExport, VmInfo, VmResize, VmRestoreSource, VmSpec,
+  SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize, VmRestoreSource, VmSpec,
 } from '../hypervisor.port';
 import { ProviderError } from '../provider-error';
 import { MoRef, VimClient, VimFault, VimTransportError } from './vim-client';
@@ -20,6 +24,8 @@ const VM_PROPS = [
   'config.annotation', 'config.createDate', 'config.guestId', 'customValue', 'guest.ipAddress',
 ];
 const GiB = 1024 ** 3;
+/** The format of the vSphere adapter's VM exports (see exportVm). */
+export const VSPHERE_EXPORT_FORMAT = 'opsdesk-vsphere-export/1';
 /** The first key of the placement advisory locks (pg_advisory_lock(int, int)): 'opsd'. */
 const PLACEMENT_LOCK_CLASS = 0x6f707364;
 const MiB = 1024 ** 2;
@@ -411,9 +417,83 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     });
   }
 
-  exportVm(name: string): Promise<VmExport> {
-    // Not built yet: vcsim has no ExportVm and does not model disk content, so no test could verify it.
-    return Promise.reject(new ProviderError('invalid', `vSphere アダプタは VM のエクスポートにまだ対応していません（${name}） / the vSphere adapter does not export VMs yet (${name}): back it up with the platform's backup product`));
+  /**
+   * A backup of the VM (R-OP-2's final backup, R-OP-8): a snapshot of it (marked with the key, so a
+   * retry reuses it), ExportSnapshot, every disk the HttpNfcLease offers downloaded over the checked
+   * TLS connection, the lease completed and the snapshot removed. The file is one line of JSON (the
+   * manifest: format, the VM's sizes, each disk's target id, bytes and SHA-256) followed by the disks'
+   * bytes in that order. vcsim serves the disk files it keeps (their content is not modelled), so
+   * its tests verify the mechanism and that the bytes written are the bytes served, not that a
+   * guest's data survives; no restore from this file yet (restores are from a snapshot).
+   */
+  async exportVm(name: string, file: string, ctx: OperationContext): Promise<VmExport> {
+    return this.vim(async () => {
+      const vm = await this.readyVm(name);
+      const client = await this.vimClient();
+      const mark = `opsdesk.export=${ctx.key}`;
+      let snapshot = (await this.snapshots(vm)).find((s) => s.description.split('\n').includes(mark));
+      if (!snapshot) {
+        ctx.progress?.({ step: 'snapshot', percent: 0 });
+        await this.wait(await client.createSnapshot(vm.ref, `opsdesk-export ${new Date().toISOString()}`, mark), ctx, 'snapshot', 0, 10);
+        snapshot = (await this.snapshots(vm)).find((s) => s.description.split('\n').includes(mark));
+        if (!snapshot) throw new ProviderError('fault', `vCenter made the export snapshot of ${name}, but it is not in the VM's snapshot tree`);
+      }
+      await mkdir(dirname(file), { recursive: true });
+      const lease = await client.exportSnapshot(snapshot.ref);
+      const parts: Array<{ targetId: string; bytes: number; sha256: string; path: string }> = [];
+      try {
+        const info = await this.leaseReady(client, lease);
+        const disks = list(obj(info).deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
+        if (disks.length === 0) throw new ProviderError('fault', `vCenter offered no disk of ${name} to export`);
+        for (const [i, disk] of disks.entries()) {
+          ctx.progress?.({ step: 'export', percent: 10 + Math.round((80 * i) / disks.length), message: text(disk.targetId) });
+          const path = `${file}.disk${i}.part`;
+          const sink = createWriteStream(path, { mode: 0o600 });
+          const got = await client.download(need(text(disk.url), 'the disk URL'), sink, text(disk.sslThumbprint) || null).finally(() => new Promise((r) => sink.end(r)));
+          parts.push({ targetId: text(disk.targetId) ?? `disk${i}`, ...got, path });
+          await client.call('HttpNfcLeaseProgress', lease, [['percent', Math.round((100 * (i + 1)) / disks.length)]]).catch(() => undefined);
+        }
+        await client.call('HttpNfcLeaseComplete', lease, []);
+      } catch (error) {
+        await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
+        await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+        throw error;
+      }
+      ctx.progress?.({ step: 'write', percent: 90 });
+      const manifest: VmExportManifest = {
+        format: VSPHERE_EXPORT_FORMAT,
+        vm: { name: vm.name, cpu: vm.cpu, memoryGiB: round(vm.memoryMB / 1024), diskGiB: round(vm.diskBytes / GiB), os: vm.fields.os ?? vm.guestId ?? 'unknown', businessSystem: vm.fields.system || null },
+        // The disks' content as exported (vCenter reports no digest of its own).
+        diskDigest: createHash('sha256').update(parts.map((p) => `${p.targetId}:${p.bytes}:${p.sha256}`).join(',')).digest('hex'),
+        exportedAt: new Date().toISOString(),
+      };
+      const header = { ...manifest, vcenter: { vm: vm.ref.value, snapshot: snapshot.info.name }, disks: parts.map(({ targetId, bytes, sha256 }) => ({ targetId, bytes, sha256 })) };
+      const out = createWriteStream(`${file}.part`, { mode: 0o600 });
+      await new Promise<void>((done, fail) => {
+        out.on('error', fail);
+        out.write(`${JSON.stringify(header)}\n`);
+        void (async () => {
+          for (const part of parts) await pipeline(createReadStream(part.path), out, { end: false });
+          out.end(done);
+        })().catch(fail);
+      });
+      await rename(`${file}.part`, file);
+      await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+      ctx.progress?.({ step: 'cleanup', percent: 95 });
+      await this.wait(await client.removeSnapshot(snapshot.ref), ctx, 'cleanup', 95, 100);
+      return { file, sizeBytes: (await stat(file)).size, manifest };
+    });
+  }
+
+  /** Waits for an HttpNfcLease to be ready: its info (device URLs), or its error. */
+  private async leaseReady(client: VimClient, lease: MoRef): Promise<Parsed | undefined> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      const props = await client.retrieveOne(lease, ['state', 'info', 'error']);
+      const state = text(props?.state);
+      if (state === 'ready') return props?.info;
+      if (state === 'error' || !props) throw new ProviderError('fault', `vCenter: the export lease failed: ${text(obj(props?.error).localizedMessage) ?? state ?? 'gone'}`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   async restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo> {
