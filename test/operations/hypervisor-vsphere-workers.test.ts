@@ -78,8 +78,9 @@ describe('R-OP-1: the vSphere adapter with several workers, and its sealed passw
   });
 
   test('R-OP-1: two workers provisioning at the same moment, each VM fitting the host alone but not both together: one is made, the other refused for capacity (the check and the clone hold a PostgreSQL advisory lock per cluster, not only one per process)', async () => {
-    // A cluster of one host: 2 cores, 4 GiB, already carrying two small VMs.
-    const small = await startVcsim({ args: ['-host', '1'] });
+    // A cluster of one host: 2 cores, 4 GiB, already carrying two small VMs. Clone tasks run 1.5 s (vcsim's
+    // TaskDelay), as a real clone takes a while: without a lock across workers both would check the host meanwhile.
+    const small = await startVcsim({ args: ['-host', '1', '-task-delay', 'CloneVm:1500'] });
     try {
       const smallEnv = { VSPHERE_URL: small.url, VSPHERE_THUMBPRINT: await vcsimThumbprint(small.port), VSPHERE_ADDRESS_POOL: '' };
       const admin = new VimClient(small.url, { thumbprint: smallEnv.VSPHERE_THUMBPRINT });
