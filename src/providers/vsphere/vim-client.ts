@@ -397,6 +397,49 @@ export class VimClient {
     });
   }
 
+  /**
+   * Uploads `size` bytes from `source` to an HttpNfcLease device URL (an import's disk), with the
+   * same rules as {@link download} for the host; the SHA-1 of what was sent (what the lease's manifest reports).
+   */
+  async upload(url: string, source: NodeJS.ReadableStream, size: number, sslThumbprint?: string | null): Promise<{ bytes: number; sha1: string }> {
+    const target = new URL(url.replace('://*', `://${this.endpoint.host}`));
+    if (target.protocol !== 'https:') throw new VimTransportError(`refusing to upload over ${target.protocol} (${target.host})`);
+    const own = target.host === this.endpoint.host;
+    if (!own && !sslThumbprint) throw new VimTransportError(`refusing to upload to ${target.host}: not the vCenter, and the lease gives no thumbprint to pin`);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const socket = await (own ? this.connect() : this.connectTo(host, Number(target.port || 443), normalizeThumbprint(sslThumbprint!)));
+    return new Promise((resolvePut, reject) => {
+      const hash = createHash('sha1');
+      let bytes = 0;
+      const req = request(
+        {
+          host, port: target.port || 443, path: `${target.pathname}${target.search}`, method: 'PUT', createConnection: () => socket,
+          headers: { connection: 'close', 'content-type': 'application/x-vnd.vmware-streamVmdk', 'content-length': size, ...(own && this.cookie ? { cookie: this.cookie } : {}) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200 && res.statusCode !== 201) reject(new VimTransportError(`PUT ${target.pathname}: HTTP ${res.statusCode}`));
+            else resolvePut({ bytes, sha1: hash.digest('hex') });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new VimTransportError(`PUT ${target.pathname}: ${e.message}`)));
+      source.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+        if (!req.write(chunk)) {
+          source.pause();
+          req.once('drain', () => source.resume());
+        }
+      });
+      source.on('end', () => req.end());
+      source.on('error', (e: Error) => req.destroy(e));
+    });
+  }
+
   /** A TLS connection to the vCenter whose certificate is checked before it is used. */
   private connect(): Promise<TLSSocket> {
     return this.connectTo(this.endpoint.hostname.replace(/^\[|\]$/g, ''), Number(this.endpoint.port || 443), this.pin);

@@ -1,8 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client as PgClient } from 'pg';
 import type { VsphereConfig } from '../../operations/operations-config';
@@ -497,8 +498,14 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   }
 
   async restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo> {
-    if (!('snapshotId' in source) || ctx.asName) {
-      throw new ProviderError('invalid', 'vSphere アダプタはスナップショットから元の VM への復元のみ対応しています / the vSphere adapter restores only from a snapshot, over the original VM');
+    if ('exportFile' in source) {
+      if (!ctx.asName) {
+        throw new ProviderError('invalid', 'vSphere アダプタはエクスポートから新しい名前の VM としてのみ復元できます / the vSphere adapter restores an export only as a new VM (a name for it is needed)');
+      }
+      return this.importExport(source.exportFile, ctx.asName, ctx);
+    }
+    if (ctx.asName) {
+      throw new ProviderError('invalid', 'スナップショットからは元の VM にのみ復元できます / a snapshot restores only over the original VM');
     }
     return this.keyed(ctx, 'restore', name, async () => {
       const vm = await this.findVm(name);
@@ -510,6 +517,92 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
       await this.wait(await (await this.vimClient()).revertToSnapshot(snapshot.ref), ctx, 'revert', 25, 75);
       await this.power(vm.ref, 'on', ctx, 'power_on', 75, 100);
       return this.info(vm.ref);
+    });
+  }
+
+  /**
+   * An export of {@link exportVm} as a new VM (R-OP-9, restore as another name): placed like a new
+   * VM (host capacity under the placement lock, datastore, address), made by ImportVApp with a
+   * VirtualMachineImportSpec of the exported sizes and disks, each disk uploaded to the lease (its
+   * SHA-1 compared with the lease's manifest where vCenter gives one), then finished like a
+   * provision (notes, attributes, power on). vcsim keeps no uploaded content: its manifest's SHA-1
+   * of what it received is what shows the bytes arrived.
+   */
+  private async importExport(file: string, newName: string, ctx: OperationContext): Promise<VmInfo> {
+    const { header, offset } = await readExportHeader(file);
+    const spec: VmSpec = { ...header.vm, name: newName };
+    checkSpec(spec);
+    return this.keyed(ctx, 'restore_export', newName, async (journal) => {
+      let vm = await this.findVm(newName);
+      if (vm && vm.key !== ctx.key) throw taken(newName);
+      if (!vm) {
+        const client = await this.vimClient();
+        const place = await this.place();
+        const made = await this.placementLock(place, async () => {
+          ctx.progress?.({ step: 'allocate', percent: 0 });
+          const host = await this.pickHost(place, spec);
+          const diskBytes = header.disks.length ? spec.diskGiB * GiB : 0;
+          const datastore = await this.pickDatastore(place, host, diskBytes);
+          const dsName = text((await client.retrieveOne(datastore, ['name']))?.name) ?? datastore.value;
+          const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place, ctx.key, newName));
+          await this.journal(ctx.key, { address });
+          journal.detail.address = address;
+          const perDiskKB = Math.ceil((spec.diskGiB * GiB) / Math.max(1, header.disks.length) / 1024);
+          const deviceChange: VimObject[] = [{
+            $type: 'VirtualDeviceConfigSpec', operation: 'add',
+            device: { $type: 'ParaVirtualSCSIController', key: -100, busNumber: 0, sharedBus: 'noSharing' },
+          }];
+          header.disks.forEach((_, i) => deviceChange.push({
+            $type: 'VirtualDeviceConfigSpec', operation: 'add', fileOperation: 'create',
+            device: {
+              $type: 'VirtualDisk', key: -200 - i,
+              backing: { $type: 'VirtualDiskFlatVer2BackingInfo', fileName: '', diskMode: 'persistent', thinProvisioned: true },
+              controllerKey: -100, unitNumber: i, capacityInKB: perDiskKB, capacityInBytes: perDiskKB * 1024,
+            },
+          }));
+          if (place.network) {
+            deviceChange.push({ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualVmxnet3', key: -300, backing: nicBacking(place.network), addressType: 'generated' } });
+          }
+          const importSpec: VimObject = {
+            $type: 'VirtualMachineImportSpec',
+            configSpec: {
+              $type: 'VirtualMachineConfigSpec', name: newName, annotation: vmNotes(ctx.key, address, { os: spec.os, system: spec.businessSystem ?? null }),
+              files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${dsName}]` }, numCPUs: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), deviceChange,
+            },
+          };
+          ctx.progress?.({ step: 'import', percent: 5 });
+          const lease = need(ref((await client.call('ImportVApp', place.pool, [['spec', importSpec], ['folder', place.folder], ['host', host.ref]])).value), 'HttpNfcLease');
+          try {
+            const info = obj(await this.leaseReady(client, lease));
+            const urls = list(info.deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
+            if (urls.length !== header.disks.length) throw new ProviderError('fault', `vCenter offered ${urls.length} disks to import, the export has ${header.disks.length}`);
+            const sent: Array<{ key: string; sha1: string }> = [];
+            let at = offset;
+            for (const [i, disk] of header.disks.entries()) {
+              ctx.progress?.({ step: 'upload', percent: 10 + Math.round((60 * i) / header.disks.length), message: disk.targetId });
+              const source = disk.bytes > 0 ? createReadStream(file, { start: at, end: at + disk.bytes - 1 }) : Readable.from([]);
+              const put = await client.upload(need(text(urls[i].url), 'the disk URL'), source, disk.bytes, text(urls[i].sslThumbprint) || null);
+              if (put.bytes !== disk.bytes) throw new ProviderError('fault', `uploaded ${put.bytes} bytes of ${disk.targetId}, the export has ${disk.bytes}`);
+              sent.push({ key: text(urls[i].key) ?? '', sha1: put.sha1 });
+              at += disk.bytes;
+            }
+            const manifest = await client.call('HttpNfcLeaseGetManifest', lease, []).then((r) => list(r.value).map(obj)).catch(() => [] as ParsedObject[]);
+            for (const entry of manifest) {
+              const mine = sent.find((x) => x.key === text(entry.key));
+              if (mine && text(entry.sha1) && text(entry.sha1)!.toLowerCase() !== mine.sha1) throw new ProviderError('fault', `vCenter received other bytes for ${mine.key} than were sent (SHA-1 ${text(entry.sha1)} ≠ ${mine.sha1})`);
+            }
+            await this.journal(ctx.key, { manifest: manifest.length, sha1: sent.map((x) => x.sha1) });
+            await client.call('HttpNfcLeaseComplete', lease, []);
+            return need(ref(info.entity), 'the imported VM');
+          } catch (error) {
+            await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
+            throw error;
+          }
+        });
+        vm = await this.readVm(made);
+        if (!vm) throw new ProviderError('fault', `vCenter finished the import of ${newName}, but the VM is not there`);
+      }
+      return this.finish(vm, { cpu: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), diskBytes: spec.diskGiB * GiB, os: spec.os, system: spec.businessSystem ?? null }, ctx, journal);
     });
   }
 
@@ -1061,10 +1154,14 @@ function onNetwork(nic: ParsedObject, network: NonNullable<Placement['network']>
   return ref(backing.network)?.value === network.ref.value || text(backing.deviceName) === network.name;
 }
 
-function connectNic(nic: ParsedObject, network: NonNullable<Placement['network']>): VimObject {
-  const backing: VimObject = network.switchUuid && network.portgroupKey
+function nicBacking(network: NonNullable<Placement['network']>): VimObject {
+  return network.switchUuid && network.portgroupKey
     ? { $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { switchUuid: network.switchUuid, portgroupKey: network.portgroupKey } }
     : { $type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: network.name, network: network.ref };
+}
+
+function connectNic(nic: ParsedObject, network: NonNullable<Placement['network']>): VimObject {
+  const backing = nicBacking(network);
   // The card as vCenter described it, its backing replaced in place (WSDL order kept).
   const device = Object.fromEntries(Object.entries(asVim(nic) ?? {}).map(([field, value]) => [field, field === 'backing' ? backing : value])) as VimObject;
   return { $type: 'VirtualDeviceConfigSpec', operation: 'edit', device };
@@ -1138,6 +1235,35 @@ function providerError(error: unknown): ProviderError {
     return made;
   }
   return new ProviderError('fault', error instanceof Error ? error.message : String(error));
+}
+
+interface ExportHeader extends VmExportManifest {
+  disks: Array<{ targetId: string; bytes: number; sha256: string }>;
+}
+
+/** The manifest line of an export file, and where the disks' bytes start. */
+async function readExportHeader(file: string): Promise<{ header: ExportHeader; offset: number }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new ProviderError('not_found', `エクスポートファイルがありません / the export file is missing: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const buffer = Buffer.alloc(1024 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    const header = newline > 0 ? (JSON.parse(buffer.subarray(0, newline).toString('utf8')) as ExportHeader) : null;
+    if (!header || header.format !== VSPHERE_EXPORT_FORMAT || !Array.isArray(header.disks)) {
+      throw new ProviderError('invalid', `vSphere アダプタのエクスポート（${VSPHERE_EXPORT_FORMAT}）ではありません / not an export of the vSphere adapter (${VSPHERE_EXPORT_FORMAT})`);
+    }
+    return { header, offset: newline + 1 };
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    throw new ProviderError('invalid', `エクスポートファイルを読めません / the export file cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await handle.close();
+  }
 }
 
 function checkSpec(spec: VmSpec): void {
