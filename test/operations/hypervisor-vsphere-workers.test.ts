@@ -8,7 +8,9 @@ import { startOperationsSystem, uniq, type OperationsSystem } from './support';
 
 /**
  * The vSphere adapter with more than one worker (R-OP-1): two adapters on one database (two worker
- * processes) never hand out the same pool address, and the vCenter password is kept sealed.
+ * processes) never hand out the same pool address, never place more on a host than it holds (the
+ * capacity check and the clone under a PostgreSQL advisory lock per cluster), and the vCenter
+ * password is kept sealed.
  */
 describe('R-OP-1: the vSphere adapter with several workers, and its sealed password (vcsim)', () => {
   let vcsim: RunningVcsim;
@@ -73,5 +75,36 @@ describe('R-OP-1: the vSphere adapter with several workers, and its sealed passw
     expect(load({ VSPHERE_PASSWORD: sealed })).toThrow(/VSPHERE_PASSWORD is sealed, but OPSDESK_SECRET_KEY .* is not set/);
     expect(load({ VSPHERE_PASSWORD: sealSetting('DB_PLATFORM_PASSWORD', vcsim.password, key), OPSDESK_SECRET_KEY: key.toString('base64') })).toThrow(/VSPHERE_PASSWORD does not open/);
     expect(load({ VSPHERE_PASSWORD: sealed, OPSDESK_SECRET_KEY: key.toString('base64') })().hypervisor.vsphere?.password).toBe(vcsim.password);
+  });
+
+  test('R-OP-1: two workers provisioning at the same moment, each VM fitting the host alone but not both together: one is made, the other refused for capacity (the check and the clone hold a PostgreSQL advisory lock per cluster, not only one per process)', async () => {
+    // A cluster of one host: 2 cores, 4 GiB, already carrying two small VMs. Clone tasks run 1.5 s (vcsim's
+    // TaskDelay), as a real clone takes a while: without a lock across workers both would check the host meanwhile.
+    const small = await startVcsim({ args: ['-host', '1', '-task-delay', 'CloneVm:1500'] });
+    try {
+      const smallEnv = { VSPHERE_URL: small.url, VSPHERE_THUMBPRINT: await vcsimThumbprint(small.port), VSPHERE_ADDRESS_POOL: '' };
+      const admin = new VimClient(small.url, { thumbprint: smallEnv.VSPHERE_THUMBPRINT });
+      await admin.login(small.username, small.password);
+      const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
+      await admin.waitForTask(await admin.powerOffVm(template.obj));
+      await admin.call('MarkAsTemplate', template.obj, []);
+      const [a, b] = [worker(smallEnv), worker(smallEnv)];
+      const [host] = await a.usage();
+      expect(host).toMatchObject({ name: 'DC0_C0_H0', memoryGiB: { total: 4 } });
+      expect(host.memoryGiB.free).toBeGreaterThan(3);
+      const names = [`vm-${uniq()}`, `vm-${uniq()}`];
+      const results = await Promise.allSettled(names.map((name, i) => (i ? a : b).provision({ name, cpu: 1, memoryGiB: 3, diskGiB: 10, os: 'rhel9' }, { key: `REQ-C-${uniq()}:provision` })));
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+      expect(refused).toMatchObject({ code: 'capacity' });
+      expect(String(refused.message)).toMatch(/容量不足|no host has room/);
+      const made = (await admin.retrieveAll('VirtualMachine', ['name'])).map((v) => v.props.name);
+      expect(names.filter((n) => made.includes(n))).toHaveLength(1);
+      const [after] = await a.usage();
+      expect(after.memoryGiB.used).toBeLessThanOrEqual(after.memoryGiB.total);
+      await admin.logout();
+    } finally {
+      await small.stop();
+    }
   });
 });

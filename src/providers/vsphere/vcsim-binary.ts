@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect as tlsConnect } from 'node:tls';
 import { join, resolve } from 'node:path';
@@ -7,47 +8,67 @@ import { PROJECT_ROOT } from '../../common/paths';
 
 /**
  * vcsim, the vCenter simulator VMware publishes with govmomi: the vSphere adapter's tests speak
- * real vim25 SOAP to it. Built once from source with Go into the git-ignored `.tools/vcsim/`
- * (`VCSIM_PATH` names another binary). v0.46.3 is the last govmomi release whose vcsim
- * `go install` can fetch; later ones moved it to a separate module.
+ * real vim25 SOAP to it. From govmomi v0.47 on the `vcsim` command is a module `go install` cannot
+ * fetch, so a small main of our own (`src/providers/vsphere/vcsim/main.go`) is built on govmomi's
+ * `simulator` package at the version its go.mod pins (v0.56.0: AlarmManager, PostEvent and
+ * ExportSnapshot/HttpNfcLease that the older vcsim lacked or crashed on). Built once with Go into
+ * the git-ignored `.tools/vcsim-opsdesk/bin/`, named by a digest of its sources so a change of
+ * them builds anew; `VCSIM_PATH` names another binary.
  */
-export const VCSIM_MODULE = 'github.com/vmware/govmomi/vcsim@v0.46.3';
+export const VCSIM_SIMULATOR = 'github.com/vmware/govmomi/simulator@v0.56.0';
+/** The oldest Go that builds it (govmomi v0.56.0's go.mod says go 1.25.0). */
+const MIN_GO = [1, 25] as const;
 
-const toolDir = resolve(PROJECT_ROOT, '.tools', 'vcsim');
+const toolDir = resolve(PROJECT_ROOT, '.tools', 'vcsim-opsdesk');
+const sourceDir = resolve(PROJECT_ROOT, 'src', 'providers', 'vsphere', 'vcsim');
 
-export function vcsimPath(): string {
-  return process.env.VCSIM_PATH || resolve(toolDir, 'bin', 'vcsim');
+function sourceDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of ['main.go', 'go.mod', 'go.sum']) hash.update(file).update(readFileSync(join(sourceDir, file)));
+  return hash.digest('hex').slice(0, 12);
 }
 
-/** Builds vcsim into `.tools/vcsim/bin` when it is missing. Everything Go writes stays under `.tools/vcsim/`. */
+export function vcsimPath(): string {
+  return process.env.VCSIM_PATH || resolve(toolDir, 'bin', `vcsim-${sourceDigest()}`);
+}
+
+/** Builds vcsim into `.tools/vcsim-opsdesk/bin` when it is missing. Everything Go writes stays under `.tools/vcsim-opsdesk/`. */
 export function ensureVcsimBinary(log: (line: string) => void = console.log): string {
   const path = vcsimPath();
   if (existsSync(path)) return path;
   if (process.env.VCSIM_PATH) throw new Error(`VCSIM_PATH=${process.env.VCSIM_PATH}: no such file`);
-  const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-  if (go.error || go.status !== 0) {
+  const go = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+  const version = /go(\d+)\.(\d+)/.exec(go.stdout ?? '');
+  if (go.error || go.status !== 0 || !version) {
     throw new Error(
       'vcsim (the vCenter simulator the vSphere tests run against) is missing and Go is not installed to build it: ' +
-        'install Go 1.22+ (https://go.dev/dl/) or set VCSIM_PATH to a vcsim binary',
+        `install Go ${MIN_GO.join('.')}+ (https://go.dev/dl/) or set VCSIM_PATH to a vcsim binary`,
     );
   }
-  log(`[opsdesk] Building ${VCSIM_MODULE} into ${join(toolDir, 'bin')} (once, about 2 minutes) ...`);
-  mkdirSync(toolDir, { recursive: true });
-  const build = spawnSync('go', ['install', VCSIM_MODULE], {
+  const [major, minor] = [Number(version[1]), Number(version[2])];
+  if (major < MIN_GO[0] || (major === MIN_GO[0] && minor < MIN_GO[1])) {
+    throw new Error(`vcsim is missing and ${version[0]} is too old to build it (${VCSIM_SIMULATOR} needs Go ${MIN_GO.join('.')}+): install a newer Go or set VCSIM_PATH`);
+  }
+  log(`[opsdesk] Building vcsim on ${VCSIM_SIMULATOR} into ${join(toolDir, 'bin')} (once; about a minute on two idle cores) ...`);
+  mkdirSync(join(toolDir, 'bin'), { recursive: true });
+  const partial = `${path}.${process.pid}.part`;
+  const build = spawnSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', partial, '.'], {
+    cwd: sourceDir,
     stdio: 'inherit',
     env: {
       ...process.env,
-      GOBIN: join(toolDir, 'bin'),
       GOPATH: join(toolDir, 'gopath'),
       GOMODCACHE: join(toolDir, 'gopath', 'pkg', 'mod'),
       GOCACHE: join(toolDir, 'gocache'),
-      GOFLAGS: '-modcacherw',
+      GOFLAGS: '-modcacherw -mod=readonly',
       GOTOOLCHAIN: 'local',
     },
   });
-  if (build.error || build.status !== 0 || !existsSync(path)) {
-    throw new Error(`could not build ${VCSIM_MODULE} with Go (${build.error?.message ?? `exit ${build.status}`}): check that Go can reach its module proxy, or set VCSIM_PATH`);
+  if (build.error || build.status !== 0 || !existsSync(partial)) {
+    rmSync(partial, { force: true });
+    throw new Error(`could not build vcsim on ${VCSIM_SIMULATOR} with Go (${build.error?.message ?? `exit ${build.status}`}): check that Go can reach its module proxy, or set VCSIM_PATH`);
   }
+  renameSync(partial, path);
   // The module and build caches are only needed to build; the binary is what stays.
   rmSync(join(toolDir, 'gocache'), { recursive: true, force: true });
   rmSync(join(toolDir, 'gopath'), { recursive: true, force: true });

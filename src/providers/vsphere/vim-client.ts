@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -203,6 +204,11 @@ export class VimClient {
     return this.task('RemoveSnapshot_Task', snapshot, [['removeChildren', removeChildren]]);
   }
 
+  /** An HttpNfcLease to read a snapshot's files (ExportSnapshot; vCenter's ExportVm needs the VM powered off). */
+  async exportSnapshot(snapshot: MoRef): Promise<MoRef> {
+    return need(ref((await this.call('ExportSnapshot', snapshot, [])).value), 'HttpNfcLease');
+  }
+
   // ---- custom attributes ---------------------------------------------------------------------
 
   /** The key of a custom attribute of VMs, created when missing. */
@@ -343,27 +349,121 @@ export class VimClient {
     });
   }
 
-  /** A TLS connection whose certificate is checked before it is used. */
+  // ---- file transfer (HttpNfcLease) -------------------------------------------------------
+
+  /**
+   * Downloads what an HttpNfcLease device URL serves into `sink`; its size and SHA-256. A URL on the
+   * vCenter's own host (or `*`, which means it) is fetched over a connection checked as every call
+   * is, with the session; a URL on another host (an ESXi host) only with the SHA-1 thumbprint the
+   * lease gives for it pinned, and without the session cookie.
+   */
+  async download(url: string, sink: NodeJS.WritableStream, sslThumbprint?: string | null): Promise<{ bytes: number; sha256: string }> {
+    const target = new URL(url.replace('://*', `://${this.endpoint.host}`));
+    if (target.protocol !== 'https:') throw new VimTransportError(`refusing to download over ${target.protocol} (${target.host})`);
+    const own = target.host === this.endpoint.host;
+    if (!own && !sslThumbprint) throw new VimTransportError(`refusing to download from ${target.host}: not the vCenter, and the lease gives no thumbprint to pin`);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const socket = await (own ? this.connect() : this.connectTo(host, Number(target.port || 443), normalizeThumbprint(sslThumbprint!)));
+    return new Promise((resolveGet, reject) => {
+      const req = request(
+        {
+          host, port: target.port || 443, path: `${target.pathname}${target.search}`, method: 'GET', createConnection: () => socket,
+          headers: { connection: 'close', ...(own && this.cookie ? { cookie: this.cookie } : {}) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            reject(new VimTransportError(`GET ${target.pathname}: HTTP ${res.statusCode}`));
+            return;
+          }
+          const hash = createHash('sha256');
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => {
+            hash.update(chunk);
+            bytes += chunk.length;
+            if (!sink.write(chunk)) {
+              res.pause();
+              sink.once('drain', () => res.resume());
+            }
+          });
+          res.on('end', () => resolveGet({ bytes, sha256: hash.digest('hex') }));
+          res.on('error', (e) => reject(new VimTransportError(`GET ${target.pathname}: ${e.message}`)));
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new VimTransportError(`GET ${target.pathname}: ${e.message}`)));
+      req.end();
+    });
+  }
+
+  /**
+   * Uploads `size` bytes from `source` to an HttpNfcLease device URL (an import's disk), with the
+   * same rules as {@link download} for the host; the SHA-1 of what was sent (what the lease's manifest reports).
+   */
+  async upload(url: string, source: NodeJS.ReadableStream, size: number, sslThumbprint?: string | null): Promise<{ bytes: number; sha1: string }> {
+    const target = new URL(url.replace('://*', `://${this.endpoint.host}`));
+    if (target.protocol !== 'https:') throw new VimTransportError(`refusing to upload over ${target.protocol} (${target.host})`);
+    const own = target.host === this.endpoint.host;
+    if (!own && !sslThumbprint) throw new VimTransportError(`refusing to upload to ${target.host}: not the vCenter, and the lease gives no thumbprint to pin`);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const socket = await (own ? this.connect() : this.connectTo(host, Number(target.port || 443), normalizeThumbprint(sslThumbprint!)));
+    return new Promise((resolvePut, reject) => {
+      const hash = createHash('sha1');
+      let bytes = 0;
+      const req = request(
+        {
+          host, port: target.port || 443, path: `${target.pathname}${target.search}`, method: 'PUT', createConnection: () => socket,
+          headers: { connection: 'close', 'content-type': 'application/x-vnd.vmware-streamVmdk', 'content-length': size, ...(own && this.cookie ? { cookie: this.cookie } : {}) },
+          timeout: this.timeoutMs,
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode !== 200 && res.statusCode !== 201) reject(new VimTransportError(`PUT ${target.pathname}: HTTP ${res.statusCode}`));
+            else resolvePut({ bytes, sha1: hash.digest('hex') });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', (e) => reject(new VimTransportError(`PUT ${target.pathname}: ${e.message}`)));
+      source.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+        if (!req.write(chunk)) {
+          source.pause();
+          req.once('drain', () => source.resume());
+        }
+      });
+      source.on('end', () => req.end());
+      source.on('error', (e: Error) => req.destroy(e));
+    });
+  }
+
+  /** A TLS connection to the vCenter whose certificate is checked before it is used. */
   private connect(): Promise<TLSSocket> {
-    const host = this.endpoint.hostname.replace(/^\[|\]$/g, '');
+    return this.connectTo(this.endpoint.hostname.replace(/^\[|\]$/g, ''), Number(this.endpoint.port || 443), this.pin);
+  }
+
+  private connectTo(host: string, port: number, pin: string | null): Promise<TLSSocket> {
     return new Promise((done, fail) => {
       const socket = connect({
         host,
-        port: Number(this.endpoint.port || 443),
+        port,
         servername: isIP(host) ? undefined : host,
         ca: this.ca,
         // With a pinned thumbprint the chain is not what is trusted: the certificate itself is, checked below.
-        rejectUnauthorized: !this.pin,
+        rejectUnauthorized: !pin,
       });
       const timer = setTimeout(() => socket.destroy(new Error(`no TLS connection within ${this.timeoutMs} ms`)), this.timeoutMs);
       socket.once('secureConnect', () => {
         clearTimeout(timer);
-        if (this.pin) {
+        if (pin) {
           const cert = socket.getPeerCertificate();
-          const seen = normalizeThumbprint(this.pin.length === 64 ? cert.fingerprint256 ?? '' : cert.fingerprint ?? '');
-          if (seen !== this.pin) {
+          const seen = normalizeThumbprint(pin.length === 64 ? cert.fingerprint256 ?? '' : cert.fingerprint ?? '');
+          if (seen !== pin) {
             socket.destroy();
-            fail(new VimTransportError(`the certificate of ${host} has thumbprint ${seen}, not the pinned ${this.pin}`));
+            fail(new VimTransportError(`the certificate of ${host} has thumbprint ${seen}, not the pinned ${pin}`));
             return;
           }
         }

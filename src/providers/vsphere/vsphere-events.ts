@@ -6,6 +6,8 @@ import { obj, ref, text, type ParsedObject } from './vim-xml';
  * about and how severe they are. Pure: the adapter reads, this decides.
  */
 
+// vCenter writes HostConnectionLostEvent ("Host … is not responding") when a host stops answering; vim25 has no
+// HostNotRespondingEvent type (govmomi does not know it, and vcsim's PostEvent crashes on it), kept here harmlessly.
 const HOST_DOWN = new Set(['HostNotRespondingEvent', 'HostConnectionLostEvent', 'HostShutdownEvent']);
 const HA = new Set([
   'DasHostFailedEvent', 'DasHostIsolatedEvent', 'DasAgentUnavailableEvent', 'DasClusterIsolatedEvent', 'VmFailoverFailed',

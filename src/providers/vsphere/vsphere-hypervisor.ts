@@ -1,9 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client as PgClient } from 'pg';
 import type { VsphereConfig } from '../../operations/operations-config';
 import type {
   ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
-  SnapshotInfo, VmExport, VmInfo, VmResize, VmRestoreSource, VmSpec,
+  SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize, VmRestoreSource, VmSpec,
 } from '../hypervisor.port';
 import { ProviderError } from '../provider-error';
 import { MoRef, VimClient, VimFault, VimTransportError } from './vim-client';
@@ -19,6 +25,10 @@ const VM_PROPS = [
   'config.annotation', 'config.createDate', 'config.guestId', 'customValue', 'guest.ipAddress',
 ];
 const GiB = 1024 ** 3;
+/** The format of the vSphere adapter's VM exports (see exportVm). */
+export const VSPHERE_EXPORT_FORMAT = 'opsdesk-vsphere-export/1';
+/** The first key of the placement advisory locks (pg_advisory_lock(int, int)): 'opsd'. */
+const PLACEMENT_LOCK_CLASS = 0x6f707364;
 const MiB = 1024 ** 2;
 
 interface Vm {
@@ -100,7 +110,7 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   private fieldKeys: Promise<Record<FieldName, number>> | null = null;
   /** The event collector of this session and the cursor it was made for (R-MON-1). */
   private events: { client: VimClient; collector: MoRef; cursor: EventCursor } | null = null;
-  /** Placement (capacity and address) is decided one VM at a time in this process. */
+  /** Placement (capacity and address) is decided one VM at a time in this process (and per cluster across processes: {@link placementLock}). */
   private placing: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -354,8 +364,8 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
         throw new ProviderError('invalid', `稼働中の ${name} の vCPU・メモリは減らせません。停止してから変更してください / ${name} is powered on: power it off to reduce CPU or memory`);
       }
       if (next.diskBytes > now.diskBytes && vm.disks.length === 0) throw new ProviderError('invalid', `${name} has no virtual disk to grow`);
-      await this.exclusive(async () => {
-        const place = await this.place();
+      const place = await this.place();
+      await this.placementLock(place, async () => {
         const host = (await this.hostStates(place)).find((h) => h.ref.value === vm.host?.value);
         const needs = { cpu: next.cpu - now.cpu, memoryMB: next.memoryMB - now.memoryMB, diskBytes: next.diskBytes - now.diskBytes };
         const datastore = vm.disks[0] ? ref(obj(vm.disks[0].backing).datastore) : undefined;
@@ -408,14 +418,94 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     });
   }
 
-  exportVm(name: string): Promise<VmExport> {
-    // Not built yet: vcsim has no ExportVm and does not model disk content, so no test could verify it.
-    return Promise.reject(new ProviderError('invalid', `vSphere アダプタは VM のエクスポートにまだ対応していません（${name}） / the vSphere adapter does not export VMs yet (${name}): back it up with the platform's backup product`));
+  /**
+   * A backup of the VM (R-OP-2's final backup, R-OP-8): a snapshot of it (marked with the key, so a
+   * retry reuses it), ExportSnapshot, every disk the HttpNfcLease offers downloaded over the checked
+   * TLS connection, the lease completed and the snapshot removed. The file is one line of JSON (the
+   * manifest: format, the VM's sizes, each disk's target id, bytes and SHA-256) followed by the disks'
+   * bytes in that order. vcsim serves the disk files it keeps (their content is not modelled), so
+   * its tests verify the mechanism and that the bytes written are the bytes served, not that a
+   * guest's data survives; no restore from this file yet (restores are from a snapshot).
+   */
+  async exportVm(name: string, file: string, ctx: OperationContext): Promise<VmExport> {
+    return this.vim(async () => {
+      const vm = await this.readyVm(name);
+      const client = await this.vimClient();
+      const mark = `opsdesk.export=${ctx.key}`;
+      let snapshot = (await this.snapshots(vm)).find((s) => s.description.split('\n').includes(mark));
+      if (!snapshot) {
+        ctx.progress?.({ step: 'snapshot', percent: 0 });
+        await this.wait(await client.createSnapshot(vm.ref, `opsdesk-export ${new Date().toISOString()}`, mark), ctx, 'snapshot', 0, 10);
+        snapshot = (await this.snapshots(vm)).find((s) => s.description.split('\n').includes(mark));
+        if (!snapshot) throw new ProviderError('fault', `vCenter made the export snapshot of ${name}, but it is not in the VM's snapshot tree`);
+      }
+      await mkdir(dirname(file), { recursive: true });
+      const lease = await client.exportSnapshot(snapshot.ref);
+      const parts: Array<{ targetId: string; bytes: number; sha256: string; path: string }> = [];
+      try {
+        const info = await this.leaseReady(client, lease);
+        const disks = list(obj(info).deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
+        if (disks.length === 0) throw new ProviderError('fault', `vCenter offered no disk of ${name} to export`);
+        for (const [i, disk] of disks.entries()) {
+          ctx.progress?.({ step: 'export', percent: 10 + Math.round((80 * i) / disks.length), message: text(disk.targetId) });
+          const path = `${file}.disk${i}.part`;
+          const sink = createWriteStream(path, { mode: 0o600 });
+          const got = await client.download(need(text(disk.url), 'the disk URL'), sink, text(disk.sslThumbprint) || null).finally(() => new Promise((r) => sink.end(r)));
+          parts.push({ targetId: text(disk.targetId) ?? `disk${i}`, ...got, path });
+          await client.call('HttpNfcLeaseProgress', lease, [['percent', Math.round((100 * (i + 1)) / disks.length)]]).catch(() => undefined);
+        }
+        await client.call('HttpNfcLeaseComplete', lease, []);
+      } catch (error) {
+        await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
+        await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+        throw error;
+      }
+      ctx.progress?.({ step: 'write', percent: 90 });
+      const manifest: VmExportManifest = {
+        format: VSPHERE_EXPORT_FORMAT,
+        vm: { name: vm.name, cpu: vm.cpu, memoryGiB: round(vm.memoryMB / 1024), diskGiB: round(vm.diskBytes / GiB), os: vm.fields.os ?? vm.guestId ?? 'unknown', businessSystem: vm.fields.system || null },
+        // The disks' content as exported (vCenter reports no digest of its own).
+        diskDigest: createHash('sha256').update(parts.map((p) => `${p.targetId}:${p.bytes}:${p.sha256}`).join(',')).digest('hex'),
+        exportedAt: new Date().toISOString(),
+      };
+      const header = { ...manifest, vcenter: { vm: vm.ref.value, snapshot: snapshot.info.name }, disks: parts.map(({ targetId, bytes, sha256 }) => ({ targetId, bytes, sha256 })) };
+      const out = createWriteStream(`${file}.part`, { mode: 0o600 });
+      await new Promise<void>((done, fail) => {
+        out.on('error', fail);
+        out.write(`${JSON.stringify(header)}\n`);
+        void (async () => {
+          for (const part of parts) await pipeline(createReadStream(part.path), out, { end: false });
+          out.end(done);
+        })().catch(fail);
+      });
+      await rename(`${file}.part`, file);
+      await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+      ctx.progress?.({ step: 'cleanup', percent: 95 });
+      await this.wait(await client.removeSnapshot(snapshot.ref), ctx, 'cleanup', 95, 100);
+      return { file, sizeBytes: (await stat(file)).size, manifest };
+    });
+  }
+
+  /** Waits for an HttpNfcLease to be ready: its info (device URLs), or its error. */
+  private async leaseReady(client: VimClient, lease: MoRef): Promise<Parsed | undefined> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
+      const props = await client.retrieveOne(lease, ['state', 'info', 'error']);
+      const state = text(props?.state);
+      if (state === 'ready') return props?.info;
+      if (state === 'error' || !props) throw new ProviderError('fault', `vCenter: the export lease failed: ${text(obj(props?.error).localizedMessage) ?? state ?? 'gone'}`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 
   async restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo> {
-    if (!('snapshotId' in source) || ctx.asName) {
-      throw new ProviderError('invalid', 'vSphere アダプタはスナップショットから元の VM への復元のみ対応しています / the vSphere adapter restores only from a snapshot, over the original VM');
+    if ('exportFile' in source) {
+      if (!ctx.asName) {
+        throw new ProviderError('invalid', 'vSphere アダプタはエクスポートから新しい名前の VM としてのみ復元できます / the vSphere adapter restores an export only as a new VM (a name for it is needed)');
+      }
+      return this.importExport(source.exportFile, ctx.asName, ctx);
+    }
+    if (ctx.asName) {
+      throw new ProviderError('invalid', 'スナップショットからは元の VM にのみ復元できます / a snapshot restores only over the original VM');
     }
     return this.keyed(ctx, 'restore', name, async () => {
       const vm = await this.findVm(name);
@@ -427,6 +517,92 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
       await this.wait(await (await this.vimClient()).revertToSnapshot(snapshot.ref), ctx, 'revert', 25, 75);
       await this.power(vm.ref, 'on', ctx, 'power_on', 75, 100);
       return this.info(vm.ref);
+    });
+  }
+
+  /**
+   * An export of {@link exportVm} as a new VM (R-OP-9, restore as another name): placed like a new
+   * VM (host capacity under the placement lock, datastore, address), made by ImportVApp with a
+   * VirtualMachineImportSpec of the exported sizes and disks, each disk uploaded to the lease (its
+   * SHA-1 compared with the lease's manifest where vCenter gives one), then finished like a
+   * provision (notes, attributes, power on). vcsim keeps no uploaded content: its manifest's SHA-1
+   * of what it received is what shows the bytes arrived.
+   */
+  private async importExport(file: string, newName: string, ctx: OperationContext): Promise<VmInfo> {
+    const { header, offset } = await readExportHeader(file);
+    const spec: VmSpec = { ...header.vm, name: newName };
+    checkSpec(spec);
+    return this.keyed(ctx, 'restore_export', newName, async (journal) => {
+      let vm = await this.findVm(newName);
+      if (vm && vm.key !== ctx.key) throw taken(newName);
+      if (!vm) {
+        const client = await this.vimClient();
+        const place = await this.place();
+        const made = await this.placementLock(place, async () => {
+          ctx.progress?.({ step: 'allocate', percent: 0 });
+          const host = await this.pickHost(place, spec);
+          const diskBytes = header.disks.length ? spec.diskGiB * GiB : 0;
+          const datastore = await this.pickDatastore(place, host, diskBytes);
+          const dsName = text((await client.retrieveOne(datastore, ['name']))?.name) ?? datastore.value;
+          const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place, ctx.key, newName));
+          await this.journal(ctx.key, { address });
+          journal.detail.address = address;
+          const perDiskKB = Math.ceil((spec.diskGiB * GiB) / Math.max(1, header.disks.length) / 1024);
+          const deviceChange: VimObject[] = [{
+            $type: 'VirtualDeviceConfigSpec', operation: 'add',
+            device: { $type: 'ParaVirtualSCSIController', key: -100, busNumber: 0, sharedBus: 'noSharing' },
+          }];
+          header.disks.forEach((_, i) => deviceChange.push({
+            $type: 'VirtualDeviceConfigSpec', operation: 'add', fileOperation: 'create',
+            device: {
+              $type: 'VirtualDisk', key: -200 - i,
+              backing: { $type: 'VirtualDiskFlatVer2BackingInfo', fileName: '', diskMode: 'persistent', thinProvisioned: true },
+              controllerKey: -100, unitNumber: i, capacityInKB: perDiskKB, capacityInBytes: perDiskKB * 1024,
+            },
+          }));
+          if (place.network) {
+            deviceChange.push({ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualVmxnet3', key: -300, backing: nicBacking(place.network), addressType: 'generated' } });
+          }
+          const importSpec: VimObject = {
+            $type: 'VirtualMachineImportSpec',
+            configSpec: {
+              $type: 'VirtualMachineConfigSpec', name: newName, annotation: vmNotes(ctx.key, address, { os: spec.os, system: spec.businessSystem ?? null }),
+              files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${dsName}]` }, numCPUs: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), deviceChange,
+            },
+          };
+          ctx.progress?.({ step: 'import', percent: 5 });
+          const lease = need(ref((await client.call('ImportVApp', place.pool, [['spec', importSpec], ['folder', place.folder], ['host', host.ref]])).value), 'HttpNfcLease');
+          try {
+            const info = obj(await this.leaseReady(client, lease));
+            const urls = list(info.deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
+            if (urls.length !== header.disks.length) throw new ProviderError('fault', `vCenter offered ${urls.length} disks to import, the export has ${header.disks.length}`);
+            const sent: Array<{ key: string; sha1: string }> = [];
+            let at = offset;
+            for (const [i, disk] of header.disks.entries()) {
+              ctx.progress?.({ step: 'upload', percent: 10 + Math.round((60 * i) / header.disks.length), message: disk.targetId });
+              const source = disk.bytes > 0 ? createReadStream(file, { start: at, end: at + disk.bytes - 1 }) : Readable.from([]);
+              const put = await client.upload(need(text(urls[i].url), 'the disk URL'), source, disk.bytes, text(urls[i].sslThumbprint) || null);
+              if (put.bytes !== disk.bytes) throw new ProviderError('fault', `uploaded ${put.bytes} bytes of ${disk.targetId}, the export has ${disk.bytes}`);
+              sent.push({ key: text(urls[i].key) ?? '', sha1: put.sha1 });
+              at += disk.bytes;
+            }
+            const manifest = await client.call('HttpNfcLeaseGetManifest', lease, []).then((r) => list(r.value).map(obj)).catch(() => [] as ParsedObject[]);
+            for (const entry of manifest) {
+              const mine = sent.find((x) => x.key === text(entry.key));
+              if (mine && text(entry.sha1) && text(entry.sha1)!.toLowerCase() !== mine.sha1) throw new ProviderError('fault', `vCenter received other bytes for ${mine.key} than were sent (SHA-1 ${text(entry.sha1)} ≠ ${mine.sha1})`);
+            }
+            await this.journal(ctx.key, { manifest: manifest.length, sha1: sent.map((x) => x.sha1) });
+            await client.call('HttpNfcLeaseComplete', lease, []);
+            return need(ref(info.entity), 'the imported VM');
+          } catch (error) {
+            await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
+            throw error;
+          }
+        });
+        vm = await this.readVm(made);
+        if (!vm) throw new ProviderError('fault', `vCenter finished the import of ${newName}, but the VM is not there`);
+      }
+      return this.finish(vm, { cpu: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), diskBytes: spec.diskGiB * GiB, os: spec.os, system: spec.businessSystem ?? null }, ctx, journal);
     });
   }
 
@@ -459,8 +635,8 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
   /** Picks a host with room and an address, then clones `source` there (powered off). */
   private async cloneInto(source: Vm, spec: VmSpec & { businessSystem: string | null }, ctx: OperationContext, journal: JournalRow): Promise<Vm> {
     const client = await this.vimClient();
-    return this.exclusive(async () => {
-      const place = await this.place();
+    const place = await this.place();
+    return this.placementLock(place, async () => {
       ctx.progress?.({ step: 'allocate', percent: 0 });
       const host = await this.pickHost(place, spec);
       const datastore = await this.pickDatastore(place, host, spec.diskGiB * GiB);
@@ -833,6 +1009,31 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     return this.fieldKeys;
   }
 
+  /**
+   * Runs a placement (capacity check, then the clone or the growth, until vCenter counts the VM at
+   * its new size) while holding the cluster's placement lock: one at a time in this process, and
+   * across worker processes by a PostgreSQL session advisory lock on the cluster. The lock lives on
+   * a connection of its own, not one of the pool's, so workers waiting for it never starve the
+   * holder of connections for its journal; a worker that dies lets go with its connection.
+   */
+  private placementLock<T>(place: Placement, body: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const url = this.em.config.get('clientUrl');
+      if (!url) return body();
+      const connection = new PgClient({ connectionString: url, application_name: 'opsdesk-vsphere-placement' });
+      connection.on('error', () => undefined); // a lost connection drops the lock; the body's own calls report what matters
+      await connection.connect();
+      const scope = `vsphere:${new URL(this.config.url).host}:${place.cluster.value}`;
+      try {
+        await connection.query('select pg_advisory_lock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, scope]);
+        return await body();
+      } finally {
+        await connection.query('select pg_advisory_unlock($1, hashtext($2))', [PLACEMENT_LOCK_CLASS, scope]).catch(() => undefined);
+        await connection.end().catch(() => undefined);
+      }
+    });
+  }
+
   private exclusive<T>(body: () => Promise<T>): Promise<T> {
     const run = this.placing.then(body, body);
     this.placing = run.catch(() => undefined);
@@ -953,10 +1154,14 @@ function onNetwork(nic: ParsedObject, network: NonNullable<Placement['network']>
   return ref(backing.network)?.value === network.ref.value || text(backing.deviceName) === network.name;
 }
 
-function connectNic(nic: ParsedObject, network: NonNullable<Placement['network']>): VimObject {
-  const backing: VimObject = network.switchUuid && network.portgroupKey
+function nicBacking(network: NonNullable<Placement['network']>): VimObject {
+  return network.switchUuid && network.portgroupKey
     ? { $type: 'VirtualEthernetCardDistributedVirtualPortBackingInfo', port: { switchUuid: network.switchUuid, portgroupKey: network.portgroupKey } }
     : { $type: 'VirtualEthernetCardNetworkBackingInfo', deviceName: network.name, network: network.ref };
+}
+
+function connectNic(nic: ParsedObject, network: NonNullable<Placement['network']>): VimObject {
+  const backing = nicBacking(network);
   // The card as vCenter described it, its backing replaced in place (WSDL order kept).
   const device = Object.fromEntries(Object.entries(asVim(nic) ?? {}).map(([field, value]) => [field, field === 'backing' ? backing : value])) as VimObject;
   return { $type: 'VirtualDeviceConfigSpec', operation: 'edit', device };
@@ -1030,6 +1235,35 @@ function providerError(error: unknown): ProviderError {
     return made;
   }
   return new ProviderError('fault', error instanceof Error ? error.message : String(error));
+}
+
+interface ExportHeader extends VmExportManifest {
+  disks: Array<{ targetId: string; bytes: number; sha256: string }>;
+}
+
+/** The manifest line of an export file, and where the disks' bytes start. */
+async function readExportHeader(file: string): Promise<{ header: ExportHeader; offset: number }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw new ProviderError('not_found', `エクスポートファイルがありません / the export file is missing: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const buffer = Buffer.alloc(1024 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const newline = buffer.subarray(0, bytesRead).indexOf(0x0a);
+    const header = newline > 0 ? (JSON.parse(buffer.subarray(0, newline).toString('utf8')) as ExportHeader) : null;
+    if (!header || header.format !== VSPHERE_EXPORT_FORMAT || !Array.isArray(header.disks)) {
+      throw new ProviderError('invalid', `vSphere アダプタのエクスポート（${VSPHERE_EXPORT_FORMAT}）ではありません / not an export of the vSphere adapter (${VSPHERE_EXPORT_FORMAT})`);
+    }
+    return { header, offset: newline + 1 };
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    throw new ProviderError('invalid', `エクスポートファイルを読めません / the export file cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await handle.close();
+  }
 }
 
 function checkSpec(spec: VmSpec): void {
