@@ -83,7 +83,11 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/ui/dist ./ui/dist
-RUN mkdir -p /var/lib/opsdesk/data /var/lib/opsdesk/backups \
+# promtool (the Prometheus image's own) checks a changed threshold's rules before Prometheus reads them (422 otherwise).
+COPY --from=prom/prometheus:v2.42.0 /bin/promtool /usr/local/bin/promtool
+ENV PROMTOOL_PATH=/usr/local/bin/promtool
+# monitoring/: the volume docker compose shares with Prometheus and Alertmanager starts out owned by the app.
+RUN mkdir -p /var/lib/opsdesk/data /var/lib/opsdesk/backups /var/lib/opsdesk/monitoring \
  && chown -R 1000:1000 /var/lib/opsdesk
 
 # uid/gid 1000 is the unprivileged `node` user of the official image (numeric for runAsNonRoot).

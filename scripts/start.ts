@@ -13,6 +13,7 @@ import { ensureTemporalBinaries } from '../src/embedded/temporal-binaries';
 import { startTemporalDevServer, stopChild, type ProcessExit } from '../src/embedded/temporal-dev-server';
 import { missingMonitoringTools, MONITORING_PACKAGES_HINT, monitoringToolPath } from '../src/monitoring/binaries';
 import { DEFAULT_RETENTION_DAYS, startAlertmanager, startBlackboxExporter, startPrometheus, startSnmpExporter, writeStackConfig } from '../src/monitoring/stack';
+import { startupAddresses } from '../src/embedded/startup-addresses';
 import { startEmbeddedVcsim } from '../src/embedded/vcsim';
 import { ensureVcsimBinary } from '../src/providers/vsphere/vcsim-binary';
 
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
 
   startChild('worker', join(PROJECT_ROOT, 'dist', 'src', 'worker.js'), childEnv);
   startChild('api', join(PROJECT_ROOT, 'dist', 'src', 'main.js'), childEnv);
-  await waitForHealth(`http://127.0.0.1:${PORTS.api}/health`);
+  await waitForHealth(`http://127.0.0.1:${PORTS.api}/health`, childEnv);
 }
 
 /**
@@ -252,7 +253,7 @@ function startChild(name: string, script: string, childEnv: NodeJS.ProcessEnv, r
   });
 }
 
-async function waitForHealth(url: string): Promise<void> {
+async function waitForHealth(url: string, childEnv: NodeJS.ProcessEnv): Promise<void> {
   const deadline = Date.now() + 120_000;
   let last = '';
   while (Date.now() < deadline && !stopping) {
@@ -261,6 +262,16 @@ async function waitForHealth(url: string): Promise<void> {
       last = await response.text();
       if (response.ok) {
         say(`ready: ${last}`);
+        say('where things are:');
+        for (const line of startupAddresses({
+          apiUrl: `http://127.0.0.1:${PORTS.api}`,
+          temporalUiUrl: childEnv.OPSDESK_TEMPORAL_UI_URL ?? null,
+          mailSinkUrl: childEnv.OPSDESK_MAIL_SINK_URL ?? null,
+          prometheusUrl: childEnv.PROMETHEUS_URL ?? null,
+          alertmanagerUrl: childEnv.ALERTMANAGER_URL ?? null,
+          monitoringOff: childEnv.OPSDESK_MONITORING_OFF ?? null,
+          monitoringEmbedded: !env.PROMETHEUS_URL,
+        })) say(line);
         say(`open http://127.0.0.1:${PORTS.api}/ — press Ctrl-C to stop everything`);
         return;
       }

@@ -200,3 +200,21 @@ export function pathOfFirstUpdate(history: History): PathBreakdown | null {
     return true;
   });
 }
+
+/** Each activity before `activityType` completed (that one included), in order: its type and run (started → completed) in ms. */
+export function activityRunsUntil(history: History, activityType: string): Array<{ type: string; runMs: number }> {
+  const events = history.events ?? [];
+  const byId = new Map(events.map((e) => [e.eventId?.toString() ?? '', e]));
+  const runs: Array<{ type: string; runMs: number }> = [];
+  for (const event of events) {
+    if (event.eventType !== EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) continue;
+    const attrs = event.activityTaskCompletedEventAttributes;
+    const scheduled = byId.get(attrs?.scheduledEventId?.toString() ?? '');
+    const started = byId.get(attrs?.startedEventId?.toString() ?? '');
+    if (!scheduled || !started) continue;
+    const type = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+    runs.push({ type, runMs: millis(event.eventTime) - millis(started.eventTime) });
+    if (type === activityType) break;
+  }
+  return runs;
+}

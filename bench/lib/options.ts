@@ -24,6 +24,8 @@ export interface Options {
   /** Section 6 */
   replayEvents: number;
   replayRounds: number;
+  /** Section 7: device-down cycles (0: the default, 20; --quick 3). */
+  monitoringCycles: number;
   profile: boolean;
   resultsDir: string;
   out: string | null;
@@ -50,6 +52,7 @@ const HELP = `npm run bench -- [options]
   --requests N            section 5: open work requests (default 10000: about 40 min on 2 cores)
   --request-concurrency N section 5: submissions in flight (default 16)
   --replay-events N       section 6: length of the replayed history (default 1000)
+  --monitoring-cycles N   section 7: device-down cycles (default 20, --quick 3)
   --profile               CPU profiles of the API and workers per measured phase (bench/results/<run>/profiles)
   --results-dir DIR       default bench/results
   --out FILE              also write the JSON here
@@ -64,12 +67,12 @@ export function parseOptions(argv: string[]): Options {
     ? {
         quick, sections: new Set([1, 2, 3, 4, 5, 6]), seed: 42, rounds: 1, incidents: 6, warmupIncidents: 1, concurrency: 3,
         cases: 2_000, latencyConcurrency: 2, latencyRequests: 30, completions: 4, alerts: 3, slaCases: 3, slaLeadSeconds: 8,
-        requests: 20, requestConcurrency: 4, replayEvents: 200, replayRounds: 2, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
+        requests: 20, requestConcurrency: 4, replayEvents: 200, replayRounds: 2, monitoringCycles: 3, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       }
     : {
         quick, sections: new Set([1, 2, 3, 4, 5, 6, 7]), seed: 42, rounds: 3, incidents: 300, warmupIncidents: 20, concurrency: 16,
         cases: 100_000, latencyConcurrency: 4, latencyRequests: 400, completions: 60, alerts: 30, slaCases: 20, slaLeadSeconds: 30,
-        requests: 10_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
+        requests: 10_000, requestConcurrency: 16, replayEvents: 1_000, replayRounds: 5, monitoringCycles: 20, profile: false, resultsDir: 'bench/results', out: null, keepData: false,
       };
   const options = { ...defaults };
   const int = (name: string, value: string | undefined): number => {
@@ -98,6 +101,7 @@ export function parseOptions(argv: string[]): Options {
       case '--requests': options.requests = int(flag, value()); break;
       case '--request-concurrency': options.requestConcurrency = Math.max(1, int(flag, value())); break;
       case '--replay-events': options.replayEvents = int(flag, value()); break;
+      case '--monitoring-cycles': options.monitoringCycles = Math.max(1, int(flag, value())); break;
       case '--profile': options.profile = true; break;
       case '--results-dir': options.resultsDir = value(); break;
       case '--out': options.out = value(); break;

@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { freePort } from '../../src/embedded/ports';
 import { missingMonitoringTools } from '../../src/monitoring/binaries';
 import { startMonitoringStack, type RunningStack } from '../../src/monitoring/stack';
+import { ACTIVITY } from '../../workflows/shared/contracts';
 import type { Ctx } from '../lib/context';
+import { activityRunsUntil, pathToActivity } from '../lib/history-shape';
 import { percentiles, type Percentiles } from '../lib/stats';
 
 export const MONITORING_FOR_SECONDS = 3;
@@ -32,6 +34,19 @@ export interface MonitoringSection {
   totalMs: Percentiles;
   prometheusPartMs: Percentiles;
   opsdeskPartMs: Percentiles;
+  /**
+   * Where opsdesk's part went, per cycle: written to the inbox → handed to Temporal (signal-with-
+   * start answered) → the workflow's first task started → the received mail's activity completed
+   * → accepted by SMTP; with the workflow path's activity and workflow-task waits.
+   */
+  opsdeskSplitMs: {
+    inboxToHandedOver: Percentiles;
+    handedOverToMailActivityDone: Percentiles;
+    mailActivityDoneToAccepted: Percentiles;
+    workflowTaskQueue: Percentiles;
+    activityQueue: Percentiles;
+    activityRun: Percentiles;
+  };
   withinBudget: number;
 }
 
@@ -52,7 +67,7 @@ export async function planMonitoring(): Promise<MonitoringPlan | string> {
     dir, ports,
     env: {
       PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}`, ALERTMANAGER_URL: `http://127.0.0.1:${ports.alertmanager}`,
-      OPSDESK_MONITORING_DIR: dir, MONITORING_SYNC_INTERVAL_MS: '500', MONITORING_PROBE_NETWORKS: '127.0.0.0/8,10.213.0.0/16',
+      OPSDESK_MONITORING_DIR: dir, MONITORING_STATE_INTERVAL_MS: '500', MONITORING_PROBE_NETWORKS: '127.0.0.0/8,10.213.0.0/16',
     },
   };
 }
@@ -73,7 +88,7 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', '
 
 export async function runMonitoring(ctx: Ctx, plan: MonitoringPlan): Promise<MonitoringSection> {
   const stack = plan.stack!;
-  const cycles = ctx.opts.quick ? 3 : 20;
+  const cycles = ctx.opts.monitoringCycles;
   const base = ctx.stack.baseUrl;
   const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'opsdesk-demo' }) });
   const { token } = (await login.json()) as { token: string };
@@ -112,6 +127,7 @@ export async function runMonitoring(ctx: Ctx, plan: MonitoringPlan): Promise<Mon
   const total: number[] = [];
   const prometheusPart: number[] = [];
   const opsdeskPart: number[] = [];
+  const split = { inboxToHandedOver: [] as number[], handedOverToMailActivityDone: [] as number[], mailActivityDoneToAccepted: [] as number[], workflowTaskQueue: [] as number[], activityQueue: [] as number[], activityRun: [] as number[] };
   try {
     ip('netns', 'add', namespace);
     ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', deviceSide);
@@ -137,12 +153,29 @@ export async function runMonitoring(ctx: Ctx, plan: MonitoringPlan): Promise<Mon
       });
       const accepted = await ctx.stack.smtp.waitFor([`${number}.received`], 60_000);
       const mailAt = accepted.get(`${number}.received`)!;
-      const [inbox] = await ctx.stack.sql<{ received_at: Date }>(`select received_at from alert_inbox where signal->>'hostname' = $1 and status = 'firing' order by id limit 1`, [hostname]);
+      const [inbox] = await ctx.stack.sql<{ received_at: Date; delivered_at: Date | null; workflow_id: string }>(
+        `select received_at, delivered_at, workflow_id from alert_inbox where signal->>'hostname' = $1 and status = 'firing' order by id limit 1`, [hostname]);
       const inboxAt = new Date(inbox.received_at).getTime();
       total.push(mailAt - down);
       prometheusPart.push(inboxAt - down);
       opsdeskPart.push(mailAt - inboxAt);
-      ctx.say(`  … cycle ${i + 1}/${cycles}: ${((mailAt - down) / 1000).toFixed(2)} s (Prometheus ${((inboxAt - down) / 1000).toFixed(2)} s, opsdesk ${(mailAt - inboxAt).toFixed(0)} ms)`);
+      const handedAt = inbox.delivered_at ? new Date(inbox.delivered_at).getTime() : inboxAt;
+      const history = await ctx.stack.temporal.workflow.getHandle(inbox.workflow_id).fetchHistory();
+      const path = pathToActivity(history, ACTIVITY.sendCaseMail);
+      const runs = activityRunsUntil(history, ACTIVITY.sendCaseMail);
+      split.inboxToHandedOver.push(handedAt - inboxAt);
+      if (path) {
+        const startedAt = (await ctx.stack.temporal.workflow.getHandle(inbox.workflow_id).describe()).startTime.getTime();
+        const mailDoneAt = startedAt + path.totalMs;
+        split.handedOverToMailActivityDone.push(mailDoneAt - handedAt);
+        split.mailActivityDoneToAccepted.push(mailAt - mailDoneAt);
+        split.workflowTaskQueue.push(path.workflowTaskQueueMs);
+        split.activityQueue.push(path.activityQueueMs);
+        split.activityRun.push(path.activityRunMs);
+      }
+      ctx.say(`  … cycle ${i + 1}/${cycles}: ${((mailAt - down) / 1000).toFixed(2)} s (Prometheus ${((inboxAt - down) / 1000).toFixed(2)} s, opsdesk ${(mailAt - inboxAt).toFixed(0)} ms: ` +
+        `hand-over ${handedAt - inboxAt} ms${path ? `, workflow → mail activity ${Math.round(path.totalMs)} ms (${path.activities} activities: queue ${Math.round(path.activityQueueMs)} run ${Math.round(path.activityRunMs)}; ` +
+        `${path.workflowTasks} workflow tasks: queue ${Math.round(path.workflowTaskQueueMs)} run ${Math.round(path.workflowTaskRunMs)}) [${runs.map((r) => `${r.type} ${Math.round(r.runMs)}`).join(', ')}]` : ''})`);
     }
   } finally {
     remove();
@@ -151,6 +184,11 @@ export async function runMonitoring(ctx: Ctx, plan: MonitoringPlan): Promise<Mon
   return {
     cycles, forSeconds: MONITORING_FOR_SECONDS, evaluationSeconds: MONITORING_EVALUATION_SECONDS, scrapeSeconds: SCRAPE_SECONDS, budgetMs,
     totalMs: percentiles(total), prometheusPartMs: percentiles(prometheusPart), opsdeskPartMs: percentiles(opsdeskPart),
+    opsdeskSplitMs: {
+      inboxToHandedOver: percentiles(split.inboxToHandedOver), handedOverToMailActivityDone: percentiles(split.handedOverToMailActivityDone),
+      mailActivityDoneToAccepted: percentiles(split.mailActivityDoneToAccepted), workflowTaskQueue: percentiles(split.workflowTaskQueue),
+      activityQueue: percentiles(split.activityQueue), activityRun: percentiles(split.activityRun),
+    },
     withinBudget: total.filter((t) => t <= budgetMs).length,
   };
 }

@@ -29,8 +29,14 @@ export interface MonitoringConfig {
   snmpExporterUrl: string | null;
   /** Where opsdesk writes file_sd targets (`targets/*.json`), rules (`rules/*.yml`) and Alertmanager's token. */
   dir: string;
-  /** How often the inventory is compared with the target files (MONITORING_SYNC_INTERVAL_MS). */
+  /**
+   * The fallback: how often the inventory is compared with the target files even when no change
+   * was announced (MONITORING_SYNC_INTERVAL_MS, default 60 s). Changes are announced by PostgreSQL
+   * (NOTIFY from triggers on the inventory's tables) and synced at once.
+   */
   syncIntervalMs: number;
+  /** How often the stack's health and the devices' up/down are read from Prometheus (MONITORING_STATE_INTERVAL_MS, default 2 s). */
+  stateIntervalMs: number;
   /**
    * Networks whose addresses may be probed (MONITORING_PROBE_NETWORKS, CIDRs, comma-separated);
    * null: every address in the inventory. The embedded demo (whose inventory holds made-up
@@ -59,8 +65,11 @@ const LOOPBACK = ['127.0.0.0/8', '::1/128'];
 
 export function loadMonitoringConfig(env: NodeJS.ProcessEnv, dataDir: string): MonitoringConfig {
   const prometheusUrl = env.PROMETHEUS_URL?.replace(/\/$/, '') || null;
-  const sync = Number(env.MONITORING_SYNC_INTERVAL_MS ?? 2_000);
-  if (!Number.isInteger(sync) || sync < 100) throw new Error(`MONITORING_SYNC_INTERVAL_MS must be a whole number of milliseconds ≥ 100, got "${env.MONITORING_SYNC_INTERVAL_MS}"`);
+  const ms = (name: string, fallback: number) => {
+    const value = Number(env[name] || fallback);
+    if (!Number.isInteger(value) || value < 100) throw new Error(`${name} must be a whole number of milliseconds ≥ 100, got "${env[name]}"`);
+    return value;
+  };
   return {
     enabled: !!prometheusUrl,
     offReason: prometheusUrl ? null : env.OPSDESK_MONITORING_OFF || 'PROMETHEUS_URL is not set (npm start sets it when it runs Prometheus)',
@@ -68,7 +77,8 @@ export function loadMonitoringConfig(env: NodeJS.ProcessEnv, dataDir: string): M
     alertmanagerUrl: env.ALERTMANAGER_URL?.replace(/\/$/, '') || null,
     snmpExporterUrl: env.SNMP_EXPORTER_URL?.replace(/\/$/, '') || null,
     dir: resolve(env.OPSDESK_MONITORING_DIR ?? join(dataDir, 'monitoring')),
-    syncIntervalMs: sync,
+    syncIntervalMs: ms('MONITORING_SYNC_INTERVAL_MS', 60_000),
+    stateIntervalMs: ms('MONITORING_STATE_INTERVAL_MS', 2_000),
     probeNetworks: probeNetworks(env),
   };
 }

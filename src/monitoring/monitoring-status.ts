@@ -20,11 +20,13 @@ class MonitoringStatus {
   alertmanagerUp: boolean | null = null;
   targets = 0;
   targetsWrittenAt: Date | null = null;
+  /** The last pass of inventory → targets and rules (announced or the fallback poll). */
+  syncedAt: Date | null = null;
   lastReload: { at: Date; ok: boolean; message: string } | null = null;
   checkedAt: Date | null = null;
 
   reset(enabled: boolean, offReason: string | null): void {
-    Object.assign(this, { enabled, offReason, prometheusUp: null, alertmanagerUp: null, targets: 0, targetsWrittenAt: null, lastReload: null, checkedAt: null });
+    Object.assign(this, { enabled, offReason, prometheusUp: null, alertmanagerUp: null, targets: 0, targetsWrittenAt: null, syncedAt: null, lastReload: null, checkedAt: null });
   }
 
   recordReload(ok: boolean, message: string): void {

@@ -11,6 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { hashToken } from '../identity/auth.service';
 import { Asset } from '../inventory/asset.entity';
 import { monitoringToolPath } from './binaries';
+import { InventoryListener } from './inventory-listener';
 import { mayProbe } from './monitoring-config';
 import { MonitoringDevice, MonitoringThreshold } from './monitoring.entities';
 import { SecretSealer } from '../common/sealing';
@@ -45,15 +46,23 @@ export function inventoryLabels(asset: Asset): Record<string, string> {
 
 /**
  * opsdesk as the brain of Prometheus (issue 16): writes the scrape targets from the inventory
- * (file_sd, compared every MONITORING_SYNC_INTERVAL_MS, so an added, changed or retired item is
- * watched or dropped within seconds), the rule file from the thresholds (checked with promtool,
- * then Prometheus reloads), and Alertmanager's token for `POST /api/alerts`.
+ * (file_sd, rewritten as soon as PostgreSQL announces a committed change to the inventory, so an
+ * added, changed or retired item is watched or dropped within seconds; compared anyway every
+ * MONITORING_SYNC_INTERVAL_MS in case an announcement was missed), the rule file from the
+ * thresholds (checked with promtool, then Prometheus reloads), and Alertmanager's token for
+ * `POST /api/alerts`. The stack's health and the devices' states are read every
+ * MONITORING_STATE_INTERVAL_MS, from Prometheus only.
  */
 @Injectable()
 export class MonitoringService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('monitoring');
   private timer?: NodeJS.Timeout;
+  private stateTimer?: NodeJS.Timeout;
+  private listener?: InventoryListener;
   private syncing?: Promise<void>;
+  /** A change was announced while a sync ran: one more follows it. */
+  private syncAgain = false;
+  private observing?: Promise<void>;
   private stopped = false;
   /** Applies of the rule file run one at a time. */
   private applying: Promise<unknown> = Promise.resolve();
@@ -88,30 +97,70 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
     for (const dir of [m.dir, this.files.targetsDir, this.files.rulesDir]) mkdirSync(dir, { recursive: true });
     await this.ensureAlertToken();
     await this.syncOnce();
+    await this.observe();
     this.timer = setInterval(() => void this.syncOnce(), m.syncIntervalMs).unref();
+    this.stateTimer = setInterval(() => void this.observe(), m.stateIntervalMs).unref();
+    this.listener = new InventoryListener({
+      databaseUrl: this.config.databaseUrl,
+      onChange: () => void this.syncOnce({ announced: true }),
+      log: (level, message) => this.logger[level](message),
+    });
+    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.stateTimer);
+    await this.listener?.stop();
     await this.syncing;
+    await this.observing;
     await this.applying.catch(() => undefined);
   }
 
-  /** One pass: targets from the inventory, the rule file from the thresholds, the stack's health. */
-  syncOnce(): Promise<void> {
-    if (this.syncing || this.stopped) return this.syncing ?? Promise.resolve();
+  /** Whether inventory changes are announced to this process (else only the fallback poll syncs). */
+  get listening(): boolean {
+    return this.listener?.listening ?? false;
+  }
+
+  /**
+   * One pass: targets from the inventory, the rule file from the thresholds (a per-device override
+   * names its device's host). An announced change arriving during a pass gets a pass of its own
+   * right after, so a commit is never missed between the read and the write.
+   */
+  syncOnce(options: { announced?: boolean } = {}): Promise<void> {
+    if (this.stopped) return this.syncing ?? Promise.resolve();
+    if (this.syncing) {
+      if (options.announced) this.syncAgain = true;
+      return this.syncing;
+    }
     this.syncing = (async () => {
-      try {
-        await this.writeTargets();
-        await this.exclusive(() => this.applyRules({ onlyIfChanged: true }));
-        await this.observeStates();
-      } catch (error) {
-        this.logger.warn(`monitoring sync failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      await this.probeStack();
+      do {
+        this.syncAgain = false;
+        try {
+          await this.writeTargets();
+          await this.exclusive(() => this.applyRules({ onlyIfChanged: true }));
+          monitoringStatus.syncedAt = new Date();
+        } catch (error) {
+          this.logger.warn(`monitoring sync failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      } while (this.syncAgain && !this.stopped);
     })().finally(() => (this.syncing = undefined));
     return this.syncing;
+  }
+
+  /** The devices' up/down and the stack's health, from Prometheus and Alertmanager (no database read). */
+  observe(): Promise<void> {
+    if (this.observing || this.stopped) return this.observing ?? Promise.resolve();
+    this.observing = (async () => {
+      try {
+        await this.observeStates();
+      } catch (error) {
+        this.logger.warn(`monitoring states could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await this.probeStack();
+    })().finally(() => (this.observing = undefined));
+    return this.observing;
   }
 
   /** The file_sd target files (and snmp.yml), rewritten (atomically) only when they would change. */

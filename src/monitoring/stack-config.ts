@@ -38,9 +38,28 @@ export interface PrometheusConfigInput {
   snmpExporterAddress?: string;
 }
 
+/**
+ * How often devices are pinged, and how long a ping may take. A breach must reach opsdesk within
+ * the rule's `for:` plus two evaluation intervals (issue 16); before the `for:` starts, the failed
+ * ping must be scraped (up to one ping interval after the device went down, plus the probe's
+ * timeout) and then evaluated (up to one evaluation interval). Pinging every half evaluation
+ * interval, with the timeout inside it, keeps those two under an evaluation interval; the second
+ * one is left to Alertmanager and opsdesk.
+ */
+export function icmpTiming(scrapeIntervalSeconds: number, evaluationIntervalSeconds: number): { intervalMs: number; probeTimeoutSeconds: number } {
+  const intervalMs = Math.round(1000 * Math.max(0.5, Math.min(scrapeIntervalSeconds, evaluationIntervalSeconds / 2)));
+  // blackbox_exporter answers within the scrape timeout (the interval) minus its offset (BLACKBOX_TIMEOUT_OFFSET_SECONDS).
+  const probeTimeoutSeconds = Math.min(5, Math.round(0.8 * intervalMs) / 1000);
+  return { intervalMs, probeTimeoutSeconds };
+}
+
+/** blackbox_exporter's --timeout-offset: what it keeps of Prometheus's scrape timeout for answering. */
+export const BLACKBOX_TIMEOUT_OFFSET_SECONDS = 0.1;
+
 export function renderPrometheusConfig(input: PrometheusConfigInput): string {
   const files = layout(input.dir);
   const interval = `${input.scrapeIntervalSeconds}s`;
+  const icmp = `${icmpTiming(input.scrapeIntervalSeconds, input.evaluationIntervalSeconds).intervalMs}ms`;
   // The inventory's names become `instance`, so every series and alert names the host as opsdesk knows it.
   const instanceFromHostname = { source_labels: ['hostname'], target_label: 'instance' };
   const viaExporter = (address: string) => [
@@ -50,7 +69,10 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
   ];
   const fileSd = (job: TargetJob) => [{ files: [join(files.targetsDir, `${job}.json`)], refresh_interval: '30s' }];
   const scrapeConfigs: unknown[] = [
-    { job_name: 'icmp', metrics_path: '/probe', params: { module: ['icmp'] }, file_sd_configs: fileSd('icmp'), relabel_configs: viaExporter(input.blackboxAddress) },
+    {
+      job_name: 'icmp', metrics_path: '/probe', params: { module: ['icmp'] }, scrape_interval: icmp, scrape_timeout: icmp,
+      file_sd_configs: fileSd('icmp'), relabel_configs: viaExporter(input.blackboxAddress),
+    },
     { job_name: 'node', file_sd_configs: fileSd('node'), relabel_configs: [instanceFromHostname] },
     { job_name: 'mtail', file_sd_configs: fileSd('mtail'), relabel_configs: [instanceFromHostname] },
   ];
@@ -69,7 +91,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
 export function renderBlackboxConfig(timeoutSeconds: number): string {
   return JSON.stringify({
     modules: {
-      icmp: { prober: 'icmp', timeout: `${timeoutSeconds}s`, icmp: { preferred_ip_protocol: 'ip4', ip_protocol_fallback: true } },
+      icmp: { prober: 'icmp', timeout: `${Math.round(timeoutSeconds * 1000)}ms`, icmp: { preferred_ip_protocol: 'ip4', ip_protocol_fallback: true } },
     },
   }, null, 2) + '\n';
 }
@@ -78,6 +100,7 @@ export interface AlertmanagerConfigInput {
   dir: string;
   /** opsdesk's alert intake, e.g. http://127.0.0.1:3000/api/alerts */
   webhookUrl: string;
+  /** 0 by default: each group is one host's one alert, nothing to wait for; the wait would count against the `for:` + 2 evaluation intervals budget. */
   groupWaitSeconds: number;
   groupIntervalSeconds: number;
   repeatIntervalMinutes: number;

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeLines, stopChild, type ProcessExit } from '../embedded/temporal-dev-server';
 import { alertmanagerWorkingDir, monitoringToolPath, type MonitoringToolName } from './binaries';
-import { layout, renderAlertmanagerConfig, renderBlackboxConfig, renderPrometheusConfig, TARGET_JOBS } from './stack-config';
+import { BLACKBOX_TIMEOUT_OFFSET_SECONDS, icmpTiming, layout, renderAlertmanagerConfig, renderBlackboxConfig, renderPrometheusConfig, TARGET_JOBS } from './stack-config';
 
 export interface RunningProgram {
   name: string;
@@ -41,20 +41,21 @@ export function writeStackConfig(options: MonitoringStackOptions): void {
   const files = layout(options.dir);
   for (const dir of [options.dir, files.targetsDir, files.rulesDir, files.prometheusData, files.alertmanagerData]) mkdirSync(dir, { recursive: true });
   const scrape = options.scrapeIntervalSeconds ?? 15;
+  const evaluation = options.evaluationIntervalSeconds ?? 15;
   writeFileSync(files.prometheusYml, renderPrometheusConfig({
     dir: options.dir,
     scrapeIntervalSeconds: scrape,
-    evaluationIntervalSeconds: options.evaluationIntervalSeconds ?? 15,
+    evaluationIntervalSeconds: evaluation,
     alertmanagerAddress: options.addresses?.alertmanager ?? `127.0.0.1:${options.ports.alertmanager}`,
     blackboxAddress: options.addresses?.blackbox ?? `127.0.0.1:${options.ports.blackbox}`,
     snmpExporterAddress: options.addresses?.snmp ?? (options.ports.snmp ? `127.0.0.1:${options.ports.snmp}` : undefined),
   }));
   if (!existsSync(files.snmpYml)) writeFileSync(files.snmpYml, '{}\n', { mode: 0o600 });
-  writeFileSync(files.blackboxYml, renderBlackboxConfig(Math.max(1, Math.min(5, scrape))));
+  writeFileSync(files.blackboxYml, renderBlackboxConfig(icmpTiming(scrape, evaluation).probeTimeoutSeconds));
   writeFileSync(files.alertmanagerYml, renderAlertmanagerConfig({
     dir: options.dir,
     webhookUrl: `${options.opsdeskUrl.replace(/\/$/, '')}/api/alerts`,
-    groupWaitSeconds: options.groupWaitSeconds ?? 10,
+    groupWaitSeconds: options.groupWaitSeconds ?? 0,
     groupIntervalSeconds: options.groupIntervalSeconds ?? 30,
     repeatIntervalMinutes: 240,
   }));
@@ -138,6 +139,7 @@ export function startBlackboxExporter(options: MonitoringStackOptions): Promise<
   return startProgram('blackbox_exporter', 'blackbox_exporter', [
     `--config.file=${files.blackboxYml}`,
     `--web.listen-address=127.0.0.1:${options.ports.blackbox}`,
+    `--timeout-offset=${BLACKBOX_TIMEOUT_OFFSET_SECONDS}`,
     '--log.level=warn',
   ], `${url}/-/healthy`, url, options.log);
 }

@@ -7,11 +7,22 @@
  */
 import { ASSET_KINDS, type AssetKind } from '../inventory/asset.entity';
 
-export const THRESHOLD_KINDS = [
+/** Thresholds Prometheus evaluates: rendered into its rule file. */
+export const RULE_KINDS = [
   'ping_down', 'rtt_ms', 'cpu_percent', 'memory_percent', 'disk_percent', 'disk_days_until_full',
   'service_down', 'error_lines_5m', 'traffic_bps', 'traffic_percent',
 ] as const;
+/**
+ * R-MON-1 hypervisor events (host down, a VM powered off unexpectedly, HA, the hypervisor's
+ * alarms, a datastore filling): they arrive through the hypervisor port, not from Prometheus, and
+ * the platform watch judges each against these thresholds (event-thresholds.ts) before it becomes
+ * an alert: same data, same API and page, same versions and audit log.
+ */
+export const EVENT_KINDS = ['hypervisor_host_down', 'vm_powered_off', 'hypervisor_ha_event', 'hypervisor_alarm', 'datastore_percent'] as const;
+export const THRESHOLD_KINDS = [...RULE_KINDS, ...EVENT_KINDS] as const;
 export type ThresholdKind = (typeof THRESHOLD_KINDS)[number];
+export type EventThresholdKind = (typeof EVENT_KINDS)[number];
+export const isEventKind = (kind: string): kind is EventThresholdKind => (EVENT_KINDS as readonly string[]).includes(kind);
 
 export const THRESHOLD_SEVERITIES = ['critical', 'major', 'minor', 'warning', 'info'] as const;
 export type ThresholdSeverity = (typeof THRESHOLD_SEVERITIES)[number];
@@ -30,10 +41,18 @@ interface KindSpec {
   /** ping_down: the number is the seconds without answer, i.e. the rule's `for:`. */
   valueIsDuration?: boolean;
   needsService?: boolean;
+  /** Judged by the platform watch on hypervisor events, never rendered as a Prometheus rule. */
+  event?: boolean;
+  /** The number must be whole (seconds, an alarm level). */
+  whole?: boolean;
   /** How `$value` reads in the notice. */
   valueText: string;
   expr(sel: string, value: number, service?: string): string;
 }
+
+const noRule = (): string => {
+  throw new Error('a hypervisor event threshold has no Prometheus rule');
+};
 
 const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|devtmpfs"';
 const num = (value: number) => String(value);
@@ -92,6 +111,26 @@ export const KIND_SPECS: Readonly<Record<ThresholdKind, KindSpec>> = {
       `(100 * rate(ifHCInOctets{job="snmp"${sel}}[5m]) * 8 / (ifHighSpeed{job="snmp"${sel}} * 1e6) > ${num(v)}) or ` +
       `(100 * rate(ifHCOutOctets{job="snmp"${sel}}[5m]) * 8 / (ifHighSpeed{job="snmp"${sel}} * 1e6) > ${num(v)})`,
   },
+  hypervisor_host_down: {
+    alertName: 'HostNotResponding', ja: 'ハイパーバイザーのホスト応答なし', en: 'Hypervisor host not responding', unitJa: '', min: 0, max: 0, event: true,
+    valueText: '', expr: noRule,
+  },
+  vm_powered_off: {
+    alertName: 'VmPoweredOffOutsideOpsdesk', ja: 'VM の想定外の電源オフ', en: 'VM powered off outside opsdesk', unitJa: '', min: 0, max: 0, event: true,
+    valueText: '', expr: noRule,
+  },
+  hypervisor_ha_event: {
+    alertName: 'HaEvent', ja: 'HA（高可用性）イベント', en: 'HA event', unitJa: '', min: 0, max: 0, event: true,
+    valueText: '', expr: noRule,
+  },
+  hypervisor_alarm: {
+    alertName: 'PlatformAlarm', ja: 'ハイパーバイザーのアラーム', en: 'Hypervisor alarm', unitJa: '', min: 1, max: 2, event: true, whole: true,
+    valueText: '', expr: noRule,
+  },
+  datastore_percent: {
+    alertName: 'DatastoreUsage', ja: 'データストア使用率', en: 'Datastore use', unitJa: '%', min: 0.01, max: 100, event: true,
+    valueText: '', expr: noRule,
+  },
 };
 
 /** A threshold as the renderer needs it: the device override names its host. */
@@ -113,6 +152,9 @@ export interface RuleThreshold {
 /** The human text of a threshold: 「CPU 使用率 90 % 超が 5 分継続」. */
 export function describeThreshold(t: Pick<RuleThreshold, 'kind' | 'value' | 'forSeconds' | 'service'>): string {
   const spec = KIND_SPECS[t.kind];
+  if (t.kind === 'hypervisor_alarm') return `${spec.ja}（${t.value >= 2 ? '赤' : '黄・赤'}）`;
+  if (t.kind === 'datastore_percent') return `${spec.ja} ${t.value} % 以上`;
+  if (spec.event) return spec.ja;
   if (spec.valueIsDuration) return `${spec.ja} ${t.value} 秒以上`;
   if (spec.needsService) return `${spec.ja}: ${t.service ?? ''} が ${t.forSeconds} 秒以上`;
   const comparison = t.kind === 'disk_days_until_full' ? '未満' : '超';
@@ -137,7 +179,7 @@ export interface RenderOptions {
 
 /** The rule file (JSON, read as YAML by Prometheus) for all enabled thresholds. */
 export function renderRules(thresholds: RuleThreshold[], options: RenderOptions): string {
-  const enabled = thresholds.filter((t) => t.enabled);
+  const enabled = thresholds.filter((t) => t.enabled && !isEventKind(t.kind));
   enabled.forEach(assertSafe);
   // A device override replaces its class's threshold of the same kind (and service) for that device.
   const overridden = new Map<string, string[]>();

@@ -158,6 +158,7 @@ export class ThresholdsService {
       throw unprocessable(`value: ${t.kind} takes ${spec.min} to ${spec.max} ${spec.unitJa}, got ${t.value}`, 'value');
     }
     if (spec.valueIsDuration && !Number.isInteger(t.value)) throw unprocessable(`value: ${t.kind} takes whole seconds, got ${t.value}`, 'value');
+    if (spec.whole && !Number.isInteger(t.value)) throw unprocessable(`value: ${t.kind} takes a whole number (1: yellow and red alarms, 2: red only), got ${t.value}`, 'value');
   }
 
   private checkId(id: string): void {

@@ -6,8 +6,6 @@ export interface PlatformWatchConfig {
   eventPollMs: number;
   /** How often capacity is sampled (`PLATFORM_CAPACITY_EVERY_MS`, default 15 min; the day keeps the last sample and the peak). */
   capacityEveryMs: number;
-  /** A datastore used at or above this share raises a datastore-usage alert, once a day (`PLATFORM_DATASTORE_ALERT_PERCENT`, default 85). */
-  datastoreAlertPercent: number;
 }
 
 export function loadPlatformWatchConfig(env: NodeJS.ProcessEnv = process.env): PlatformWatchConfig {
@@ -22,6 +20,5 @@ export function loadPlatformWatchConfig(env: NodeJS.ProcessEnv = process.env): P
     enabled: env.PLATFORM_WATCH !== 'off',
     eventPollMs: number('PLATFORM_EVENT_POLL_MS', 10_000, 50, 3_600_000),
     capacityEveryMs: number('PLATFORM_CAPACITY_EVERY_MS', 15 * 60_000, 100, 86_400_000),
-    datastoreAlertPercent: number('PLATFORM_DATASTORE_ALERT_PERCENT', 85, 1, 100),
   };
 }

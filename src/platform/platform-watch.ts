@@ -4,11 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AlertSeverity, ParsedAlert } from '../incidents/alert-payload';
 import type { AcceptedAlert } from '../incidents/alert-inbox.service';
+import type { EventVerdict, JudgedEvent } from '../monitoring/event-thresholds';
 import type { ClusterCapacity, HypervisorPort, PlatformEvent, PlatformEventKind, PlatformEventSource } from '../providers/hypervisor.port';
 import type { PlatformWatchConfig } from './platform-watch-config';
 
 /** The alert intake's write (AlertInbox.accept): the same path as POST /api/alerts. */
 export type AcceptAlerts = (alerts: ParsedAlert[], sourceName: string, idempotencyKey?: string) => Promise<AcceptedAlert[]>;
+/** The thresholds' verdict on each event (EventThresholdGate.judge): only a breach becomes an alert. */
+export type JudgeEvents = (batch: JudgedEvent[]) => Promise<Array<{ judged: JudgedEvent; verdict: EventVerdict }>>;
 
 const ALERT_NAMES: Record<PlatformEventKind, string> = {
   host_not_responding: 'HostNotResponding',
@@ -20,19 +23,22 @@ const ALERT_NAMES: Record<PlatformEventKind, string> = {
 
 const BATCH = 100;
 
-/** A platform event as a one-shot alert: firing, never resolved by the platform. */
-export function eventAlert(adapter: string, event: PlatformEvent): ParsedAlert {
-  const severity: AlertSeverity = event.severity;
+/** A platform event as a one-shot alert: firing, never resolved by the platform; a threshold's verdict sets severity and summary. */
+export function eventAlert(adapter: string, event: PlatformEvent, verdict?: Extract<EventVerdict, { raise: true }>): ParsedAlert {
+  const severity: AlertSeverity = verdict?.severity ?? event.severity;
+  const threshold: Record<string, string> = verdict
+    ? { threshold_id: verdict.threshold.id, threshold_kind: verdict.threshold.kind, threshold_version: String(verdict.threshold.version) }
+    : {};
   return {
     status: 'firing',
     source: `hypervisor:${adapter}`,
     hostname: event.entity.slice(0, 253),
     alertName: ALERT_NAMES[event.kind],
     severity,
-    summary: event.summary.slice(0, 2000),
+    summary: (verdict?.summary ?? event.summary).slice(0, 2000),
     detectedAt: event.at,
     fingerprint: event.key.slice(0, 128),
-    labels: { platform: adapter, eventType: event.type, eventKey: event.key, kind: event.kind },
+    labels: { platform: adapter, eventType: event.type, eventKey: event.key, kind: event.kind, ...threshold },
   };
 }
 
@@ -41,7 +47,8 @@ export function eventAlert(adapter: string, event: PlatformEvent): ParsedAlert {
  *
  * - Events: reads the platform's event stream continuously from the cursor kept in PostgreSQL
  *   (`platform_event_cursor`), hands host-not-responding, VMs powered off not by opsdesk, datastore
- *   usage, HA events and red/yellow alarms to the alert intake as one-shot alerts (idempotency key
+ *   usage, HA events and red/yellow alarms, each judged by its threshold (R-MON-1: thresholds as data,
+ *   event-thresholds.ts; no threshold or a switched-off one: no alert), to the alert intake as one-shot alerts (idempotency key
  *   per event, so an event handed again after a crash between intake and cursor is written once),
  *   then moves the cursor. One worker reads at a time: it holds a lease on the cursor row, renewed
  *   every pass; another takes over when it lapses.
@@ -68,6 +75,7 @@ export class PlatformWatch {
     private readonly hypervisor: HypervisorPort & PlatformEventSource,
     private readonly accept: AcceptAlerts,
     private readonly config: PlatformWatchConfig,
+    private readonly judge: JudgeEvents,
     private readonly afterAccept: () => void = () => undefined,
   ) {}
 
@@ -119,7 +127,7 @@ export class PlatformWatch {
         const held = await this.lease();
         if (!held) return;
         const batch = await this.hypervisor.readEvents(held.cursor, BATCH);
-        const raised = await this.raise(batch.events);
+        const raised = await this.raise(batch.events.map((event) => ({ event })));
         const moved = await this.em.fork().execute(
           `update platform_event_cursor set cursor = ?, events_read = events_read + ?, alerts_raised = alerts_raised + ?, updated_at = now() where adapter = ? and holder = ?`,
           [batch.cursor, batch.read, raised, this.adapter, this.holder],
@@ -130,7 +138,7 @@ export class PlatformWatch {
         if (batch.read < BATCH) break;
       }
       const held = await this.lease();
-      if (held) await this.raise(await this.hypervisor.activeAlarms());
+      if (held) await this.raise((await this.hypervisor.activeAlarms()).map((event) => ({ event })));
       if (this.failing) this.logger.log(`reading ${this.adapter} events again`);
       this.failing = false;
     } catch (error) {
@@ -140,11 +148,12 @@ export class PlatformWatch {
     }
   }
 
-  /** Hands events to the intake, one idempotency key each; returns how many were new. */
-  private async raise(events: PlatformEvent[]): Promise<number> {
+  /** Hands the events their thresholds call breaches to the intake, one idempotency key each; returns how many were new. */
+  private async raise(events: JudgedEvent[]): Promise<number> {
     let fresh = 0;
-    for (const event of events) {
-      const [accepted] = await this.accept([eventAlert(this.adapter, event)], `hypervisor:${this.adapter}`, event.key);
+    for (const { judged: { event }, verdict } of await this.judge(events)) {
+      if (!verdict.raise) continue;
+      const [accepted] = await this.accept([eventAlert(this.adapter, event, verdict)], `hypervisor:${this.adapter}`, event.key);
       if (accepted && !accepted.duplicate) fresh++;
     }
     if (fresh) this.afterAccept();
@@ -173,7 +182,7 @@ export class PlatformWatch {
         peak_memory_gib_used = greatest(platform_capacity_daily.peak_memory_gib_used, excluded.memory_gib_used),
         peak_disk_gib_used = greatest(platform_capacity_daily.peak_disk_gib_used, excluded.disk_gib_used),
         samples = platform_capacity_daily.samples + 1, sampled_at = now()`;
-    const full: PlatformEvent[] = [];
+    const sampled: JudgedEvent[] = [];
     const day = new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
     for (const c of clusters) {
       for (const h of c.hosts) {
@@ -183,15 +192,17 @@ export class PlatformWatch {
         const used = Math.round((d.capacityGiB - d.freeGiB) * 100) / 100;
         await em.execute(upsert, [this.adapter, c.cluster, 'datastore', d.name, null, null, null, null, d.capacityGiB, used, null, null, null, used]);
         const percent = d.capacityGiB > 0 ? (100 * used) / d.capacityGiB : 0;
-        if (percent >= this.config.datastoreAlertPercent) {
-          full.push({
-            key: `capacity:${c.cluster}:${d.name}:${day}`, kind: 'datastore_usage', type: 'DatastoreUsage', severity: percent >= 95 ? 'critical' : 'warning',
+        // Judged by the datastore_percent threshold of the datastore (or the storage class): at most one alert a day.
+        sampled.push({
+          percent,
+          event: {
+            key: `capacity:${c.cluster}:${d.name}:${day}`, kind: 'datastore_usage', type: 'DatastoreUsage', severity: 'warning',
             entity: d.name, at: new Date().toISOString(),
-            summary: `データストア ${d.name} の使用率が ${percent.toFixed(1)}% です（しきい値 ${this.config.datastoreAlertPercent}%） / datastore ${d.name} is ${percent.toFixed(1)}% full (threshold ${this.config.datastoreAlertPercent}%)`,
-          });
-        }
+            summary: `データストア ${d.name} の使用率が ${percent.toFixed(1)}% です / datastore ${d.name} is ${percent.toFixed(1)}% full`,
+          },
+        });
       }
     }
-    await this.raise(full);
+    await this.raise(sampled);
   }
 }

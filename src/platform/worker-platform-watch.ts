@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/app-config';
 import { AlertInbox } from '../incidents/alert-inbox.service';
+import { EventThresholdGate } from '../monitoring/event-thresholds';
 import { HYPERVISOR, hasPlatformEvents, type HypervisorPort } from '../providers/hypervisor.port';
 import { PlatformWatch } from './platform-watch';
 
@@ -20,7 +21,8 @@ export function startWorkerPlatformWatch(context: INestApplicationContext, confi
   if (!watchConfig.enabled || !hasPlatformEvents(hypervisor)) return { stop: () => Promise.resolve() };
   const orm = context.get<MikroORM>(MikroORM);
   const inbox = new AlertInbox(orm.em, context.get(Client), config);
-  const watch = new PlatformWatch(orm.em, hypervisor, (alerts, source, key) => inbox.accept(alerts, source, key), watchConfig);
+  const gate = new EventThresholdGate(orm.em);
+  const watch = new PlatformWatch(orm.em, hypervisor, (alerts, source, key) => inbox.accept(alerts, source, key), watchConfig, (batch) => gate.judge(batch));
   watch.start();
   return { stop: () => watch.stop() };
 }

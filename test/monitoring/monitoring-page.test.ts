@@ -53,4 +53,25 @@ describeWithStack('R-MON-1..3: the 監視 page shows each device\'s state, RTT a
     expect(await other.page.getByRole('heading', { name: /閾値/ }).count()).toBe(0);
     await other.context.close();
   });
+  test('R-MON-1: an admin sets the severity of a hypervisor event threshold and switches a kind off for a class on the 監視 page (no "for" time for one-shot events)', async () => {
+    const flow = new FlowDriver(mon.system);
+    const find = async (kind: string, assetKind: string) =>
+      (await flow.as('admin', 'GET', '/api/monitoring/thresholds')).body.find((t: any) => t.kind === kind && t.assetKind === assetKind);
+    const vmOff = await find('vm_powered_off', 'vm');
+    const { page, errors, context } = await signIn(browser, mon.system.baseUrl, 'admin');
+    await page.goto(`${mon.system.baseUrl}/monitoring`);
+    await page.getByRole('heading', { name: /閾値/ }).waitFor();
+    const row = page.getByRole('row', { name: /分類 vm.*VM の想定外の電源オフ/ });
+    await waitUntil(async () => (await row.count()) === 1, 'the vm_powered_off row of class vm');
+    expect(await row.getByText('継続秒').count()).toBe(0);
+    await row.getByRole('combobox', { name: 'VM の想定外の電源オフ の重大度' }).selectOption('critical');
+    await row.getByRole('checkbox', { name: 'VM の想定外の電源オフ を監視する' }).uncheck();
+    await row.getByRole('button', { name: '保存' }).click();
+    await waitUntil(async () => (await find('vm_powered_off', 'vm')).version > vmOff.version, 'the saved threshold');
+    expect(await find('vm_powered_off', 'vm')).toMatchObject({ severity: 'critical', enabled: false, forSeconds: vmOff.forSeconds });
+    await waitUntil(async () => /（無効）/.test(await page.getByRole('row', { name: /分類 vm.*VM の想定外の電源オフ/ }).innerText()), 'the row marked off');
+    await shot(page, 'monitoring-page-admin-thresholds');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

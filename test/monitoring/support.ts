@@ -36,7 +36,9 @@ export async function startMonitoredSystem(options: { probeNetworks?: string; sn
       PROMETHEUS_URL: `http://127.0.0.1:${ports.prometheus}`,
       ALERTMANAGER_URL: `http://127.0.0.1:${ports.alertmanager}`,
       OPSDESK_MONITORING_DIR: dir,
-      MONITORING_SYNC_INTERVAL_MS: '500',
+      // Inventory changes reach the targets by PostgreSQL's announcement alone: the fallback poll is 10 minutes away.
+      MONITORING_SYNC_INTERVAL_MS: '600000',
+      MONITORING_STATE_INTERVAL_MS: '500',
       MONITORING_PROBE_NETWORKS: options.probeNetworks ?? '127.0.0.0/8',
       ...(ports.snmp ? { SNMP_EXPORTER_URL: `http://127.0.0.1:${ports.snmp}` } : {}),
     },
@@ -45,7 +47,7 @@ export async function startMonitoredSystem(options: { probeNetworks?: string; sn
   try {
     stack = await startMonitoringStack({
       dir, opsdeskUrl: system.baseUrl, ports, scrapeIntervalSeconds: SCRAPE_SECONDS, evaluationIntervalSeconds: EVALUATION_SECONDS,
-      groupWaitSeconds: 1, groupIntervalSeconds: 1,
+      groupIntervalSeconds: 1, // group_wait: the default, 0 s
     });
   } catch (error) {
     await system.close();

@@ -2633,7 +2633,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             /** @enum {string} */
-            kind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent";
+            kind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent" | "hypervisor_host_down" | "vm_powered_off" | "hypervisor_ha_event" | "hypervisor_alarm" | "datastore_percent";
             /**
              * @description the device class (null: a device override)
              * @enum {string|null}
@@ -2676,7 +2676,7 @@ export interface components {
             by: string;
         };
         /** @enum {string} */
-        ThresholdKind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent";
+        ThresholdKind: "ping_down" | "rtt_ms" | "cpu_percent" | "memory_percent" | "disk_percent" | "disk_days_until_full" | "service_down" | "error_lines_5m" | "traffic_bps" | "traffic_percent" | "hypervisor_host_down" | "vm_powered_off" | "hypervisor_ha_event" | "hypervisor_alarm" | "datastore_percent";
         /** @enum {string} */
         ThresholdSeverity: "critical" | "major" | "minor" | "warning" | "info";
         CreateThresholdDto: {

@@ -8,6 +8,10 @@ import { useSession } from '../lib/session';
 import type { DeviceState, MonitoringDevices, MonitoringSeries, PatchThreshold, SeriesPoint, Threshold } from '../lib/types';
 import { useLoad } from '../lib/useLoad';
 
+/** Hypervisor events (R-MON-1) are one-shot: their thresholds have no "for" time. */
+const EVENT_KINDS: readonly string[] = ['hypervisor_host_down', 'vm_powered_off', 'hypervisor_ha_event', 'hypervisor_alarm', 'datastore_percent'];
+const SEVERITIES: ReadonlyArray<Threshold['severity']> = ['critical', 'major', 'minor', 'warning', 'info'];
+
 const STATE_TEXT = { up: ['応答あり', 'Up'], down: ['応答なし', 'Down'], unknown: ['不明', 'Unknown'] } as const;
 const CHARTS: Array<{ metric: string; ja: string; en: string }> = [
   { metric: 'ping', ja: '死活（1 = 応答あり）', en: 'Liveness (1 = up)' },
@@ -87,12 +91,15 @@ function ThresholdRow({ threshold, onSaved }: { threshold: Threshold; onSaved: (
   const { tr } = useI18n();
   const [value, setValue] = useState(String(threshold.value));
   const [forSeconds, setForSeconds] = useState(String(threshold.forSeconds));
+  const [severity, setSeverity] = useState(threshold.severity);
+  const [enabled, setEnabled] = useState(threshold.enabled);
   const [error, setError] = useState<string | null>(null);
+  const event = EVENT_KINDS.includes(threshold.kind);
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
     try {
-      const change: PatchThreshold = { value: Number(value), forSeconds: Number(forSeconds) };
+      const change: PatchThreshold = { value: Number(value), severity, enabled, ...(event ? {} : { forSeconds: Number(forSeconds) }) };
       await api('PATCH', `/api/monitoring/thresholds/${threshold.id}`, change);
       onSaved();
     } catch (caught) {
@@ -108,14 +115,27 @@ function ThresholdRow({ threshold, onSaved }: { threshold: Threshold; onSaved: (
           <label>
             {tr('値', 'Value')} <input type="number" step="any" value={value} onChange={(e) => setValue(e.target.value)} aria-label={tr(`${threshold.description} の値`, 'Value')} size={6} />
           </label>{' '}
+          {!event && (
+            <>
+              <label>
+                {tr('継続秒', 'For (s)')} <input type="number" value={forSeconds} onChange={(e) => setForSeconds(e.target.value)} size={5} />
+              </label>{' '}
+            </>
+          )}
           <label>
-            {tr('継続秒', 'For (s)')} <input type="number" value={forSeconds} onChange={(e) => setForSeconds(e.target.value)} size={5} />
+            {tr('重大度', 'Severity')}{' '}
+            <select value={severity} onChange={(e) => setSeverity(e.target.value as Threshold['severity'])} aria-label={tr(`${threshold.description} の重大度`, 'Severity')}>
+              {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+            </select>
+          </label>{' '}
+          <label>
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} aria-label={tr(`${threshold.description} を監視する`, 'On')} /> {tr('有効', 'On')}
           </label>{' '}
           <button type="submit" className="btn btn-small btn-secondary">{tr('保存', 'Save')}</button>
           {error && <div className="field-error" role="alert">{error}</div>}
         </form>
       </td>
-      <td><SeverityBadge severity={threshold.severity} /></td>
+      <td><SeverityBadge severity={threshold.severity} />{!threshold.enabled && <span className="muted small"> {tr('（無効）', '(off)')}</span>}</td>
       <td className="small">v{threshold.version} · {threshold.updatedBy}</td>
     </tr>
   );
@@ -218,8 +238,8 @@ export function MonitoringPage() {
                   <tr key={t.id}>
                     <td>{t.hostname ?? t.assetKind}</td>
                     <td>{t.description}</td>
-                    <td>{t.value} / {t.forSeconds} s</td>
-                    <td><SeverityBadge severity={t.severity} /></td>
+                    <td>{EVENT_KINDS.includes(t.kind) ? t.value : `${t.value} / ${t.forSeconds} s`}</td>
+                    <td><SeverityBadge severity={t.severity} />{!t.enabled && <span className="muted small"> {tr('（無効）', '(off)')}</span>}</td>
                     <td className="small">v{t.version}</td>
                   </tr>
                 ))}
