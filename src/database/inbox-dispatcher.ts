@@ -1,5 +1,8 @@
 import type { Logger } from '@nestjs/common';
-import { InboxNotifications } from './inbox-notifications';
+import { PgNotifications } from './pg-notifications';
+
+/** The channel the inbox tables' insert trigger notifies, with the table's name as payload (migration inbox_notify). */
+export const INBOX_CHANNEL = 'opsdesk_inbox';
 
 /** Without notifications (no listener, or its connection down): look every second, as before. */
 export const FAST_POLL_MS = 1_000;
@@ -39,7 +42,7 @@ export class InboxDispatcher {
   private again = false;
   private stopped = true;
   private timer?: NodeJS.Timeout;
-  private listener: InboxNotifications | null = null;
+  private listener: PgNotifications | null = null;
   private unsubscribe?: () => Promise<void>;
 
   constructor(private readonly options: InboxDispatcherOptions) {}
@@ -48,8 +51,11 @@ export class InboxDispatcher {
   start(): void {
     this.stopped = false;
     if (this.options.databaseUrl) {
-      this.listener = InboxNotifications.acquire(this.options.databaseUrl);
-      this.unsubscribe = this.listener.subscribe(this.options.table, () => this.kick());
+      this.listener = PgNotifications.acquire(this.options.databaseUrl);
+      this.unsubscribe = this.listener.subscribe(INBOX_CHANNEL, (table) => {
+        // '' after a (re)connect: look, whatever was inserted meanwhile.
+        if (table === '' || table === this.options.table) this.kick();
+      });
     }
     this.kick();
   }

@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { hashToken } from '../identity/auth.service';
 import { Asset } from '../inventory/asset.entity';
 import { monitoringToolPath } from './binaries';
-import { InventoryListener } from './inventory-listener';
+import { PgNotifications } from '../database/pg-notifications';
 import { mayProbe } from './monitoring-config';
 import { MonitoringDevice, MonitoringThreshold } from './monitoring.entities';
 import { SecretSealer } from '../common/sealing';
@@ -53,12 +53,19 @@ export function inventoryLabels(asset: Asset): Record<string, string> {
  * `POST /api/alerts`. The stack's health and the devices' states are read every
  * MONITORING_STATE_INTERVAL_MS, from Prometheus only.
  */
+/** The channel the inventory tables' triggers notify on commit (migration monitoring_events). */
+export const INVENTORY_CHANNEL = 'opsdesk_inventory';
+const ANNOUNCED_CHANGES_DEBOUNCE_MS = 50;
+
 @Injectable()
 export class MonitoringService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('monitoring');
   private timer?: NodeJS.Timeout;
   private stateTimer?: NodeJS.Timeout;
-  private listener?: InventoryListener;
+  private notifications?: PgNotifications;
+  private unsubscribe?: () => Promise<void>;
+  /** Changes within a moment are taken together: a bulk edit is one sync. */
+  private announcedSync?: NodeJS.Timeout;
   private syncing?: Promise<void>;
   /** A change was announced while a sync ran: one more follows it. */
   private syncAgain = false;
@@ -100,19 +107,22 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
     await this.observe();
     this.timer = setInterval(() => void this.syncOnce(), m.syncIntervalMs).unref();
     this.stateTimer = setInterval(() => void this.observe(), m.stateIntervalMs).unref();
-    this.listener = new InventoryListener({
-      databaseUrl: this.config.databaseUrl,
-      onChange: () => void this.syncOnce({ announced: true }),
-      log: (level, message) => this.logger[level](message),
+    this.notifications = PgNotifications.acquire(this.config.databaseUrl);
+    this.unsubscribe = this.notifications.subscribe(INVENTORY_CHANNEL, () => {
+      if (this.stopped || this.announcedSync) return;
+      this.announcedSync = setTimeout(() => {
+        this.announcedSync = undefined;
+        if (!this.stopped) void this.syncOnce({ announced: true });
+      }, ANNOUNCED_CHANGES_DEBOUNCE_MS);
     });
-    await this.listener.start();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     clearInterval(this.stateTimer);
-    await this.listener?.stop();
+    clearTimeout(this.announcedSync);
+    await this.unsubscribe?.();
     await this.syncing;
     await this.observing;
     await this.applying.catch(() => undefined);
@@ -120,7 +130,7 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Whether inventory changes are announced to this process (else only the fallback poll syncs). */
   get listening(): boolean {
-    return this.listener?.listening ?? false;
+    return this.notifications?.listening ?? false;
   }
 
   /**

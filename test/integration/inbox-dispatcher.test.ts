@@ -31,7 +31,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
   const execute = async (sql: string, params: unknown[]) => (await other.query(toPgPlaceholders(sql), params)).rows as Array<Record<string, unknown>>;
 
   async function listeners(): Promise<number> {
-    const { rows } = await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'opsdesk-inbox-listener'`);
+    const { rows } = await other.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'opsdesk-listener'`);
     return rows[0].n as number;
   }
 
@@ -108,7 +108,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
   });
 
   test('R-DESK-1 / R-FLOW-1: the listener\'s connection cut — rows written meanwhile are still handled (fast poll), each once, and the listener comes back', async () => {
-    await other.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'opsdesk-inbox-listener'`);
+    await other.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = 'opsdesk-listener'`);
     const handled = await mailHandledIn('プロジェクタの接続方法');
     expect(handled.outcome).toBe('inquiry');
     expect(handled.ms).toBeLessThan(SLOW_POLL_MS / 2);

@@ -102,14 +102,14 @@ describeWithStack('R-SCOPE-5 / R-MON-1..2: monitoring on real Prometheus, Alertm
     const other = new PgClient({ connectionString: mon.system.config.databaseUrl });
     await other.connect();
     try {
-      const cut = await other.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'opsdesk-inventory-listener' and datname = current_database()`);
+      const cut = await other.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'opsdesk-listener' and datname = current_database()`);
       expect(cut.rowCount).toBe(1);
       const changedAt = Date.now();
       await other.query(`update asset set hostname = 'lo-mon03b' where id = $1`, [created.body.id]);
-      // Nobody listened when it committed: the listener reconnects (5 s) and syncs once for what it missed.
+      // Nobody listened when it committed: the shared listener reconnects (after 1 s, backing off) and syncs once for what it missed.
       await eventually('lo-mon03b in targets/icmp.json', () => Promise.resolve(icmpTargets().some((g) => g.labels.hostname === 'lo-mon03b')), 20_000, 50);
       console.log(`R-SCOPE-5: announcing connection cut → the change made meanwhile reached the targets after ${Date.now() - changedAt} ms`);
-      await eventually('the listener back', async () => (await other.query(`select 1 from pg_stat_activity where application_name = 'opsdesk-inventory-listener' and datname = current_database()`)).rowCount === 1);
+      await eventually('the listener back', async () => (await other.query(`select 1 from pg_stat_activity where application_name = 'opsdesk-listener' and datname = current_database()`)).rowCount === 1);
       await other.query(`update asset set retired_at = now() where id = $1`, [created.body.id]);
       await eventually('lo-mon03b gone from targets/icmp.json', () => Promise.resolve(!icmpTargets().some((g) => g.labels.hostname === 'lo-mon03b')), 5_000, 20);
     } finally {
