@@ -1,0 +1,186 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ormOptions } from '../../src/database/mikro-orm.config';
+import { migrateDatabase } from '../../src/database/migrate';
+import { freePort } from '../../src/embedded/ports';
+import { missingMonitoringTools, monitoringToolPath } from '../../src/monitoring/binaries';
+import { PostgresDatabasePlatform } from '../../src/providers/postgres/postgres-platform';
+import { PrometheusDailyGatherer, StorageGatherer } from '../../src/reports/daily-figures-gatherer';
+import { fromJstWall, jstWall } from '../../workflows/shared/jst';
+import { createTestDatabase } from '../support/databases';
+
+/**
+ * The nightly gathering of VM resource use (R-RPT-1), traffic per link (R-RPT-4 / R-MON-3) and
+ * storage use (R-RPT-3). A real Prometheus (127.0.0.1 only) holds yesterday's node_exporter and
+ * snmp_exporter series, backfilled with promtool 15 s apart under the names and labels opsdesk's
+ * scrape jobs give them (job="node" / job="snmp", hostname from the inventory); the database
+ * platform is the run's second PostgreSQL; the backup store is a scratch folder.
+ *
+ * Yesterday, by hand (5-minute points, 288 a day):
+ * - rpt-vm01 CPU: one CPU whose idle counter grows 0.7 s a second → 30 % all day (peak 30).
+ * - rpt-vm01 memory: 8 GiB, 6 GiB available (25 % used) except 10:00–11:00 JST, 2 GiB (75 %):
+ *   12 of 288 points at 75 % → average 25 + 12 × 50 / 288 = 27.083…, peak 75.
+ * - rpt-vm01 disk: / 60 % used, /data 30 %, a tmpfs 99 % (not a disk) → 60 (the fullest disk).
+ * - sw01 eth0: in +1,000 octets every 15 s → 5,759 steps seen over the day, extrapolated by
+ *   Prometheus to the whole day: 5,760,000; out +250 → 1,440,000.
+ */
+const missing = missingMonitoringTools();
+const maybe = missing.length ? describe.skip : describe;
+jest.setTimeout(120_000);
+
+maybe('R-RPT-1, R-RPT-4, R-RPT-3: daily VM resources, traffic and storage gathered from their real sources', () => {
+  let dir: string;
+  let prometheus: ChildProcess;
+  let url: string;
+  let orm: MikroORM;
+  const wall = jstWall(Date.now() - 86_400_000);
+  const day = wall.toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'opsdesk-daily-figures-'));
+    const start = fromJstWall(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()).getTime() / 1000;
+    const GiB = 1024 ** 3;
+    const series = new Map<string, string[]>();
+    const add = (name: string, labels: string, value: number, t: number) => {
+      const key = `${name}{${labels}}`;
+      if (!series.has(key)) series.set(key, []);
+      series.get(key)!.push(`${key} ${value} ${t}`);
+    };
+    for (let k = 1; k <= 5760; k += 1) {
+      const t = start + 15 * k;
+      const vm = 'job="node",hostname="rpt-vm01",instance="rpt-vm01"';
+      add('node_cpu_seconds_total', `${vm},cpu="0",mode="idle"`, 1_000_000 + 0.7 * 15 * k, t);
+      add('node_memory_MemTotal_bytes', vm, 8 * GiB, t);
+      add('node_memory_MemAvailable_bytes', vm, k >= 2400 && k < 2640 ? 2 * GiB : 6 * GiB, t);
+      for (const [mount, fstype, size, avail] of [['/', 'ext4', 100, 40], ['/data', 'xfs', 200, 140], ['/run', 'tmpfs', 1, 0.01]] as const) {
+        const fs = `${vm},device="d${mount}",fstype="${fstype}",mountpoint="${mount}"`;
+        add('node_filesystem_size_bytes', fs, size * GiB, t);
+        add('node_filesystem_avail_bytes', fs, avail * GiB, t);
+      }
+      const sw = 'job="snmp",hostname="sw01",instance="sw01",ifIndex="2",ifName="eth0"';
+      add('ifHCInOctets', sw, 5_000_000 + 1000 * k, t);
+      add('ifHCOutOctets', sw, 9_000_000 + 250 * k, t);
+    }
+    // OpenMetrics wants each metric family's samples together, with its type once.
+    const families = new Map<string, string[]>();
+    for (const [key, lines] of series) {
+      const name = key.slice(0, key.indexOf('{'));
+      if (!families.has(name)) families.set(name, []);
+      families.get(name)!.push(...lines);
+    }
+    const text: string[] = [];
+    for (const [name, lines] of families) {
+      const counter = name.endsWith('_total');
+      text.push(`# TYPE ${counter ? name.slice(0, -'_total'.length) : name} ${counter ? 'counter' : 'gauge'}`, ...lines);
+    }
+    text.push('# EOF');
+    writeFileSync(join(dir, 'input.om'), `${text.join('\n')}\n`);
+    execFileSync(monitoringToolPath('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'input.om'), join(dir, 'data')], { stdio: 'ignore' });
+    writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    prometheus = spawn(monitoringToolPath('prometheus'), [
+      `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=400d',
+    ], { stdio: 'ignore' });
+    for (let i = 0; ; i += 1) {
+      const ready = await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false);
+      if (ready) break;
+      if (i > 150) throw new Error('Prometheus did not get ready');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    orm = await MikroORM.init(ormOptions(await createTestDatabase()));
+    await migrateDatabase(orm);
+  }, 60_000);
+
+  afterAll(async () => {
+    await orm?.close(true);
+    if (prometheus && prometheus.exitCode === null) {
+      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
+      prometheus.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('R-RPT-1: a day of node_exporter series becomes the VM\'s CPU, memory and disk average and peak; gathering again changes nothing', async () => {
+    const gatherer = new PrometheusDailyGatherer(orm.em.fork(), url);
+    const first = await gatherer.gather(day, day);
+    expect(first).toEqual({ prometheus: true, daysGathered: 1, resourceRows: 3, trafficRows: 1, reason: null });
+    await gatherer.gather(day, day);
+    const rows = await orm.em.getConnection().execute(
+      `select day::text as day, hostname, metric, round(average_percent::numeric, 3)::float8 as average, round(peak_percent::numeric, 3)::float8 as peak, samples, source
+         from report_vm_resource_daily order by metric`,
+    );
+    expect(rows).toEqual([
+      { day, hostname: 'rpt-vm01', metric: 'cpu', average: 30, peak: 30, samples: 288, source: 'prometheus' },
+      { day, hostname: 'rpt-vm01', metric: 'disk', average: 60, peak: 60, samples: 288, source: 'prometheus' },
+      { day, hostname: 'rpt-vm01', metric: 'memory', average: 27.083, peak: 75, samples: 288, source: 'prometheus' },
+    ]);
+  });
+
+  test('R-RPT-4: a day of IF-MIB octet counters becomes the interface\'s daily totals in and out', async () => {
+    await new PrometheusDailyGatherer(orm.em.fork(), url).gather(day, day);
+    const rows = await orm.em.getConnection().execute(`select day::text as day, hostname, interface, in_octets, out_octets, source from report_traffic_daily`);
+    expect(rows).toEqual([{ day, hostname: 'sw01', interface: 'eth0', in_octets: 5_760_000, out_octets: 1_440_000, source: 'prometheus' }]);
+  });
+
+  test('R-RPT-1/4: today is not gathered before it is over, and without Prometheus the gatherer says why', async () => {
+    const today = jstWall(Date.now()).toISOString().slice(0, 10);
+    expect((await new PrometheusDailyGatherer(orm.em.fork(), url).gather(today, today)).daysGathered).toBe(0);
+    expect(await new PrometheusDailyGatherer(orm.em.fork(), null).gather(day, day)).toMatchObject({ prometheus: false, reason: 'PROMETHEUS_URL is not set' });
+  });
+
+  test('R-RPT-3: the database platform\'s database sizes and the backup store\'s use are sampled for the day just ended, never for an older day', async () => {
+    const server = process.env.OPSDESK_TEST_DB_PLATFORM_URL!;
+    const name = `rpt_size_${process.pid}`;
+    const admin = new Client({ connectionString: `${server}/postgres` });
+    await admin.connect();
+    try {
+      await admin.query(`drop database if exists ${name}`);
+      await admin.query(`create database ${name}`);
+      const platform = new PostgresDatabasePlatform({ url: `${server}/postgres`, publicHost: null, pgBinDir: null, protectedDatabases: [] });
+      const backupDir = join(dir, 'backups');
+      mkdirSync(backupDir, { recursive: true });
+      // The catalog: one backup kept at the day's end, one pruned before it, one finished after it, one failed.
+      const end = fromJstWall(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate() + 1);
+      const at = (hoursFromEnd: number) => new Date(end.getTime() + hoursFromEnd * 3_600_000);
+      const conn = orm.em.getConnection();
+      for (const [key, status, size, finished, pruned] of [
+        ['b-kept', 'succeeded', 3_000_000_000, at(-20), null], ['b-pruned-before', 'pruned', 5_000_000_000, at(-40), at(-2)],
+        ['b-pruned-after', 'pruned', 1_000_000_000, at(-40), at(3)], ['b-later', 'succeeded', 7_000_000_000, at(2), null], ['b-failed', 'failed', null, at(-5), null],
+      ] as const) {
+        await conn.execute(
+          `insert into backup_record (id, key, target_kind, target_name, reason, status, file, size_bytes, retention_days, requested_by, started_at, finished_at, pruned_at)
+           values (gen_random_uuid(), ?, 'database', 'zeimu', 'scheduled', ?, ?, ?, 30, 'schedule', ?, ?, ?)`,
+          [key, status, `${key}.dump`, size, new Date(finished.getTime() - 60_000), finished, pruned],
+        );
+      }
+      const gatherer = new StorageGatherer(orm.em.fork(), { listDatabases: () => platform.listDatabases(), backupDir });
+      const result = await gatherer.gather(day);
+      expect(result).toMatchObject({ sampled: true, reasons: [] });
+      const rows = await conn.execute(`select store, item, used_bytes, total_bytes, source from report_storage_daily where day = ? order by store, item`, [day]);
+      const [{ size }] = (await admin.query(`select pg_database_size('${name}')::float8 as size`)).rows;
+      const databases = rows.filter((r: any) => r.store === 'database_platform' && r.item !== '*');
+      expect(databases.find((r: any) => r.item === name)).toMatchObject({ used_bytes: size, total_bytes: null });
+      expect(databases.map((r: any) => r.item)).not.toContain('postgres');
+      const all = rows.find((r: any) => r.store === 'database_platform' && r.item === '*');
+      expect(all.used_bytes).toBe(databases.reduce((a: number, r: any) => a + r.used_bytes, 0));
+      expect(all.total_bytes).toBeNull();
+      // Kept at the day's end: b-kept and b-pruned-after (pruned the next day) = 4 GB; the file system's size is read, not guessed.
+      const store = rows.find((r: any) => r.store === 'backup_store');
+      expect(store).toMatchObject({ item: '*', used_bytes: 4_000_000_000 });
+      expect(store.total_bytes).toBeGreaterThan(0);
+      const older = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      expect(await gatherer.gather(older)).toMatchObject({ sampled: false, rows: 0 });
+      expect(await new StorageGatherer(orm.em.fork(), { listDatabases: null, backupDir }).gather(day)).toMatchObject({ sampled: true, reasons: ['the database platform is not configured (DB_PLATFORM_URL)'] });
+    } finally {
+      await admin.query(`drop database if exists ${name}`);
+      await admin.end();
+    }
+  });
+});
