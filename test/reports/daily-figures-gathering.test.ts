@@ -168,11 +168,11 @@ maybe('R-RPT-1, R-RPT-4, R-RPT-3: daily VM resources, traffic and storage gather
       const databases = rows.filter((r: any) => r.store === 'database_platform' && r.item !== '*');
       expect(databases.find((r: any) => r.item === name)).toMatchObject({ used_bytes: size, total_bytes: null });
       expect(databases.map((r: any) => r.item)).not.toContain('postgres');
-      const all = rows.find((r: any) => r.store === 'database_platform' && r.item === '*');
+      const all = rows.find((r: any) => r.store === 'database_platform' && r.item === '*')!;
       expect(all.used_bytes).toBe(databases.reduce((a: number, r: any) => a + r.used_bytes, 0));
       expect(all.total_bytes).toBeNull();
       // Kept at the day's end: b-kept and b-pruned-after (pruned the next day) = 4 GB; the file system's size is read, not guessed.
-      const store = rows.find((r: any) => r.store === 'backup_store');
+      const store = rows.find((r: any) => r.store === 'backup_store')!;
       expect(store).toMatchObject({ item: '*', used_bytes: 4_000_000_000 });
       expect(store.total_bytes).toBeGreaterThan(0);
       const older = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
