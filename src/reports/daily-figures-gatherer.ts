@@ -43,7 +43,8 @@ const dayEnd = (day: string) => {
  * R-MON-3): per VM and Japan day the average and peak CPU, memory and disk use, and per device
  * interface the octets in and out, asked from Prometheus at the day's end and kept in
  * report_vm_resource_daily and report_traffic_daily. Idempotent: a day gathered again replaces
- * its Prometheus rows with what Prometheus says (the same, while it still holds the day).
+ * its Prometheus rows with what Prometheus says (the same, while it still holds the day); a day
+ * Prometheus says nothing about keeps its rows, so a report rebuilt after the retention is the same.
  */
 export class PrometheusDailyGatherer {
   constructor(
@@ -107,10 +108,11 @@ export class PrometheusDailyGatherer {
       };
       add(ins, 'in');
       add(outs, 'out');
+      // A day Prometheus no longer holds (past its retention) keeps the rows gathered while it did.
       await this.em.fork().transactional(async (tx) => {
         const conn = tx.getConnection();
-        await conn.execute(`delete from report_vm_resource_daily where day = ? and source = 'prometheus'`, [day]);
-        await conn.execute(`delete from report_traffic_daily where day = ? and source = 'prometheus'`, [day]);
+        if (resources.length) await conn.execute(`delete from report_vm_resource_daily where day = ? and source = 'prometheus'`, [day]);
+        if (traffic.size) await conn.execute(`delete from report_traffic_daily where day = ? and source = 'prometheus'`, [day]);
         for (const r of resources) {
           await conn.execute(
             `insert into report_vm_resource_daily (day, hostname, metric, average_percent, peak_percent, samples, source, gathered_at)

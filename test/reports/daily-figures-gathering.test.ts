@@ -129,6 +129,16 @@ maybe('R-RPT-1, R-RPT-4, R-RPT-3: daily VM resources, traffic and storage gather
     expect(rows).toEqual([{ day, hostname: 'sw01', interface: 'eth0', in_octets: 5_760_000, out_octets: 1_440_000, source: 'prometheus' }]);
   });
 
+  test('R-RPT-1/4: a day Prometheus no longer holds keeps the rows gathered while it did (a report rebuilt after the retention is the same)', async () => {
+    const before = new Date(Date.parse(`${day}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+    const conn = orm.em.getConnection();
+    await conn.execute(`insert into report_vm_resource_daily (day, hostname, metric, average_percent, peak_percent, samples, source, gathered_at) values (?, 'rpt-vm01', 'cpu', 12, 34, 288, 'prometheus', now())`, [before]);
+    await conn.execute(`insert into report_traffic_daily (day, hostname, interface, in_octets, out_octets, source, gathered_at) values (?, 'sw01', 'eth0', 1, 2, 'prometheus', now())`, [before]);
+    expect(await new PrometheusDailyGatherer(orm.em.fork(), url).gather(before, before)).toMatchObject({ daysGathered: 1, resourceRows: 0, trafficRows: 0 });
+    expect(await conn.execute(`select peak_percent from report_vm_resource_daily where day = ?`, [before])).toEqual([{ peak_percent: 34 }]);
+    expect(await conn.execute(`select out_octets from report_traffic_daily where day = ?`, [before])).toEqual([{ out_octets: 2 }]);
+  });
+
   test('R-RPT-1/4: today is not gathered before it is over, and without Prometheus the gatherer says why', async () => {
     const today = jstWall(Date.now()).toISOString().slice(0, 10);
     expect((await new PrometheusDailyGatherer(orm.em.fork(), url).gather(today, today)).daysGathered).toBe(0);
