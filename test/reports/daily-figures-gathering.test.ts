@@ -1,17 +1,16 @@
 import { MikroORM } from '@mikro-orm/postgresql';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ormOptions } from '../../src/database/mikro-orm.config';
 import { migrateDatabase } from '../../src/database/migrate';
-import { freePort } from '../../src/embedded/ports';
-import { missingMonitoringTools, monitoringToolPath } from '../../src/monitoring/binaries';
+import { missingMonitoringTools } from '../../src/monitoring/binaries';
 import { PostgresDatabasePlatform } from '../../src/providers/postgres/postgres-platform';
 import { PrometheusDailyGatherer, StorageGatherer } from '../../src/reports/daily-figures-gatherer';
 import { fromJstWall, jstWall } from '../../workflows/shared/jst';
 import { createTestDatabase } from '../support/databases';
+import { dayOfSeries, startBackfilledPrometheus, type BackfilledPrometheus } from './prometheus-backfill';
 
 /**
  * The nightly gathering of VM resource use (R-RPT-1), traffic per link (R-RPT-4 / R-MON-3) and
@@ -20,13 +19,7 @@ import { createTestDatabase } from '../support/databases';
  * scrape jobs give them (job="node" / job="snmp", hostname from the inventory); the database
  * platform is the run's second PostgreSQL; the backup store is a scratch folder.
  *
- * Yesterday, by hand (5-minute points, 288 a day):
- * - rpt-vm01 CPU: one CPU whose idle counter grows 0.7 s a second → 30 % all day (peak 30).
- * - rpt-vm01 memory: 8 GiB, 6 GiB available (25 % used) except 10:00–11:00 JST, 2 GiB (75 %):
- *   12 of 288 points at 75 % → average 25 + 12 × 50 / 288 = 27.083…, peak 75.
- * - rpt-vm01 disk: / 60 % used, /data 30 %, a tmpfs 99 % (not a disk) → 60 (the fullest disk).
- * - sw01 eth0: in +1,000 octets every 15 s → 5,759 steps seen over the day, extrapolated by
- *   Prometheus to the whole day: 5,760,000; out +250 → 1,440,000.
+ * Yesterday's series and their values by hand: see prometheus-backfill.ts.
  */
 const missing = missingMonitoringTools();
 const maybe = missing.length ? describe.skip : describe;
@@ -34,7 +27,7 @@ jest.setTimeout(120_000);
 
 maybe('R-RPT-1, R-RPT-4, R-RPT-3: daily VM resources, traffic and storage gathered from their real sources', () => {
   let dir: string;
-  let prometheus: ChildProcess;
+  let prometheus: BackfilledPrometheus;
   let url: string;
   let orm: MikroORM;
   const wall = jstWall(Date.now() - 86_400_000);
@@ -43,67 +36,15 @@ maybe('R-RPT-1, R-RPT-4, R-RPT-3: daily VM resources, traffic and storage gather
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'opsdesk-daily-figures-'));
     const start = fromJstWall(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate()).getTime() / 1000;
-    const GiB = 1024 ** 3;
-    const series = new Map<string, string[]>();
-    const add = (name: string, labels: string, value: number, t: number) => {
-      const key = `${name}{${labels}}`;
-      if (!series.has(key)) series.set(key, []);
-      series.get(key)!.push(`${key} ${value} ${t}`);
-    };
-    for (let k = 1; k <= 5760; k += 1) {
-      const t = start + 15 * k;
-      const vm = 'job="node",hostname="rpt-vm01",instance="rpt-vm01"';
-      add('node_cpu_seconds_total', `${vm},cpu="0",mode="idle"`, 1_000_000 + 0.7 * 15 * k, t);
-      add('node_memory_MemTotal_bytes', vm, 8 * GiB, t);
-      add('node_memory_MemAvailable_bytes', vm, k >= 2400 && k < 2640 ? 2 * GiB : 6 * GiB, t);
-      for (const [mount, fstype, size, avail] of [['/', 'ext4', 100, 40], ['/data', 'xfs', 200, 140], ['/run', 'tmpfs', 1, 0.01]] as const) {
-        const fs = `${vm},device="d${mount}",fstype="${fstype}",mountpoint="${mount}"`;
-        add('node_filesystem_size_bytes', fs, size * GiB, t);
-        add('node_filesystem_avail_bytes', fs, avail * GiB, t);
-      }
-      const sw = 'job="snmp",hostname="sw01",instance="sw01",ifIndex="2",ifName="eth0"';
-      add('ifHCInOctets', sw, 5_000_000 + 1000 * k, t);
-      add('ifHCOutOctets', sw, 9_000_000 + 250 * k, t);
-    }
-    // OpenMetrics wants each metric family's samples together, with its type once.
-    const families = new Map<string, string[]>();
-    for (const [key, lines] of series) {
-      const name = key.slice(0, key.indexOf('{'));
-      if (!families.has(name)) families.set(name, []);
-      families.get(name)!.push(...lines);
-    }
-    const text: string[] = [];
-    for (const [name, lines] of families) {
-      const counter = name.endsWith('_total');
-      text.push(`# TYPE ${counter ? name.slice(0, -'_total'.length) : name} ${counter ? 'counter' : 'gauge'}`, ...lines);
-    }
-    text.push('# EOF');
-    writeFileSync(join(dir, 'input.om'), `${text.join('\n')}\n`);
-    execFileSync(monitoringToolPath('promtool'), ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'input.om'), join(dir, 'data')], { stdio: 'ignore' });
-    writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    prometheus = spawn(monitoringToolPath('prometheus'), [
-      `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=400d',
-    ], { stdio: 'ignore' });
-    for (let i = 0; ; i += 1) {
-      const ready = await fetch(`${url}/-/ready`).then((r) => r.ok).catch(() => false);
-      if (ready) break;
-      if (i > 150) throw new Error('Prometheus did not get ready');
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    prometheus = await startBackfilledPrometheus(dir, dayOfSeries(start, 'rpt-vm01', 'sw01'));
+    url = prometheus.url;
     orm = await MikroORM.init(ormOptions(await createTestDatabase()));
     await migrateDatabase(orm);
   }, 60_000);
 
   afterAll(async () => {
     await orm?.close(true);
-    if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((resolve) => prometheus.once('exit', resolve));
-      prometheus.kill('SIGTERM');
-      await exited;
-    }
+    await prometheus?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
