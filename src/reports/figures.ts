@@ -487,7 +487,7 @@ function capacityItems(all: CapacityRow[], storage: StorageRow[], endDay: string
 function buildCapacity(section: SectionBuilder, all: CapacityRow[], storage: StorageRow[], endDay: string): ReportChart {
   const prevMonthEnd = addDays(`${endDay.slice(0, 7)}-01`, -1);
   const lastYearEnd = `${Number(endDay.slice(0, 4)) - 1}${endDay.slice(4)}`;
-  const entries: { row: Record<string, Cell>; figures: Record<string, string>; days: number | null; key: string; series: { day: string; percent: number }[]; total: number | null; slope: number | null; intercept: number | null }[] = [];
+  const entries: { table: FigureSource['table']; row: Record<string, Cell>; figures: Record<string, string>; days: number | null; key: string; series: { day: string; percent: number }[]; total: number | null; slope: number | null; intercept: number | null }[] = [];
   for (const item of capacityItems(all, storage, endDay)) {
     const now = lastOnOrBefore(item.points, endDay);
     if (!now) continue;
@@ -514,7 +514,7 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], storage: Sto
       runsOut: section.figure(`${id}.runs_out`, `${label} 枯渇予測日`, `${id} runs out`, runsOut, '日付', { table, method: `直近90日の使用量の一次回帰（最小二乗）が総量に達する日${noTotal}`, keys: window.map((r) => r.key) }),
     };
     entries.push({
-      key: id, days, total: now.total, slope: trend?.slope ?? null, intercept: trend?.intercept ?? null,
+      table, key: id, days, total: now.total, slope: trend?.slope ?? null, intercept: trend?.intercept ?? null,
       series: window.map((r) => ({ day: r.day, percent: pct(r.used, r.total) ?? 0 })),
       row: {
         item: label, used: round(now.used, 2), total: now.total === null ? '不明' : round(now.total, 2), percent: pct(now.used, now.total),
@@ -539,7 +539,7 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], storage: Sto
     ],
     rows: entries.map((e) => e.row), rowFigures: entries.map((e) => e.figures),
   });
-  if (!entries.some((e) => e.key.endsWith(':cpu') || e.key.endsWith(':memory') || (e.key.endsWith(':disk') && !e.key.startsWith('database_platform:') && !e.key.startsWith('backup_store:')))) {
+  if (!entries.some((e) => e.table === 'platform_capacity_daily')) {
     section.missing.push('キャパシティのデータなし: この月の日次サンプル（platform_capacity_daily）がありません / no capacity samples for this month');
   }
   // The chart shows the first item whose total is known.

@@ -197,6 +197,12 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(values['3営業日SLA 達成率']).toBe(50);
     expect(values['リードタイム 90パーセンタイル']).toBe(5);
     expect(work.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
+    const vmCells: unknown[] = [];
+    wb.getWorksheet('1 仮想マシン')!.eachRow((row) => vmCells.push(...(row.values as unknown[])));
+    expect(vmCells).toEqual(expect.arrayContaining(['CPU ピーク(%)', 'ディスク 平均(%)', 95, 60.5]));
+    const capacityCells: unknown[] = [];
+    wb.getWorksheet('3 キャパシティ')!.eachRow((row) => capacityCells.push(...(row.values as unknown[])));
+    expect(capacityCells).toEqual(expect.arrayContaining(['バックアップストア', 'データベース別サイズ（2026-10-31 時点）', '予測なし（総量不明）']));
     expect(wb.getWorksheet('2 基盤')!.getImages()).toHaveLength(2);
     expect(wb.getWorksheet('3 キャパシティ')!.getImages()).toHaveLength(1);
     const pdfResponse = await fetch(`${system.baseUrl}/api/reports/monthly/${reportId}/files/pdf`, { headers: { authorization: `Bearer ${ga}` } });
