@@ -10,6 +10,7 @@ export function createReportActivities(deps: { reports?: ReportStore }): ReportA
   };
   return {
     gatherAvailability: (input) => store().gatherAvailability(input.fromDay, input.toDay),
+    gatherDailyFigures: (input) => store().gatherDailyFigures(input.fromDay, input.toDay),
     computeReportFigures: (input) => store().computeFigures(input.reportId),
     renderReport: (input) => store().render(input.reportId, input.stage),
     setReportStatus: (input) => store().setStatus(input),

@@ -41,6 +41,8 @@ export interface ManifestEntry {
   closeStatus: string;
   sha256: string;
   paths: string[];
+  /** A history of older workflow code, kept to prove that its run still replays (patched()); never recaptured or deleted. */
+  frozen?: boolean;
 }
 
 export interface Manifest {
@@ -114,9 +116,10 @@ async function main(): Promise<void> {
     }
 
     // A partial recapture keeps the other entries; a full one replaces the folder's histories.
-    const previous = only.length ? readManifest().histories.filter((h) => !only.includes(h.name)) : [];
+    // Frozen histories (older workflow code, kept for its patched() paths) stay in both cases.
+    const previous = readManifest().histories.filter((h) => (only.length ? !only.includes(h.name) : h.frozen));
     if (!only.length) {
-      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !entries.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
+      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !entries.some((e) => e.file === f) && !previous.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
     }
     const manifest: Manifest = {
       capturedAt: new Date().toISOString(),

@@ -1,9 +1,9 @@
-import { ApplicationFailure, condition, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { reportActivities, reportRenderActivities } from './activity-profiles';
 import { nowIso } from './clock';
 import {
-  REPORT_SECTIONS, type DailyFiguresInput, type GatherAvailabilityResult, type MonthlyReportInput, type MonthlyReportResult, type RenderedFile,
+  REPORT_SECTIONS, type DailyFiguresInput, type GatherAvailabilityResult, type GatherDailyFiguresResult, type MonthlyReportInput, type MonthlyReportResult, type RenderedFile,
   type ReportCommentsInput, type ReportDecisionInput, type ReportSectionId, type ReportStateView, type ReportStatus, type ScheduledReportPlan,
 } from './shared/contracts';
 import { FAILURE_TYPES } from './shared/messages';
@@ -12,6 +12,9 @@ import { decideReport, getReportState, REPORT_COMMENT_MAX, REPORT_REASON_MAX, su
 const forbidden = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.forbidden, message, nonRetryable: true });
 const conflict = (message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.conflict, message, nonRetryable: true });
 const invalid = (field: string, message: string) => ApplicationFailure.create({ type: FAILURE_TYPES.invalid, message, details: [field], nonRetryable: true });
+
+/** The change that added the VM resource, traffic and storage gathering (R-RPT-1, R-RPT-3, R-RPT-4). */
+const DAILY_FIGURES_PATCH = 'report-daily-figures-resources-traffic-storage';
 
 function lastDayOf(month: string): string {
   const [y, m] = month.split('-').map(Number);
@@ -93,6 +96,8 @@ export async function monthlyReportWorkflow(input: MonthlyReportInput): Promise<
   );
 
   const gathered: GatherAvailabilityResult = await reportActivities.gatherAvailability({ fromDay: `${input.month}-01`, toDay: lastDayOf(input.month) });
+  // patched(): a run whose history predates the VM resource, traffic and storage figures replays without them.
+  if (patched(DAILY_FIGURES_PATCH)) await reportActivities.gatherDailyFigures({ fromDay: `${input.month}-01`, toDay: lastDayOf(input.month) });
   await reportActivities.computeReportFigures({ reportId: input.reportId });
   await reportRenderActivities.renderReport({ reportId: input.reportId, stage: 'draft' });
   await reportActivities.setReportStatus({ reportId: input.reportId, status: 'gathering', event: { key: 'gathered', type: 'gathered', at: nowIso(), prometheus: gathered.prometheus, reason: gathered.reason } });
@@ -145,9 +150,15 @@ export async function monthlyReportScheduleWorkflow(_input: Record<string, never
   return plan;
 }
 
-/** Nightly (01:00 JST): yesterday's availability per device from Prometheus into PostgreSQL. */
-export async function dailyFiguresWorkflow(input: DailyFiguresInput): Promise<GatherAvailabilityResult> {
+/**
+ * Nightly (01:00 JST): yesterday's availability per device, VM CPU / memory / disk and traffic per
+ * interface from Prometheus, and the storage sample, into PostgreSQL.
+ */
+export async function dailyFiguresWorkflow(input: DailyFiguresInput): Promise<GatherAvailabilityResult & { dailyFigures?: GatherDailyFiguresResult }> {
   const yesterday = new Date(Date.parse(nowIso()) + 9 * 3_600_000 - 86_400_000).toISOString().slice(0, 10);
   const day = input.day ?? yesterday;
-  return reportActivities.gatherAvailability({ fromDay: day, toDay: day });
+  const availability = await reportActivities.gatherAvailability({ fromDay: day, toDay: day });
+  if (!patched(DAILY_FIGURES_PATCH)) return availability;
+  const dailyFigures = await reportActivities.gatherDailyFigures({ fromDay: day, toDay: day });
+  return { ...availability, dailyFigures };
 }

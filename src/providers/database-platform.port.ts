@@ -57,6 +57,8 @@ export interface DatabasePlatformPort {
   readonly description: PlatformDescription;
 
   getDatabase(name: string): Promise<DatabaseInfo | null>;
+  /** Every database that is not a system one (postgres, templates), with its size: the platform's use (R-RPT-3). */
+  listDatabases(): Promise<DatabaseInfo[]>;
   getRole(name: string): Promise<RoleInfo | null>;
 
   /** Creates an (owner-less: owned by the admin) database marked with `ctx.key`; `conflict` if the name is taken by other work. */

@@ -58,7 +58,8 @@ export class AvailabilityGatherer {
       const up = new Map(ups.map((s) => [s.metric.hostname ?? s.metric.instance, Number(s.value[1])]));
       const em = this.em.fork();
       await em.transactional(async (tx) => {
-        await tx.getConnection().execute(`delete from report_availability_daily where day = ? and source = 'prometheus'`, [day]);
+        // A day Prometheus no longer holds (past its retention) keeps the rows gathered while it did.
+        if (counts.length) await tx.getConnection().execute(`delete from report_availability_daily where day = ? and source = 'prometheus'`, [day]);
         for (const sample of counts) {
           const hostname = sample.metric.hostname ?? sample.metric.instance;
           if (!hostname) continue;

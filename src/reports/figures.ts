@@ -39,6 +39,12 @@ export interface CapacityRow {
   cpuTotal: number | null; cpuUsed: number | null; memoryGiBTotal: number | null; memoryGiBUsed: number | null; diskGiBTotal: number; diskGiBUsed: number;
 }
 export interface SlaMonth { month: string; met: number; total: number; keys: string[] }
+/** A VM's CPU, memory or disk use on one day (report_vm_resource_daily), in percent. */
+export interface VmResourceRow { day: string; hostname: string; metric: 'cpu' | 'memory' | 'disk'; averagePercent: number; peakPercent: number; samples: number; source: string }
+/** Octets through one interface on one day (report_traffic_daily). */
+export interface TrafficRow { day: string; hostname: string; interface: string; inOctets: number; outOctets: number; source: string }
+/** The database platform's or the backup store's use on one day (report_storage_daily); total null: not readable. */
+export interface StorageRow { day: string; store: 'database_platform' | 'backup_store'; item: string; usedBytes: number; totalBytes: number | null }
 
 export interface ReportData {
   month: string;
@@ -58,6 +64,12 @@ export interface ReportData {
   slaHistory: SlaMonth[];
   /** Open case numbers of last month's report (null: there was none). */
   previousOpen: string[] | null;
+  /** VM CPU / memory / disk per day of the month (R-RPT-1). */
+  vmResources: VmResourceRow[];
+  /** Octets per interface and day of the month (R-RPT-4 / R-MON-3). */
+  traffic: TrafficRow[];
+  /** Database platform and backup store use, like `capacity` from a year and 90 days before (R-RPT-3). */
+  storage: StorageRow[];
 }
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -114,6 +126,19 @@ class SectionBuilder {
 
 const availabilityKey = (r: AvailabilityRow) => `${r.day}|${r.hostname}`;
 const capacityKey = (r: CapacityRow) => `${r.day}|${r.adapter}|${r.cluster}|${r.kind}|${r.name}`;
+const resourceKey = (r: VmResourceRow) => `${r.day}|${r.hostname}|${r.metric}`;
+const trafficKey = (r: TrafficRow) => `${r.day}|${r.hostname}|${r.interface}`;
+const storageKey = (r: StorageRow) => `${r.day}|${r.store}|${r.item}`;
+const GB = 1e9;
+const GIB = 1024 ** 3;
+const RESOURCE_METRICS: { metric: VmResourceRow['metric']; ja: string }[] = [{ metric: 'cpu', ja: 'CPU' }, { metric: 'memory', ja: 'メモリ' }, { metric: 'disk', ja: 'ディスク' }];
+
+/** A month of one VM's daily rows of one metric: the peak of the daily peaks, the average weighted by the points each day rests on. */
+function resourceOf(rows: VmResourceRow[]): { peak: number | null; average: number | null } {
+  const points = sum(rows.map((r) => r.samples));
+  if (rows.length === 0 || points <= 0) return { peak: null, average: null };
+  return { peak: round(Math.max(...rows.map((r) => r.peakPercent)), 1), average: round(sum(rows.map((r) => r.averagePercent * r.samples)) / points, 1) };
+}
 
 function availabilityOf(rows: AvailabilityRow[]): { percent: number | null; downMinutes: number | null } {
   const observed = sum(rows.map((r) => r.observedSeconds));
@@ -140,6 +165,11 @@ export function computeFigures(data: ReportData): MonthlyFigures {
   const noMonitoring = data.availability.length === 0;
   const monitoringMissing = '監視データなし: この月の稼働率データ（Prometheus の ping 監視）がありません / no monitoring data for this month';
   const assets = data.assets.filter((a) => existedIn(a, from, to)).sort((a, b) => a.hostname.localeCompare(b.hostname));
+  const resourcesByHost = new Map<string, VmResourceRow[]>();
+  for (const row of [...data.vmResources].filter((r) => r.day.slice(0, 7) === data.month).sort((a, b) => resourceKey(a).localeCompare(resourceKey(b)))) {
+    if (!resourcesByHost.has(row.hostname)) resourcesByHost.set(row.hostname, []);
+    resourcesByHost.get(row.hostname)!.push(row);
+  }
 
   // ---- R-RPT-1 VMs ----------------------------------------------------------------------------
   const vms = new SectionBuilder('vms');
@@ -147,7 +177,10 @@ export function computeFigures(data: ReportData): MonthlyFigures {
     id: 'vms', titleJa: '仮想マシン別 稼働実績', titleEn: 'Per VM',
     columns: [
       { key: 'hostname', labelJa: '仮想マシン' }, { key: 'availability', labelJa: '稼働率(%)' }, { key: 'downtime', labelJa: '停止時間(分)' },
-      { key: 'incidents', labelJa: '関連障害' }, { key: 'resources', labelJa: 'CPU/メモリ/ディスク (ピーク/平均)' },
+      { key: 'incidents', labelJa: '関連障害' },
+      { key: 'cpuPeak', labelJa: 'CPU ピーク(%)' }, { key: 'cpuAverage', labelJa: 'CPU 平均(%)' },
+      { key: 'memoryPeak', labelJa: 'メモリ ピーク(%)' }, { key: 'memoryAverage', labelJa: 'メモリ 平均(%)' },
+      { key: 'diskPeak', labelJa: 'ディスク ピーク(%)' }, { key: 'diskAverage', labelJa: 'ディスク 平均(%)' },
     ],
     rows: [], rowFigures: [],
   };
@@ -158,8 +191,23 @@ export function computeFigures(data: ReportData): MonthlyFigures {
     const src: FigureSource = { table: 'report_availability_daily', method: '1 − Σ停止秒 ÷ Σ観測秒（日次集計の合計）', keys: rows.map(availabilityKey) };
     const a = vms.figure(`availability.${vm.hostname}`, `${vm.hostname} 稼働率`, `${vm.hostname} availability`, percent, '%', src);
     const d = vms.figure(`downtime.${vm.hostname}`, `${vm.hostname} 停止時間`, `${vm.hostname} downtime`, downMinutes, '分', src);
-    vmTable.rows.push({ hostname: vm.hostname, availability: percent, downtime: downMinutes, incidents: incidents.join(', ') || '—', resources: '未取得' });
-    vmTable.rowFigures!.push({ availability: a, downtime: d });
+    const row: Record<string, Cell> = { hostname: vm.hostname, availability: percent, downtime: downMinutes, incidents: incidents.join(', ') || '—' };
+    const rowFigures: Record<string, string> = { availability: a, downtime: d };
+    for (const { metric, ja } of RESOURCE_METRICS) {
+      const days = (resourcesByHost.get(vm.hostname) ?? []).filter((r) => r.metric === metric);
+      const { peak, average } = resourceOf(days);
+      const keys = days.map(resourceKey);
+      rowFigures[`${metric}Peak`] = vms.figure(`${metric}.peak.${vm.hostname}`, `${vm.hostname} ${ja} ピーク`, `${vm.hostname} ${metric} peak`, peak, '%', {
+        table: 'report_vm_resource_daily', method: '日次ピーク（5分間隔の値の最大）の月内最大（node_exporter, Prometheus）', keys,
+      });
+      rowFigures[`${metric}Average`] = vms.figure(`${metric}.average.${vm.hostname}`, `${vm.hostname} ${ja} 平均`, `${vm.hostname} ${metric} average`, average, '%', {
+        table: 'report_vm_resource_daily', method: '日次平均（5分間隔の値の平均）を各日の点数で重み付けした月平均（node_exporter, Prometheus）', keys,
+      });
+      row[`${metric}Peak`] = peak;
+      row[`${metric}Average`] = average;
+    }
+    vmTable.rows.push(row);
+    vmTable.rowFigures!.push(rowFigures);
   }
   vms.tables.push(vmTable);
   const completedIn = (types: string[]) => monthCases.filter((c) => c.kind === 'work_request' && c.resolution === 'completed' && types.includes(c.requestType ?? '') && within(c.completedAt, from, to)).map((c) => c.number);
@@ -173,7 +221,10 @@ export function computeFigures(data: ReportData): MonthlyFigures {
     vms.figure(id, ja, en, keys.length, '件', { table: 'case_record', method: `作業依頼（${types.join(', ')}）のうち当月に完了したもの`, keys });
   }
   if (noMonitoring) vms.missing.push(monitoringMissing);
-  vms.missing.push('CPU・メモリ・ディスクのピーク/平均: node_exporter の日次集計はまだ保存されていません / VM resource peaks are not kept yet');
+  const vmNames = new Set(assets.filter((a) => a.kind === 'vm').map((a) => a.hostname));
+  if (![...resourcesByHost.keys()].some((h) => vmNames.has(h))) {
+    vms.missing.push('CPU・メモリ・ディスクのピーク/平均: この月の node_exporter の日次集計（report_vm_resource_daily）がありません / no VM resource figures (node_exporter) for this month');
+  }
 
   // ---- R-RPT-2 platform -----------------------------------------------------------------------
   const platform = new SectionBuilder('platform');
@@ -230,8 +281,15 @@ export function computeFigures(data: ReportData): MonthlyFigures {
   // ---- R-RPT-3 capacity ----------------------------------------------------------------------
   const capacity = new SectionBuilder('capacity');
   const monthEndDay = jstDay(new Date(ms(to) - 1).toISOString());
-  const capacityChart = buildCapacity(capacity, data.capacity, monthEndDay);
-  capacity.missing.push('データベース基盤とバックアップストアの容量: 日次の採取はまだありません / database platform and backup store capacity are not sampled yet');
+  const capacityChart = buildCapacity(capacity, data.capacity, data.storage, monthEndDay);
+  const storageInMonth = (store: StorageRow['store']) => data.storage.some((r) => r.store === store && r.day.slice(0, 7) === data.month);
+  if (!storageInMonth('database_platform')) {
+    capacity.missing.push('データベース基盤の容量: この月の日次採取（report_storage_daily）がありません / no database platform sizes were sampled this month');
+  } else {
+    capacity.missing.push('データベース基盤の総容量（ディスク）は opsdesk から読めないため、使用率と枯渇予測はありません（使用量はデータベースの合計サイズ） / the database platform does not tell its disk size: use only, no percentage or forecast');
+  }
+  if (!storageInMonth('backup_store')) capacity.missing.push('バックアップストアの容量: この月の日次採取（report_storage_daily）がありません / no backup store use was sampled this month');
+  buildDatabaseTable(capacity, data.storage, monthEndDay);
 
   // ---- R-RPT-4 work ---------------------------------------------------------------------------
   const work = new SectionBuilder('work');
@@ -271,7 +329,7 @@ export function computeFigures(data: ReportData): MonthlyFigures {
     columns: [{ key: 'number', labelJa: '案件番号' }, { key: 'at', labelJa: '日付' }, { key: 'reason', labelJa: '理由' }, { key: 'waitingFor', labelJa: '待ち相手' }],
     rows: holds.map((h) => ({ number: h.caseNumber, at: jstDay(h.at), reason: h.messageJa.replace(/^保留: /, ''), waitingFor: typeof h.data?.waitingFor === 'string' ? h.data.waitingFor : '—' })),
   });
-  work.missing.push('回線別トラフィック（R-MON-3）: 日次のトラフィック集計はまだ保存されていません / traffic totals per link are not kept yet');
+  buildTraffic(work, data.traffic.filter((r) => r.day.slice(0, 7) === data.month));
   const history = [...data.slaHistory].sort((a, b) => a.month.localeCompare(b.month));
   const slaChart: ReportChart = {
     id: 'sla_monthly', titleJa: '3営業日SLA 達成率（過去12か月）', kind: 'line', unit: '%',
@@ -378,62 +436,94 @@ function metricOf(row: CapacityRow, metric: Metric): { used: number; total: numb
 const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 const dayIndex = (day: string) => Math.round(Date.parse(`${day}T00:00:00Z`) / DAY_MS);
 
-/** The last row on or before `day` (within 31 days), or null. */
-function lastOnOrBefore(rows: CapacityRow[], day: string): CapacityRow | null {
-  const candidates = rows.filter((r) => r.day <= day && r.day > addDays(day, -31));
+/** One day's use of a capacity item; total null: the source does not tell it. */
+interface CapacityPoint { day: string; used: number; total: number | null; key: string }
+
+/** A capacity item of the table: a host's CPU or memory, a datastore, the database platform, the backup store. */
+interface CapacityItem {
+  id: string;
+  label: string;
+  unit: string;
+  table: FigureSource['table'];
+  points: CapacityPoint[];
+}
+
+/** The last point on or before `day` (within 31 days), or null. */
+function lastOnOrBefore(points: CapacityPoint[], day: string): CapacityPoint | null {
+  const candidates = points.filter((r) => r.day <= day && r.day > addDays(day, -31));
   return candidates.length ? candidates[candidates.length - 1] : null;
 }
 
-function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: string): ReportChart {
-  const items = new Map<string, CapacityRow[]>();
+const STORE_LABEL: Record<StorageRow['store'], string> = { database_platform: 'データベース基盤（全データベースの合計）', backup_store: 'バックアップストア' };
+
+function capacityItems(all: CapacityRow[], storage: StorageRow[], endDay: string): CapacityItem[] {
+  const items: CapacityItem[] = [];
+  const groups = new Map<string, CapacityRow[]>();
   for (const row of [...all].sort((a, b) => capacityKey(a).localeCompare(capacityKey(b)))) {
     if (row.day > endDay) continue;
     const key = `${row.cluster}:${row.kind}:${row.name}`;
-    if (!items.has(key)) items.set(key, []);
-    items.get(key)!.push(row);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(row);
   }
-  for (const rows of items.values()) rows.sort((a, b) => a.day.localeCompare(b.day));
-  const prevMonthEnd = addDays(`${endDay.slice(0, 7)}-01`, -1);
-  const lastYearEnd = `${Number(endDay.slice(0, 4)) - 1}${endDay.slice(4)}`;
-  const entries: { row: Record<string, Cell>; figures: Record<string, string>; days: number | null; key: string; series: { day: string; percent: number }[]; total: number; slope: number | null; intercept: number | null }[] = [];
-  for (const [key, rows] of items) {
+  for (const [key, rows] of groups) {
+    rows.sort((a, b) => a.day.localeCompare(b.day));
     const metrics: Metric[] = rows[0].kind === 'host' ? ['cpu', 'memory'] : ['disk'];
     for (const metric of metrics) {
-      const now = lastOnOrBefore(rows, endDay);
-      if (!now || !metricOf(now, metric)) continue;
-      const current = metricOf(now, metric)!;
-      const prev = lastOnOrBefore(rows, prevMonthEnd);
-      const year = lastOnOrBefore(rows, lastYearEnd);
-      const window = rows.filter((r) => r.day > addDays(endDay, -90) && r.day <= endDay && metricOf(r, metric));
-      const trend = linearTrend(window.map((r) => ({ x: dayIndex(r.day), y: metricOf(r, metric)!.used })));
-      let runsOut: string | null = null;
-      let days: number | null = null;
-      if (trend && trend.slope > 0) {
-        const x = (current.total - trend.intercept) / trend.slope;
-        days = Math.max(0, Math.ceil(x - dayIndex(endDay)));
-        runsOut = addDays(endDay, days);
-      }
-      const pct = (u: number, t: number) => (t > 0 ? round((100 * u) / t, 1) : null);
-      const id = `${key}:${metric}`;
-      const label = `${key} ${METRIC_JA[metric]}`;
-      const f = {
-        now: section.figure(`${id}.now`, `${label} 使用率`, `${id} use`, pct(current.used, current.total), '%', { table: 'platform_capacity_daily', method: '月末（以前で最新）の日次サンプルの使用量 ÷ 総量', keys: [capacityKey(now)] }),
-        mom: section.figure(`${id}.mom`, `${label} 前月比`, `${id} month on month`, prev && metricOf(prev, metric) ? round(current.used - metricOf(prev, metric)!.used, 2) : null, METRIC_UNIT[metric], { table: 'platform_capacity_daily', method: '月末の使用量 − 前月末の使用量', keys: prev ? [capacityKey(now), capacityKey(prev)] : [capacityKey(now)] }),
-        yoy: section.figure(`${id}.yoy`, `${label} 前年同月比`, `${id} year on year`, year && metricOf(year, metric) ? round(current.used - metricOf(year, metric)!.used, 2) : null, METRIC_UNIT[metric], { table: 'platform_capacity_daily', method: '月末の使用量 − 前年同月末の使用量', keys: year ? [capacityKey(now), capacityKey(year)] : [capacityKey(now)] }),
-        runsOut: section.figure(`${id}.runs_out`, `${label} 枯渇予測日`, `${id} runs out`, runsOut, '日付', { table: 'platform_capacity_daily', method: '直近90日の使用量の一次回帰（最小二乗）が総量に達する日', keys: window.map(capacityKey) }),
-      };
-      entries.push({
-        key: id, days, total: current.total, slope: trend?.slope ?? null, intercept: trend?.intercept ?? null,
-        series: window.map((r) => ({ day: r.day, percent: pct(metricOf(r, metric)!.used, metricOf(r, metric)!.total) ?? 0 })),
-        row: {
-          item: label, used: round(current.used, 2), total: round(current.total, 2), percent: pct(current.used, current.total),
-          mom: section.figures.find((x) => x.id === f.mom)!.value,
-          yoy: section.figures.find((x) => x.id === f.yoy)!.value,
-          runsOut: runsOut ?? '—', attention: days !== null && days <= 183 ? '要注意（6か月以内）' : '—',
-        },
-        figures: { percent: f.now, mom: f.mom, yoy: f.yoy, runsOut: f.runsOut },
-      });
+      const points = rows.filter((r) => metricOf(r, metric)).map((r) => ({ day: r.day, ...metricOf(r, metric)!, key: capacityKey(r) }));
+      items.push({ id: `${key}:${metric}`, label: `${key} ${METRIC_JA[metric]}`, unit: METRIC_UNIT[metric], table: 'platform_capacity_daily', points });
     }
+  }
+  for (const store of ['database_platform', 'backup_store'] as const) {
+    const rows = storage.filter((r) => r.store === store && r.item === '*' && r.day <= endDay).sort((a, b) => a.day.localeCompare(b.day));
+    if (rows.length === 0) continue;
+    items.push({
+      id: `${store}:disk`, label: STORE_LABEL[store], unit: 'GiB', table: 'report_storage_daily',
+      points: rows.map((r) => ({ day: r.day, used: round(r.usedBytes / GIB, 3), total: r.totalBytes === null ? null : round(r.totalBytes / GIB, 3), key: storageKey(r) })),
+    });
+  }
+  return items;
+}
+
+function buildCapacity(section: SectionBuilder, all: CapacityRow[], storage: StorageRow[], endDay: string): ReportChart {
+  const prevMonthEnd = addDays(`${endDay.slice(0, 7)}-01`, -1);
+  const lastYearEnd = `${Number(endDay.slice(0, 4)) - 1}${endDay.slice(4)}`;
+  const entries: { table: FigureSource['table']; row: Record<string, Cell>; figures: Record<string, string>; days: number | null; key: string; series: { day: string; percent: number }[]; total: number | null; slope: number | null; intercept: number | null }[] = [];
+  for (const item of capacityItems(all, storage, endDay)) {
+    const now = lastOnOrBefore(item.points, endDay);
+    if (!now) continue;
+    const prev = lastOnOrBefore(item.points, prevMonthEnd);
+    const year = lastOnOrBefore(item.points, lastYearEnd);
+    const window = item.points.filter((r) => r.day > addDays(endDay, -90) && r.day <= endDay);
+    const trend = linearTrend(window.map((r) => ({ x: dayIndex(r.day), y: r.used })));
+    let runsOut: string | null = null;
+    let days: number | null = null;
+    if (trend && trend.slope > 0 && now.total !== null) {
+      const x = (now.total - trend.intercept) / trend.slope;
+      days = Math.max(0, Math.ceil(x - dayIndex(endDay)));
+      runsOut = addDays(endDay, days);
+    }
+    const pct = (u: number, t: number | null) => (t !== null && t > 0 ? round((100 * u) / t, 1) : null);
+    const id = item.id;
+    const label = item.label;
+    const table = item.table;
+    const noTotal = now.total === null ? '（総量が読めないため算出なし）' : '';
+    const f = {
+      now: section.figure(`${id}.now`, `${label} 使用率`, `${id} use`, pct(now.used, now.total), '%', { table, method: `月末（以前で最新）の日次サンプルの使用量 ÷ 総量${noTotal}`, keys: [now.key] }),
+      mom: section.figure(`${id}.mom`, `${label} 前月比`, `${id} month on month`, prev ? round(now.used - prev.used, 2) : null, item.unit, { table, method: '月末の使用量 − 前月末の使用量', keys: prev ? [now.key, prev.key] : [now.key] }),
+      yoy: section.figure(`${id}.yoy`, `${label} 前年同月比`, `${id} year on year`, year ? round(now.used - year.used, 2) : null, item.unit, { table, method: '月末の使用量 − 前年同月末の使用量', keys: year ? [now.key, year.key] : [now.key] }),
+      runsOut: section.figure(`${id}.runs_out`, `${label} 枯渇予測日`, `${id} runs out`, runsOut, '日付', { table, method: `直近90日の使用量の一次回帰（最小二乗）が総量に達する日${noTotal}`, keys: window.map((r) => r.key) }),
+    };
+    entries.push({
+      table, key: id, days, total: now.total, slope: trend?.slope ?? null, intercept: trend?.intercept ?? null,
+      series: window.map((r) => ({ day: r.day, percent: pct(r.used, r.total) ?? 0 })),
+      row: {
+        item: label, used: round(now.used, 2), total: now.total === null ? '不明' : round(now.total, 2), percent: pct(now.used, now.total),
+        mom: section.figures.find((x) => x.id === f.mom)!.value,
+        yoy: section.figures.find((x) => x.id === f.yoy)!.value,
+        runsOut: runsOut ?? (now.total === null ? '予測なし（総量不明）' : '—'), attention: days !== null && days <= 183 ? '要注意（6か月以内）' : '—',
+      },
+      figures: { percent: f.now, mom: f.mom, yoy: f.yoy, runsOut: f.runsOut },
+    });
   }
   // Items that run out within six months first (soonest first), then the others by name.
   entries.sort((a, b) => {
@@ -449,8 +539,11 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: stri
     ],
     rows: entries.map((e) => e.row), rowFigures: entries.map((e) => e.figures),
   });
-  if (entries.length === 0) section.missing.push('キャパシティのデータなし: この月の日次サンプル（platform_capacity_daily）がありません / no capacity samples for this month');
-  const top = entries[0];
+  if (!entries.some((e) => e.table === 'platform_capacity_daily')) {
+    section.missing.push('キャパシティのデータなし: この月の日次サンプル（platform_capacity_daily）がありません / no capacity samples for this month');
+  }
+  // The chart shows the first item whose total is known.
+  const top = entries.find((e) => e.total !== null);
   if (!top) return { id: 'capacity', titleJa: 'キャパシティの推移と予測', kind: 'line', unit: '%', labels: [], series: [], threshold: null };
   const labels: string[] = [];
   const actual: (number | null)[] = [];
@@ -460,11 +553,72 @@ function buildCapacity(section: SectionBuilder, all: CapacityRow[], endDay: stri
     const day = addDays(endDay, d);
     labels.push(day.slice(5));
     actual.push(d <= 0 ? byDay.get(day) ?? null : null);
-    forecast.push(d >= 0 && top.slope !== null && top.intercept !== null && top.total > 0 ? round((100 * (top.intercept + top.slope * dayIndex(day))) / top.total, 1) : null);
+    forecast.push(d >= 0 && top.slope !== null && top.intercept !== null && top.total! > 0 ? round((100 * (top.intercept + top.slope * dayIndex(day))) / top.total!, 1) : null);
   }
   return {
     id: 'capacity', titleJa: `キャパシティの推移と予測（${top.row.item}）`, kind: 'line', unit: '%', labels,
     series: [{ nameJa: '使用率', values: actual }, { nameJa: '予測（直近90日の一次回帰）', values: forecast, dashed: true }],
     threshold: { labelJa: '100%', value: 100 },
   };
+}
+
+/** Each database of the database platform at the month's end, with the change since last month's end (R-RPT-3). */
+function buildDatabaseTable(section: SectionBuilder, storage: StorageRow[], endDay: string): void {
+  const rows = storage.filter((r) => r.store === 'database_platform' && r.item !== '*' && r.day <= endDay).sort((a, b) => storageKey(a).localeCompare(storageKey(b)));
+  if (rows.length === 0) return;
+  const lastDay = rows.reduce((a, r) => (r.day > a ? r.day : a), '');
+  if (lastDay <= addDays(endDay, -31)) return;
+  const prevMonthEnd = addDays(`${endDay.slice(0, 7)}-01`, -1);
+  const atEnd = rows.filter((r) => r.day === lastDay);
+  const table: ReportTable = {
+    id: 'databases', titleJa: `データベース別サイズ（${lastDay} 時点）`, titleEn: 'Databases',
+    columns: [{ key: 'database', labelJa: 'データベース' }, { key: 'sizeGiB', labelJa: 'サイズ(GiB)' }, { key: 'mom', labelJa: '前月末比(GiB)' }],
+    rows: [], rowFigures: [],
+  };
+  for (const r of atEnd) {
+    const before = rows.filter((x) => x.item === r.item && x.day <= prevMonthEnd && x.day > addDays(prevMonthEnd, -31)).pop() ?? null;
+    const size = section.figure(`database.${r.item}.size`, `データベース ${r.item} サイズ`, `Database ${r.item} size`, round(r.usedBytes / GIB, 3), 'GiB', {
+      table: 'report_storage_daily', method: '月末（以前で最新）の pg_database_size()', keys: [storageKey(r)],
+    });
+    const mom = section.figure(`database.${r.item}.mom`, `データベース ${r.item} 前月末比`, `Database ${r.item} month on month`, before ? round((r.usedBytes - before.usedBytes) / GIB, 3) : null, 'GiB', {
+      table: 'report_storage_daily', method: '月末のサイズ − 前月末のサイズ', keys: before ? [storageKey(r), storageKey(before)] : [storageKey(r)],
+    });
+    table.rows.push({ database: r.item, sizeGiB: round(r.usedBytes / GIB, 3), mom: before ? round((r.usedBytes - before.usedBytes) / GIB, 3) : null });
+    table.rowFigures!.push({ sizeGiB: size, mom });
+  }
+  section.tables.push(table);
+}
+
+/** Traffic by link (R-RPT-4 / R-MON-3): the month's octets in and out per device interface, in GB (10⁹ bytes). */
+function buildTraffic(section: SectionBuilder, rows: TrafficRow[]): void {
+  if (rows.length === 0) {
+    section.missing.push('回線別トラフィック（R-MON-3）: この月の日次集計（report_traffic_daily, SNMP IF-MIB）がありません / no traffic totals per link for this month');
+    return;
+  }
+  const links = new Map<string, TrafficRow[]>();
+  for (const r of [...rows].sort((a, b) => trafficKey(a).localeCompare(trafficKey(b)))) {
+    const link = `${r.hostname}:${r.interface}`;
+    if (!links.has(link)) links.set(link, []);
+    links.get(link)!.push(r);
+  }
+  const table: ReportTable = {
+    id: 'traffic', titleJa: '回線別トラフィック（月間合計）', titleEn: 'Traffic by link',
+    columns: [
+      { key: 'device', labelJa: '機器' }, { key: 'interface', labelJa: 'インターフェース' }, { key: 'inGB', labelJa: '受信(GB)' }, { key: 'outGB', labelJa: '送信(GB)' },
+      { key: 'peakDay', labelJa: '最多の日' }, { key: 'days', labelJa: '集計日数' },
+    ],
+    rows: [], rowFigures: [],
+  };
+  for (const [link, days] of [...links.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const keys = days.map(trafficKey);
+    const inGB = round(sum(days.map((d) => d.inOctets)) / GB, 3);
+    const outGB = round(sum(days.map((d) => d.outOctets)) / GB, 3);
+    const method = (dir: string) => `日次の ${dir} の増加量（snmp_exporter の IF-MIB カウンタ, Prometheus の increase）の月間合計 ÷ 10⁹`;
+    const fin = section.figure(`traffic.${link}.in`, `${link} 受信`, `${link} in`, inGB, 'GB', { table: 'report_traffic_daily', method: method('ifHCInOctets'), keys });
+    const fout = section.figure(`traffic.${link}.out`, `${link} 送信`, `${link} out`, outGB, 'GB', { table: 'report_traffic_daily', method: method('ifHCOutOctets'), keys });
+    const peak = [...days].sort((a, b) => b.inOctets + b.outOctets - (a.inOctets + a.outOctets) || a.day.localeCompare(b.day))[0];
+    table.rows.push({ device: days[0].hostname, interface: days[0].interface, inGB, outGB, peakDay: peak.inOctets + peak.outOctets > 0 ? peak.day : '—', days: days.length });
+    table.rowFigures!.push({ inGB: fin, outGB: fout });
+  }
+  section.tables.push(table);
 }

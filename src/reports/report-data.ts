@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import { fromJstWall } from '../../workflows/shared/jst';
 import type { FigureSource } from '../../workflows/shared/contracts';
-import type { AssetRow, AvailabilityRow, BackupRow, CapacityRow, CaseRow, ReportData, SlaMonth, TimelineRow } from './figures';
+import type { AssetRow, AvailabilityRow, BackupRow, CapacityRow, CaseRow, ReportData, SlaMonth, StorageRow, TimelineRow, TrafficRow, VmResourceRow } from './figures';
 
 /** `2026-11` → its bounds in Japan as instants [from, to). */
 export function monthBounds(month: string): { from: string; to: string } {
@@ -97,7 +97,21 @@ export async function loadReportData(em: EntityManager, calendar: BusinessCalend
     const sections = (previous[0].figures?.sections ?? []) as { id: string; tables: { id: string; rows: { number: string }[] }[] }[];
     previousOpen = sections.find((s) => s.id === 'open_issues')?.tables.find((t) => t.id === 'open')?.rows.map((r) => String(r.number)) ?? [];
   }
-  return { month, from, to, assets, availability, cases, timeline, backups, capacity, slaHistory, previousOpen };
+  const vmResources: VmResourceRow[] = (await conn.execute(
+    `select day::text as day, hostname, metric, average_percent, peak_percent, samples, source from report_vm_resource_daily
+      where day >= ? and day < ? order by day, hostname, metric`,
+    [fromDay, toDay],
+  )).map((r: any) => ({ day: day(r.day), hostname: r.hostname, metric: r.metric, averagePercent: Number(r.average_percent), peakPercent: Number(r.peak_percent), samples: r.samples, source: r.source }));
+  const traffic: TrafficRow[] = (await conn.execute(
+    `select day::text as day, hostname, interface, in_octets, out_octets, source from report_traffic_daily where day >= ? and day < ? order by day, hostname, interface`,
+    [fromDay, toDay],
+  )).map((r: any) => ({ day: day(r.day), hostname: r.hostname, interface: r.interface, inOctets: Number(r.in_octets), outOctets: Number(r.out_octets), source: r.source }));
+  const storage: StorageRow[] = (await conn.execute(
+    `select day::text as day, store, item, used_bytes, total_bytes from report_storage_daily
+      where day >= (?::date - interval '400 days') and day < ? order by day, store, item`,
+    [toDay, toDay],
+  )).map((r: any) => ({ day: day(r.day), store: r.store, item: r.item, usedBytes: Number(r.used_bytes), totalBytes: r.total_bytes === null ? null : Number(r.total_bytes) }));
+  return { month, from, to, assets, availability, cases, timeline, backups, capacity, slaHistory, previousOpen, vmResources, traffic, storage };
 }
 
 function shiftBack(isoInstant: string, days: number): string {
@@ -133,6 +147,24 @@ export async function sourceRows(em: EntityManager, source: FigureSource): Promi
         `select t.id, c.number, t.at, t.kind, t.message_ja, t.data from case_timeline t join case_record c on c.id = t.case_id
           where t.id::text in ${KEYS} or (c.number in ${KEYS} and t.kind in ('hold', 'escalation')) order by t.at, t.id`,
         [keys, keys],
+      );
+    case 'report_vm_resource_daily':
+      return conn.execute(
+        `select day::text as day, hostname, metric, average_percent, peak_percent, samples, source, gathered_at from report_vm_resource_daily
+          where day::text || '|' || hostname || '|' || metric in ${KEYS} order by day, hostname, metric`,
+        [keys],
+      );
+    case 'report_traffic_daily':
+      return conn.execute(
+        `select day::text as day, hostname, interface, in_octets, out_octets, source, gathered_at from report_traffic_daily
+          where day::text || '|' || hostname || '|' || interface in ${KEYS} order by day, hostname, interface`,
+        [keys],
+      );
+    case 'report_storage_daily':
+      return conn.execute(
+        `select day::text as day, store, item, used_bytes, total_bytes, source, gathered_at from report_storage_daily
+          where day::text || '|' || store || '|' || item in ${KEYS} order by day, store, item`,
+        [keys],
       );
     case 'backup_record':
       return conn.execute(`select key, target_kind, target_name, reason, status, started_at, finished_at from backup_record where key in ${KEYS} order by key`, [keys]);

@@ -5,10 +5,11 @@ import type { AppConfig } from '../config/app-config';
 import type { Mailer } from '../mail/mailer';
 import { jstDateOf, jstWall } from '../../workflows/shared/jst';
 import {
-  REPORT_SECTION_LABELS, type ComputeFiguresResult, type Figure, type GatherAvailabilityResult, type MailReportResult, type MonthlyFigures,
+  REPORT_SECTION_LABELS, type ComputeFiguresResult, type Figure, type GatherAvailabilityResult, type GatherDailyFiguresResult, type MailReportResult, type MonthlyFigures,
   type RenderedFile, type ReportSectionId, type ReportStatusInput, type ScheduledReportPlan,
 } from '../../workflows/shared/contracts';
 import { AvailabilityGatherer } from './availability-gatherer';
+import { PrometheusDailyGatherer, StorageGatherer, type StorageSources } from './daily-figures-gatherer';
 import { computeFigures } from './figures';
 import { htmlToPdf } from './pdf';
 import { firstBusinessDayOfMonth, reportedMonth } from './report-calendar';
@@ -44,6 +45,8 @@ export class ReportStore {
     private readonly calendar: CalendarService,
     private readonly config: AppConfig,
     private readonly mailer?: Mailer,
+    /** The database platform and the backup store, for their daily use (R-RPT-3); absent: not sampled. */
+    private readonly storage?: StorageSources,
   ) {}
 
   /** A new generation of a month's report (revision = previous + 1). */
@@ -71,6 +74,18 @@ export class ReportStore {
   /** Nightly and before a report: the month's availability from Prometheus into the daily table. */
   async gatherAvailability(fromDay: string, toDay: string): Promise<GatherAvailabilityResult> {
     return new AvailabilityGatherer(this.em.fork(), this.config.monitoring.prometheusUrl).gather(fromDay, toDay);
+  }
+
+  /**
+   * Nightly and before a report: VM resource use and traffic per interface from Prometheus for
+   * each day, and the storage sample of `toDay` when it is the day that has just ended.
+   */
+  async gatherDailyFigures(fromDay: string, toDay: string): Promise<GatherDailyFiguresResult> {
+    const fromPrometheus = await new PrometheusDailyGatherer(this.em.fork(), this.config.monitoring.prometheusUrl).gather(fromDay, toDay);
+    const storage = this.storage
+      ? await new StorageGatherer(this.em.fork(), this.storage).gather(toDay)
+      : { sampled: false, rows: 0, reasons: ['this process has no storage sources'] };
+    return { ...fromPrometheus, storage };
   }
 
   async computeFigures(reportId: string): Promise<ComputeFiguresResult> {

@@ -1,5 +1,6 @@
 import { Entity, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { DAILY_FIGURE_ENTITIES } from './daily-figures.entities';
 
 /**
  * One device's availability on one day in Japan (R-RPT-1/2), kept by the nightly gathering from
@@ -141,4 +142,4 @@ export class ReportSettings {
   updatedAt: Date = new Date();
 }
 
-export const REPORT_ENTITIES = [ReportAvailabilityDay, MonthlyReport, MonthlyReportFile, ReportSettings];
+export const REPORT_ENTITIES = [ReportAvailabilityDay, MonthlyReport, MonthlyReportFile, ReportSettings, ...DAILY_FIGURE_ENTITIES];

@@ -15,6 +15,7 @@ import { OperationsService } from '../operations/operations.service';
 import { MAILER, type Mailer } from '../mail/mail.module';
 import { ensureReportSchedules } from '../reports/report-schedules';
 import { ReportStore } from '../reports/report-store';
+import { DATABASE_PLATFORM, type DatabasePlatformPort } from '../providers/database-platform.port';
 import { startWorkerPlatformWatch } from '../platform/worker-platform-watch';
 import { withWorkerObservability } from '../observability/observability.module';
 import { caseNumberLookup, workerObservabilityOptions } from '../observability/worker-observability';
@@ -46,7 +47,10 @@ export async function createOpsdeskWorker(
     inventory: context.get(InventoryService),
     config,
     operations: context.get(OperationsService),
-    reports: new ReportStore(orm.em, context.get(CalendarService), config, context.get<Mailer>(MAILER)),
+    reports: new ReportStore(orm.em, context.get(CalendarService), config, context.get<Mailer>(MAILER), {
+      listDatabases: config.operations.databasePlatform.url ? () => context.get<DatabasePlatformPort>(DATABASE_PLATFORM).listDatabases() : null,
+      backupDir: config.operations.backup.dir,
+    }),
   });
   const connection = overrides.connection ?? (await NativeConnection.connect({ address: config.temporal.address, tls: temporalTls(config.temporal) }));
   const worker = await Worker.create({

@@ -81,6 +81,14 @@ maybe('R-RPT-1/2: daily availability gathered from a real Prometheus', () => {
     ]);
   });
 
+  test('R-RPT-1/2: a day Prometheus no longer holds keeps its availability rows (a report rebuilt after the retention is the same)', async () => {
+    const before = new Date(Date.parse(`${day}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+    const conn = orm.em.getConnection();
+    await conn.execute(`insert into report_availability_daily (day, hostname, samples, failed_samples, observed_seconds, down_seconds, source, gathered_at) values (?, 'rpt-a', 5760, 4, 86400, 60, 'prometheus', now())`, [before]);
+    expect(await new AvailabilityGatherer(orm.em.fork(), url).gather(before, before)).toMatchObject({ daysGathered: 1, rows: 0 });
+    expect(await conn.execute(`select failed_samples from report_availability_daily where day = ?`, [before])).toEqual([{ failed_samples: 4 }]);
+  });
+
   test('R-RPT-1/2: today is not gathered before it is over, and without Prometheus the gatherer says why', async () => {
     const today = jstWall(Date.now()).toISOString().slice(0, 10);
     expect((await new AvailabilityGatherer(orm.em.fork(), url).gather(today, today)).daysGathered).toBe(0);

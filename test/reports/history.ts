@@ -56,6 +56,25 @@ export async function seed(databaseUrl: string): Promise<void> {
     await db.query(`insert into platform_capacity_daily (day, adapter, cluster, kind, name, disk_gib_total, disk_gib_used, peak_disk_gib_used, samples, sampled_at)
       select d, 'test', 'rpt-cl', 'datastore', 'rpt-ds01', 10000, case when d < '2026-01-01' then 4000 else 5000 end, 5000, 1, now()
         from unnest(array['2025-10-31'::date, '2026-09-30'::date, '2026-10-31'::date]) d`);
+    // R-RPT-1: rpt-vm01's CPU averages 20 % (peak 40) every day but 5 October (50 %, peak 95); memory 60 % (peak 70) on 288
+    // points a day but 20 October, 90 % on 144 points; disk 45 % all month. rpt-vm02 has no node_exporter data.
+    await db.query(`insert into report_vm_resource_daily (day, hostname, metric, average_percent, peak_percent, samples, source, gathered_at)
+      select d::date, 'rpt-vm01', m,
+             case when m = 'cpu' and d::date = '2026-10-05' then 50 when m = 'cpu' then 20 when m = 'memory' and d::date = '2026-10-20' then 90 when m = 'memory' then 60 else 45 end,
+             case when m = 'cpu' and d::date = '2026-10-05' then 95 when m = 'cpu' then 40 when m = 'memory' and d::date = '2026-10-20' then 90 when m = 'memory' then 70 else 45 end,
+             case when m = 'memory' and d::date = '2026-10-20' then 144 else 288 end, 'test', now()
+        from generate_series('2026-10-01'::date, '2026-10-31'::date, interval '1 day') d, unnest(array['cpu', 'memory', 'disk']) m`);
+    // R-RPT-4: rpt-sw01 eth0 receives 2 GB a day (5 GB on 10 October) and sends 1 GB a day.
+    await db.query(`insert into report_traffic_daily (day, hostname, interface, in_octets, out_octets, source, gathered_at)
+      select d::date, 'rpt-sw01', 'eth0', case when d::date = '2026-10-10' then 5e9 else 2e9 end, 1e9, 'test', now()
+        from generate_series('2026-10-01'::date, '2026-10-31'::date, interval '1 day') d`);
+    // R-RPT-3: database zeimu 10 GiB on 30 September, 12 GiB on 31 October (the platform's total unknown); the backup
+    // store 400 GiB then 431 GiB of a 1,000.5 GiB file system.
+    const GiB = 1024 ** 3;
+    await db.query(`insert into report_storage_daily (day, store, item, used_bytes, total_bytes, source, gathered_at) values
+      ('2026-09-30', 'database_platform', 'zeimu', ${10 * GiB}, null, 'test', now()), ('2026-09-30', 'database_platform', '*', ${10 * GiB}, null, 'test', now()),
+      ('2026-10-31', 'database_platform', 'zeimu', ${12 * GiB}, null, 'test', now()), ('2026-10-31', 'database_platform', '*', ${12 * GiB}, null, 'test', now()),
+      ('2026-09-30', 'backup_store', '*', ${400 * GiB}, ${1000.5 * GiB}, 'test', now()), ('2026-10-31', 'backup_store', '*', ${431 * GiB}, ${1000.5 * GiB}, 'test', now())`);
   } finally {
     await db.end();
   }

@@ -74,7 +74,23 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(figure('vms.availability.rpt-vm02')).toBeNull();
     expect(table('vms', 'vms').rows.find((r: any) => r.hostname === 'rpt-vm01').incidents).toBe('RPT-INC-1');
     expect([figure('vms.created'), figure('vms.changed'), figure('vms.deleted')]).toEqual([1, 1, 1]);
-    expect(report.figures.sections[0].missing.join(' ')).toContain('node_exporter');
+  });
+
+  test('R-RPT-1: per VM CPU, memory and disk peaks and averages from the daily node_exporter figures, traced to their days', async () => {
+    // CPU: (30 × 288 × 20 + 288 × 50) ÷ (31 × 288) = 20.97 → 21.0, peak 95 (5 October).
+    // Memory: (30 × 288 × 60 + 144 × 90) ÷ (30 × 288 + 144) = 60.49 → 60.5, peak 90 (20 October). Disk 45 / 45.
+    expect([figure('vms.cpu.average.rpt-vm01'), figure('vms.cpu.peak.rpt-vm01')]).toEqual([21, 95]);
+    expect([figure('vms.memory.average.rpt-vm01'), figure('vms.memory.peak.rpt-vm01')]).toEqual([60.5, 90]);
+    expect([figure('vms.disk.average.rpt-vm01'), figure('vms.disk.peak.rpt-vm01')]).toEqual([45, 45]);
+    expect(figure('vms.cpu.peak.rpt-vm02')).toBeNull();
+    expect(table('vms', 'vms').rows.find((r: any) => r.hostname === 'rpt-vm01')).toMatchObject({ cpuPeak: 95, cpuAverage: 21, memoryPeak: 90, memoryAverage: 60.5, diskPeak: 45, diskAverage: 45 });
+    expect(table('vms', 'vms').columns.map((c: any) => c.labelJa)).toEqual(expect.arrayContaining(['CPU ピーク(%)', 'メモリ 平均(%)', 'ディスク ピーク(%)']));
+    expect(report.figures.sections[0].missing.join(' ')).not.toContain('node_exporter');
+    const traced = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('vms.cpu.peak.rpt-vm01')}`, { token: ga });
+    expect(traced.status).toBe(200);
+    expect(traced.body.figure.source.table).toBe('report_vm_resource_daily');
+    expect(traced.body.rows).toHaveLength(31);
+    expect(traced.body.rows.find((r: any) => r.day === '2026-10-05')).toMatchObject({ hostname: 'rpt-vm01', metric: 'cpu', peak_percent: 95, samples: 288 });
   });
 
   test('R-RPT-2: incidents by severity, on-site SLA, MTTA/MTTR, backups, maintenance with its notice date', () => {
@@ -99,6 +115,36 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(figure('capacity.rpt-cl:datastore:rpt-ds01:disk.yoy')).toBe(1000);
     const rows = table('capacity', 'capacity').rows.filter((r: any) => String(r.item).startsWith('rpt-cl'));
     expect(rows[0]).toMatchObject({ item: 'rpt-cl:host:rpt-esx01 メモリ', attention: '要注意（6か月以内）', runsOut: '2027-01-06' });
+  });
+
+  test('R-RPT-3: the database platform (sizes, no total to invent) and the backup store (use of its file system) in the capacity table', async () => {
+    // Backup store: 431 of 1,000.5 GiB = 43.1 %; +31 GiB since 30 September; 1 GiB a day reaches 1,000.5 in 569.5 → 570 days.
+    expect(figure('capacity.backup_store:disk.now')).toBe(43.1);
+    expect(figure('capacity.backup_store:disk.mom')).toBe(31);
+    expect(figure('capacity.backup_store:disk.runs_out')).toBe('2028-05-23');
+    // The database platform: 12 GiB used, +2 GiB; no percentage or forecast, since its disk size is not known.
+    expect(figure('capacity.database_platform:disk.now')).toBeNull();
+    expect(figure('capacity.database_platform:disk.mom')).toBe(2);
+    expect(figure('capacity.database_platform:disk.runs_out')).toBeNull();
+    const rows = table('capacity', 'capacity').rows;
+    expect(rows.find((r: any) => r.item === 'データベース基盤（全データベースの合計）')).toMatchObject({ used: 12, total: '不明', percent: null, runsOut: '予測なし（総量不明）' });
+    expect(rows.find((r: any) => r.item === 'バックアップストア')).toMatchObject({ used: 431, total: 1000.5, percent: 43.1, attention: '—' });
+    expect(table('capacity', 'databases').rows).toEqual([{ database: 'zeimu', sizeGiB: 12, mom: 2 }]);
+    const missing = report.figures.sections[2].missing.join(' ');
+    expect(missing).toContain('データベース基盤の総容量');
+    expect(missing).not.toContain('バックアップストアの容量');
+    const traced = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('capacity.backup_store:disk.mom')}`, { token: ga });
+    expect(traced.body.rows.map((r: any) => r.day)).toEqual(['2026-09-30', '2026-10-31']);
+  });
+
+  test('R-RPT-4: traffic by link (R-MON-3): the month\'s totals in and out per interface from the daily IF-MIB figures', async () => {
+    // In: 30 × 2 GB + 5 GB = 65 GB; out: 31 × 1 GB = 31 GB; the busiest day 10 October.
+    expect(figure('work.traffic.rpt-sw01:eth0.in')).toBe(65);
+    expect(figure('work.traffic.rpt-sw01:eth0.out')).toBe(31);
+    expect(table('work', 'traffic').rows).toEqual([{ device: 'rpt-sw01', interface: 'eth0', inGB: 65, outGB: 31, peakDay: '2026-10-10', days: 31 }]);
+    expect(report.figures.sections[3].missing.join(' ')).not.toContain('トラフィック');
+    const traced = await system.request('GET', `/api/reports/monthly/${reportId}/figures/${encodeURIComponent('work.traffic.rpt-sw01:eth0.in')}`, { token: ga });
+    expect(traced.body.rows).toHaveLength(31);
   });
 
   test('R-RPT-4: requests received/done/rejected, 3-business-day SLA met %, lead times median and p90 in business days, holds', () => {
@@ -151,6 +197,12 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(values['3営業日SLA 達成率']).toBe(50);
     expect(values['リードタイム 90パーセンタイル']).toBe(5);
     expect(work.pageSetup).toMatchObject({ paperSize: 9, orientation: 'landscape' });
+    const vmCells: unknown[] = [];
+    wb.getWorksheet('1 仮想マシン')!.eachRow((row) => vmCells.push(...(row.values as unknown[])));
+    expect(vmCells).toEqual(expect.arrayContaining(['CPU ピーク(%)', 'ディスク 平均(%)', 95, 60.5]));
+    const capacityCells: unknown[] = [];
+    wb.getWorksheet('3 キャパシティ')!.eachRow((row) => capacityCells.push(...(row.values as unknown[])));
+    expect(capacityCells).toEqual(expect.arrayContaining(['バックアップストア', 'データベース別サイズ（2026-10-31 時点）', '予測なし（総量不明）']));
     expect(wb.getWorksheet('2 基盤')!.getImages()).toHaveLength(2);
     expect(wb.getWorksheet('3 キャパシティ')!.getImages()).toHaveLength(1);
     const pdfResponse = await fetch(`${system.baseUrl}/api/reports/monthly/${reportId}/files/pdf`, { headers: { authorization: `Bearer ${ga}` } });
@@ -205,8 +257,12 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
     expect(table('open_issues', 'carried').rows).toEqual([
       { number: 'RPT-INC-0', outcome: '未完了（継続）' }, { number: 'RPT-INC-3', outcome: '未完了（継続）' }, { number: 'RPT-REQ-6', outcome: '未完了（継続）' },
     ]);
-    // November has no monitoring rows: the report says so instead of showing 100 %.
+    // November has no monitoring rows: the report says so instead of showing 100 % or made-up use.
     expect(report.figures.sections[0].missing.join(' ')).toContain('監視データなし');
+    expect(report.figures.sections[0].missing.join(' ')).toContain('node_exporter');
+    expect(report.figures.sections[3].missing.join(' ')).toContain('回線別トラフィック');
+    expect(report.figures.sections[2].missing.join(' ')).toContain('データベース基盤の容量');
+    expect(figure('vms.cpu.peak.rpt-vm01')).toBeNull();
     expect(figure('vms.availability.rpt-vm01')).toBeNull();
   }, 120_000);
 
@@ -268,6 +324,8 @@ describe('R-RPT-1..5: the monthly report from a month of history', () => {
       expect(plan).toMatchObject({ firstBusinessDay: first, month: reportedMonth(now), run: wall.toISOString().slice(0, 10) === first });
       const gathered = await client.workflow.execute('dailyFiguresWorkflow', { taskQueue: system.config.temporal.taskQueue, workflowId: `${prefix}daily-probe`, args: [{}] });
       expect(gathered).toMatchObject({ prometheus: false, daysGathered: 0, reason: 'PROMETHEUS_URL is not set' });
+      // The VM resource, traffic and storage gathering runs too: without Prometheus it says so; yesterday's storage is sampled.
+      expect(gathered.dailyFigures).toMatchObject({ prometheus: false, reason: 'PROMETHEUS_URL is not set', storage: { sampled: true } });
     } finally {
       await connection.close();
     }

@@ -24,6 +24,23 @@ describe('web UI: the monthly report page', () => {
     await waitUntil(async () => (await status()).openTask?.type === 'report_comments', 'report waits for comments', 90_000);
   });
 
+  test('R-RPT-1: a figure\'s source rows open as a readable table (Japanese headers first, JST times, GiB beside bytes), not raw JSON', async () => {
+    const { page } = await sessions.as('ga1');
+    await page.goto(`${system.baseUrl}/reports?id=${reportId}`);
+    await page.getByRole('row', { name: /rpt-vm01 CPU ピーク/ }).getByRole('button').click();
+    const dialog = page.getByRole('dialog', { name: '出典の行' });
+    await dialog.getByRole('columnheader', { name: /ピーク\(%\)/ }).waitFor();
+    for (const header of ['日付', '機器', '指標', '平均(%)', 'サンプル数', '採取日時']) await dialog.getByRole('columnheader', { name: new RegExp(header.replace(/[()%]/g, '\\$&')) }).waitFor();
+    await waitUntil(async () => (await dialog.locator('tbody tr').count()) === 31, 'the 31 days of rpt-vm01\'s CPU');
+    const fifth = dialog.locator('tbody tr', { hasText: '2026-10-05' });
+    await waitUntil(async () => /CPU/.test(await fifth.innerText()) && /95/.test(await fifth.innerText()), 'the CPU peak of 5 October');
+    expect(await dialog.locator('pre').count()).toBe(0);
+    await shot(page, 'report-trace-table');
+    await dialog.getByRole('button', { name: '閉じる' }).click();
+    await page.getByRole('row', { name: /バックアップストア 前月比/ }).getByRole('button').click();
+    await waitUntil(async () => /462,782,726,144（431 GiB）/.test(await page.getByRole('dialog', { name: '出典の行' }).innerText()), 'bytes shown with their GiB');
+  }, 120_000);
+
   test('R-RPT-1..5: operators read the sections and charts and write the comments; general affairs approves on the page', async () => {
     const { page } = await sessions.as('op1');
     await page.goto(`${system.baseUrl}/reports?id=${reportId}`);

@@ -43,6 +43,19 @@ export class PostgresDatabasePlatform implements DatabasePlatformPort {
     });
   }
 
+  async listDatabases(): Promise<DatabaseInfo[]> {
+    return this.admin(async (c) => {
+      const { rows } = await c.query<{ name: string; owner: string; connection_limit: number; comment: string | null; size: string }>(
+        `select d.datname as name, pg_get_userbyid(d.datdba) as owner, d.datconnlimit as connection_limit,
+                shobj_description(d.oid, 'pg_database') as comment, pg_database_size(d.oid)::text as size
+           from pg_database d where not d.datistemplate and d.datallowconn order by d.datname`,
+      );
+      return rows
+        .filter((row) => !SYSTEM_DATABASES.has(row.name))
+        .map((row) => ({ name: row.name, owner: row.owner, connectionLimit: row.connection_limit, createdByKey: keyOf(row.comment), sizeBytes: Number(row.size) }));
+    });
+  }
+
   async getRole(name: string): Promise<RoleInfo | null> {
     return this.admin(async (c) => {
       const { rows } = await c.query<{ name: string; can_login: boolean; connection_limit: number; comment: string | null }>(

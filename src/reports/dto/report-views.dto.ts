@@ -8,7 +8,8 @@ import type { ReportsService, ReportSettingsView } from '../reports.service';
 
 const REPORT_STATUSES = ['gathering', 'commenting', 'approval', 'approved', 'failed'] as const;
 const REPORT_TRIGGERS = ['schedule', 'on_demand'] as const;
-const FIGURE_TABLES = ['report_availability_daily', 'platform_capacity_daily', 'case_record', 'case_timeline', 'backup_record', 'asset'] as const;
+const FIGURE_TABLES = ['report_availability_daily', 'platform_capacity_daily', 'case_record', 'case_timeline', 'backup_record', 'asset',
+  'report_vm_resource_daily', 'report_traffic_daily', 'report_storage_daily'] as const satisfies readonly FigureSource['table'][];
 /** A table's cell: a text, a number or nothing. */
 const CELL = { oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true };
 

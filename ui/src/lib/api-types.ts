@@ -2780,7 +2780,7 @@ export interface components {
         /** @enum {string} */
         ReportSectionId: "vms" | "platform" | "capacity" | "work" | "open_issues";
         /** @enum {string} */
-        FigureSourceTable: "report_availability_daily" | "platform_capacity_daily" | "case_record" | "case_timeline" | "backup_record" | "asset";
+        FigureSourceTable: "report_availability_daily" | "platform_capacity_daily" | "case_record" | "case_timeline" | "backup_record" | "asset" | "report_vm_resource_daily" | "report_traffic_daily" | "report_storage_daily";
         FigureSourceDto: {
             table: components["schemas"]["FigureSourceTable"];
             /** @description how the rows were chosen and combined, in words */

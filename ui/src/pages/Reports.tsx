@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useSearchParams } from 'react-router-dom';
+import { FigureTraceTable } from '../components/FigureTraceTable';
 import { Empty, ErrorBox, Loading, Notice, PageTitle } from '../components/ui';
 import { api, ApiError, fetchFile, get } from '../lib/api';
 import { downloadBlob } from '../lib/csv';
@@ -163,7 +164,7 @@ function ReportView({ id, onChange }: { id: string; onChange: () => void }) {
       {trace && (
         <div className="panel" role="dialog" aria-label={tr('出典の行', 'Source rows')}>
           <h4>{`${trace.figure.labelJa}: ${trace.figure.source.method}`}</h4>
-          <pre>{JSON.stringify(trace.rows, null, 1)}</pre>
+          <FigureTraceTable trace={trace} />
           <button type="button" onClick={() => setTrace(null)}>{tr('閉じる', 'Close')}</button>
         </div>
       )}

@@ -17,7 +17,7 @@ import type {
   OperationOutcome, PruneSummary, RunOperationInput, ScheduledBackupInput,
 } from './operations';
 import type {
-  ComputeFiguresResult, GatherAvailabilityInput, GatherAvailabilityResult, MailReportResult, PlanScheduledReportInput, RenderedFile,
+  ComputeFiguresResult, GatherAvailabilityInput, GatherAvailabilityResult, GatherDailyFiguresResult, MailReportResult, PlanScheduledReportInput, RenderedFile,
   RenderReportInput, ReportRef, ReportStatusInput, ScheduledReportPlan,
 } from './reports';
 
@@ -88,6 +88,7 @@ export interface DeskActivities {
 /** The monthly report (R-RPT-1..5): daily figures, the month's figures, its files, its mail. */
 export interface ReportActivities {
   gatherAvailability(input: GatherAvailabilityInput): Promise<GatherAvailabilityResult>;
+  gatherDailyFigures(input: GatherAvailabilityInput): Promise<GatherDailyFiguresResult>;
   computeReportFigures(input: ReportRef): Promise<ComputeFiguresResult>;
   renderReport(input: RenderReportInput): Promise<RenderedFile[]>;
   setReportStatus(input: ReportStatusInput): Promise<void>;
@@ -125,6 +126,7 @@ export const ACTIVITY = {
   loadActor: 'loadActor',
   linkCases: 'linkCases',
   gatherAvailability: 'gatherAvailability',
+  gatherDailyFigures: 'gatherDailyFigures',
   computeReportFigures: 'computeReportFigures',
   renderReport: 'renderReport',
   setReportStatus: 'setReportStatus',

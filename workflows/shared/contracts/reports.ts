@@ -19,7 +19,8 @@ export type ReportStatus = 'gathering' | 'commenting' | 'approval' | 'approved' 
 
 /** Where a figure came from: a table and the keys of the rows it was computed from. */
 export interface FigureSource {
-  table: 'report_availability_daily' | 'platform_capacity_daily' | 'case_record' | 'case_timeline' | 'backup_record' | 'asset';
+  table: 'report_availability_daily' | 'platform_capacity_daily' | 'case_record' | 'case_timeline' | 'backup_record' | 'asset'
+    | 'report_vm_resource_daily' | 'report_traffic_daily' | 'report_storage_daily';
   /** How the rows were chosen and combined, in words. */
   method: string;
   keys: string[];
@@ -91,6 +92,21 @@ export interface GatherAvailabilityResult {
   daysGathered: number;
   rows: number;
   reason: string | null;
+}
+
+/**
+ * The nightly figures besides availability: VM CPU / memory / disk (R-RPT-1) and traffic per
+ * interface (R-RPT-4 / R-MON-3) from Prometheus for each day, and the database platform's and
+ * the backup store's use (R-RPT-3), sampled for `toDay` only when it is the day that has just ended.
+ */
+export interface GatherDailyFiguresResult {
+  prometheus: boolean;
+  daysGathered: number;
+  resourceRows: number;
+  trafficRows: number;
+  /** Why Prometheus was not asked (null: it was). */
+  reason: string | null;
+  storage: { sampled: boolean; rows: number; reasons: string[] };
 }
 
 export interface ReportRef {

@@ -4,7 +4,7 @@
  */
 import type { ActorRef, Severity } from '../case-model';
 import type { CaseFollower, InquiryInput, InquiryResult } from './desk';
-import type { DailyFiguresInput, GatherAvailabilityResult, MonthlyReportInput, MonthlyReportResult, ScheduledReportPlan } from './reports';
+import type { DailyFiguresInput, GatherAvailabilityResult, GatherDailyFiguresResult, MonthlyReportInput, MonthlyReportResult, ScheduledReportPlan } from './reports';
 import type { BackupSummary, BackupTarget, PruneSummary } from './operations';
 
 /** R-FLOW-1 障害対応. */
@@ -72,7 +72,7 @@ export interface WorkflowSignatures {
   /** R-RPT-1..5 月次報告. */
   monthlyReportWorkflow: (input: MonthlyReportInput) => Promise<MonthlyReportResult>;
   monthlyReportScheduleWorkflow: (input: Record<string, never>) => Promise<ScheduledReportPlan>;
-  dailyFiguresWorkflow: (input: DailyFiguresInput) => Promise<GatherAvailabilityResult>;
+  dailyFiguresWorkflow: (input: DailyFiguresInput) => Promise<GatherAvailabilityResult & { dailyFigures?: GatherDailyFiguresResult }>;
 }
 
 export type WorkflowType = keyof WorkflowSignatures;
