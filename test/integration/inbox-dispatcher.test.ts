@@ -5,6 +5,7 @@ import { recordInboundMail, toPgPlaceholders } from '../../src/mail/inbound/inbo
 import { workflowIds } from '../../workflows/shared/ids';
 import { encodedWord, messageId } from '../support/desk-mail';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { eventually } from '../support/eventually';
 
 /**
  * R-FLOW-1 / R-DESK-1: the alert inbox and the desk's mail inbox share one durable-inbox
@@ -35,15 +36,6 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
     return rows[0].n as number;
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 
   function mail(subject: string, id: string): Buffer {
     return Buffer.from([
@@ -58,12 +50,12 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
     const started = Date.now();
     const recorded = await recordInboundMail(execute, mail(subject, id), { transport: 'smtp', envelopeFrom: 'hayashi@dept.example.jp', envelopeTo: ['desk@opsdesk.local'] });
     // Claimed: a pass picked it up (then handling it opens an inquiry through Temporal).
-    await until('the mail claimed', async () => {
+    await eventually('the mail claimed', async () => {
       const { rows } = await other.query('select 1 from mail_inbox where id = $1 and attempts > 0', [recorded.id]);
       return rows.length > 0;
     }, 30_000);
     const claimedMs = Date.now() - started;
-    const row = await until('the mail handled', async () => {
+    const row = await eventually('the mail handled', async () => {
       const { rows } = await other.query('select outcome, case_number from mail_inbox where id = $1 and processed_at is not null', [recorded.id]);
       return rows[0] as { outcome: string; case_number: string } | undefined;
     }, 30_000);
@@ -71,7 +63,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
   }
 
   test('R-DESK-1: a mail row written by another process is handled at once (NOTIFY), well before the fallback poll', async () => {
-    await until('the listener connected', async () => (await listeners()) === 1, 10_000);
+    await eventually('the listener connected', async () => (await listeners()) === 1, 10_000);
     // Let the first passes settle, so only the notification can start the next one.
     await new Promise((r) => setTimeout(r, 1_500));
     const handled = await mailHandledIn('会議用PCの貸し出し');
@@ -92,7 +84,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
       `insert into alert_inbox (alert_id, idempotency_key, source_name, workflow_id, status, signal, received_at) values ($1, null, 'test', $2, 'firing', $3, now())`,
       [alertId, workflowId, JSON.stringify(signal)],
     );
-    const delivered = await until('the alert delivered', async () => {
+    const delivered = await eventually('the alert delivered', async () => {
       const { rows } = await other.query(`select outcome, attempts from alert_inbox where alert_id = $1 and delivered_at is not null`, [alertId]);
       return rows[0] as { outcome: string; attempts: number } | undefined;
     }, 30_000);
@@ -100,7 +92,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
     console.log(`[R-FLOW-1] alert row from another process handed over after ${ms} ms`);
     expect(delivered).toMatchObject({ outcome: 'delivered', attempts: 1 });
     expect(ms).toBeLessThan(SLOW_POLL_MS / 2);
-    const incident = await until('the incident opened', async () => {
+    const incident = await eventually('the incident opened', async () => {
       const { rows } = await other.query(`select number, alert_count from case_record where workflow_id = $1`, [workflowId]);
       return rows[0] as { number: string; alert_count: number } | undefined;
     }, 30_000);
@@ -112,7 +104,7 @@ describe('R-FLOW-1 / R-DESK-1: one durable inbox dispatcher, woken on insert', (
     const handled = await mailHandledIn('プロジェクタの接続方法');
     expect(handled.outcome).toBe('inquiry');
     expect(handled.ms).toBeLessThan(SLOW_POLL_MS / 2);
-    await until('the listener back', async () => (await listeners()) === 1, 20_000);
+    await eventually('the listener back', async () => (await listeners()) === 1, 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
     const again = await mailHandledIn('共有フォルダの容量');
     expect(again.ms).toBeLessThan(SLOW_POLL_MS / 2);

@@ -1,5 +1,6 @@
 import { FlowDriver } from '../support/flow';
-import { eventually, monitoringToolsMissing, prometheusApi, startMonitoredSystem, startVmAgents, type MonitoredSystem, type VmAgents } from './support';
+import { monitoringToolsMissing, prometheusApi, startMonitoredSystem, startVmAgents, type MonitoredSystem, type VmAgents } from './support';
+import { eventually } from '../support/eventually';
 
 const missing = monitoringToolsMissing();
 const describeWithStack = missing ? describe.skip : describe;

@@ -1,6 +1,7 @@
 import type { SimulatedHypervisor } from '../../src/providers/simulator/simulated-hypervisor';
 import { startOperationsSystem, uniq, type OperationsSystem } from '../operations/support';
 import { FlowDriver } from '../support/flow';
+import { eventually } from '../support/eventually';
 
 /**
  * R-MON-1: the hypervisor's events (host down, a VM powered off outside opsdesk, HA, alarms, a
@@ -11,15 +12,6 @@ import { FlowDriver } from '../support/flow';
 
 jest.setTimeout(180_000);
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 45_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('R-MON-1: hypervisor events are judged by thresholds (data, per class, per device)', () => {
   let ops: OperationsSystem;
@@ -48,7 +40,7 @@ describe('R-MON-1: hypervisor events are judged by thresholds (data, per class, 
     ops = await startOperationsSystem({ env: { PLATFORM_EVENT_POLL_MS: '200', PLATFORM_CAPACITY_EVERY_MS: '300' } });
     sim = ops.operations.hypervisor as SimulatedHypervisor;
     flow = new FlowDriver(ops.system);
-    await until('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'simulator' and cursor is not null`)).length);
+    await eventually('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'simulator' and cursor is not null`)).length);
   }, 90_000);
   afterAll(() => ops?.close());
 
@@ -70,7 +62,7 @@ describe('R-MON-1: hypervisor events are judged by thresholds (data, per class, 
     const theirs = `vm-${uniq()}`;
     await sim.provision({ name: theirs, cpu: 1, memoryGiB: 1, diskGiB: 40, os: 'rhel9' }, { key: `REQ-S-${uniq()}:provision` });
     await sim.powerOffOutside(theirs);
-    const [alert] = await until('the power-off alert', async () => {
+    const [alert] = await eventually('the power-off alert', async () => {
       const rows = await alertsFor(theirs);
       return rows.length ? rows : undefined;
     });
@@ -99,11 +91,11 @@ describe('R-MON-1: hypervisor events are judged by thresholds (data, per class, 
     await sim.emitEvent({ type: 'AlarmStatusChangedEvent', entity: 'esx02', message: 'Host CPU usage', status: 'red' });
     // Last: once it is in, every event before it has been judged.
     await sim.emitEvent({ type: 'DasHostFailedEvent', entity: 'esx02', message: 'HA detected a host failure' });
-    await until('the HA alert', async () => (await alertsFor('esx02')).some((r) => r.signal.alertName === 'HaEvent'));
+    await eventually('the HA alert', async () => (await alertsFor('esx02')).some((r) => r.signal.alertName === 'HaEvent'));
 
     const esx02 = (await alertsFor('esx02')).map((r) => `${r.signal.alertName}/${r.signal.severity}`).sort();
     expect(esx02).toEqual(['HaEvent/major', 'PlatformAlarm/major']);
-    const [own] = await until('the override\'s alert', async () => {
+    const [own] = await eventually('the override\'s alert', async () => {
       const rows = await alertsFor(special);
       return rows.length ? rows : undefined;
     });
@@ -115,7 +107,7 @@ describe('R-MON-1: hypervisor events are judged by thresholds (data, per class, 
     const datastore = await classThreshold('datastore_percent', 'storage');
     expect(await sql(`select 1 from alert_inbox where source_name = 'hypervisor:simulator' and signal->>'alertName' = 'DatastoreUsage' and signal->>'summary' like '%データストア使用率%'`)).toHaveLength(0);
     await patch(datastore.id, { value: 0.01, severity: 'major' });
-    const [row] = await until('a datastore alert', async () => {
+    const [row] = await eventually('a datastore alert', async () => {
       const rows = await sql<{ signal: any }>(`select signal from alert_inbox where source_name = 'hypervisor:simulator' and signal->>'alertName' = 'DatastoreUsage' and signal->>'summary' like '%データストア使用率 0.01 % 以上%'`);
       return rows.length ? rows : undefined;
     });

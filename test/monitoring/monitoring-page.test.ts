@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { ensureUiBuilt, launch, shot, signIn, waitUntil } from '../ui/browser';
 import { FlowDriver } from '../support/flow';
-import { eventually, monitoringToolsMissing, prometheusApi, startMonitoredSystem, type MonitoredSystem } from './support';
+import { monitoringToolsMissing, prometheusApi, startMonitoredSystem, type MonitoredSystem } from './support';
+import { eventually } from '../support/eventually';
 
 const describeWithStack = monitoringToolsMissing() ? describe.skip : describe;
 

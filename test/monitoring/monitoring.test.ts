@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { FlowDriver } from '../support/flow';
-import { EVALUATION_SECONDS, SCRAPE_SECONDS, createNamespacedDevice, eventually, monitoringToolsMissing, prometheusApi, startMonitoredSystem, type MonitoredSystem, type NamespacedDevice } from './support';
+import { EVALUATION_SECONDS, SCRAPE_SECONDS, createNamespacedDevice, monitoringToolsMissing, prometheusApi, startMonitoredSystem, type MonitoredSystem, type NamespacedDevice } from './support';
+import { eventually } from '../support/eventually';
 
 const missing = monitoringToolsMissing();
 const describeWithStack = missing ? describe.skip : describe;

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { snmpdPath } from '../../src/monitoring/binaries';
 import { FlowDriver } from '../support/flow';
-import { eventually, monitoringToolsMissing, prometheusApi, startMonitoredSystem, startSnmpd, type MonitoredSystem } from './support';
+import { monitoringToolsMissing, prometheusApi, startMonitoredSystem, startSnmpd, type MonitoredSystem } from './support';
+import { eventually } from '../support/eventually';
 
 const runnable = !monitoringToolsMissing() && existsSync(snmpdPath());
 const describeWithSnmp = runnable ? describe : describe.skip;

@@ -4,6 +4,7 @@
  * pair whose device end it can take down) and deletes afterwards, even on failure. Traffic goes
  * only to 127.0.0.1 and to that namespace.
  */
+import { eventually } from '../support/eventually';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,20 +71,6 @@ export async function prometheusApi<T = any>(stack: RunningStack, path: string):
   return ((await response.json()) as { data: T }).data;
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`);
-}
 
 /** A device at `10.213.<n>.2` inside its own network namespace, reached over a veth pair. */
 export interface NamespacedDevice {

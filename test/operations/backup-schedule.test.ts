@@ -4,18 +4,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BackupRecord } from '../../src/operations/operation.entities';
 import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { eventually } from '../support/eventually';
 
 const DAY_MS = 86_400_000;
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 // Real servers, shared with the rest of the suite: generous under load.
 jest.setTimeout(120_000);
@@ -74,10 +66,10 @@ describe('R-SCHED-2 / R-OP-8: backups on Temporal Schedules (cron in Asia/Tokyo,
     await em.persistAndFlush(old);
 
     await handle.trigger();
-    const fresh = await until('a scheduled backup', () => ops.em().findOne(BackupRecord, { targetName: name, reason: 'scheduled', status: 'succeeded', key: { $like: 'backup:%' } }));
+    const fresh = await eventually('a scheduled backup', () => ops.em().findOne(BackupRecord, { targetName: name, reason: 'scheduled', status: 'succeeded', key: { $like: 'backup:%' } }));
     expect(fresh).toMatchObject({ retentionDays: 3, requestedBy: `schedule:${scheduleId}` });
     expect(fresh.sha256).toMatch(/^[0-9a-f]{64}$/);
-    const pruned = await until('pruning', async () => {
+    const pruned = await eventually('pruning', async () => {
       const rows = await ops.em().find(BackupRecord, { id: { $in: old.map((o) => o.id) } }, { orderBy: { startedAt: 'asc' } });
       return rows.filter((r) => r.status === 'pruned').length === 2 ? rows : null;
     });
@@ -96,7 +88,7 @@ describe('R-SCHED-2 / R-OP-8: backups on Temporal Schedules (cron in Asia/Tokyo,
     const handle = temporal.schedule.getHandle(scheduleId);
     // Instead of waiting for 03:00, the schedule is given a 2-second interval.
     await handle.update((previous) => ({ ...previous, spec: { intervals: [{ every: '2s' }] }, action: { type: 'startWorkflow', workflowType: 'backupWorkflow', taskQueue: ops.system.config.temporal.taskQueue, args: [{ targetKind: 'vm', targetName: vm }], workflowId: `backup:vm:${vm}` } }));
-    const first = await until('a VM backup from the schedule', () => ops.em().findOne(BackupRecord, { targetName: vm, reason: 'scheduled', status: 'succeeded' }));
+    const first = await eventually('a VM backup from the schedule', () => ops.em().findOne(BackupRecord, { targetName: vm, reason: 'scheduled', status: 'succeeded' }));
     expect(first.contents).toMatchObject({ manifest: { vm: { name: vm, cpu: 1 } } });
 
     // A failing backup: the operators hear of it, once per run.
@@ -106,7 +98,7 @@ describe('R-SCHED-2 / R-OP-8: backups on Temporal Schedules (cron in Asia/Tokyo,
     const [mail] = await ops.system.smtp.waitFor((m) => m.subject.includes('バックアップ失敗') && m.subject.includes(vm), { timeoutMs: 60_000 });
     expect(mail.to).toEqual(expect.arrayContaining(['op1@ops-contractor.example.jp', 'op2@ops-contractor.example.jp']));
     expect(mail.text).toContain('datastore offline');
-    const failed = await until('the failed record', () => ops.em().findOne(BackupRecord, { targetName: vm, status: 'failed', failureNotifiedAt: { $ne: null } }));
+    const failed = await eventually('the failed record', () => ops.em().findOne(BackupRecord, { targetName: vm, status: 'failed', failureNotifiedAt: { $ne: null } }));
     expect(failed.error).toContain('datastore offline');
   });
 });

@@ -4,6 +4,7 @@ import { list, MoRef, num, obj, ref, text } from '../../src/providers/vsphere/vi
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { FlowDriver } from '../support/flow';
 import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -15,15 +16,6 @@ jest.setTimeout(120_000);
  * administrator put into maintenance mode while the clone ran: vcsim's own check, `InvalidState`).
  */
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 describe('R-FLOW-2 × R-OP-1: a provisioning that fails in vCenter, through the work-request workflow (vcsim)', () => {
   let vcsim: RunningVcsim;
   let admin: VimClient;
@@ -94,7 +86,7 @@ describe('R-FLOW-2 × R-OP-1: a provisioning that fails in vCenter, through the 
     const name = `vm-${uniq()}`;
     const number = await requestAndPlan(name);
     // The adapter journals the clone task and the host it chose before waiting for the task.
-    const detail = await until('the clone task in the journal', async () => {
+    const detail = await eventually('the clone task in the journal', async () => {
       const [row] = await ops.em().execute<Array<{ detail: { task?: string; host?: string } }>>(`select detail from hypervisor_journal where key like ? and operation = 'provision'`, [`${number}:execute:1%`]);
       return row?.detail.task && row.detail.host ? row.detail : undefined;
     });

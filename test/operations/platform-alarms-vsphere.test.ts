@@ -3,6 +3,7 @@ import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { MoRef, type VimObject } from '../../src/providers/vsphere/vim-xml';
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { startOperationsSystem, type OperationsSystem } from './support';
+import { eventually } from '../support/eventually';
 
 /**
  * R-MON-1 against vcsim for what vcsim does not cause by itself: an alarm turning red, a host not
@@ -17,15 +18,6 @@ import { startOperationsSystem, type OperationsSystem } from './support';
  * adapter's reading of it is unit-tested in vsphere-events.test.ts).
  */
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 jest.setTimeout(180_000);
 
@@ -72,7 +64,7 @@ describe('R-MON-1: alarms, hosts not responding and HA events from vCenter becom
         PLATFORM_EVENT_POLL_MS: '200', PLATFORM_CAPACITY_EVERY_MS: '600000',
       },
     });
-    await until('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'vsphere' and cursor is not null`))[0]);
+    await eventually('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'vsphere' and cursor is not null`))[0]);
   }, 180_000);
 
   afterAll(async () => {
@@ -106,9 +98,9 @@ describe('R-MON-1: alarms, hosts not responding and HA events from vCenter becom
       const rows = await inbox(alertName, hostname);
       return rows.length && rows.every((r) => r.delivered_at) ? rows : undefined;
     };
-    const [alarm] = await until('the red alarm', () => delivered('PlatformAlarm', 'DC0_C0_RP0_VM1'));
-    const [down] = await until('the host not responding', () => delivered('HostNotResponding', 'DC0_C0_H1'));
-    const [ha] = await until('the HA event', () => delivered('HaEvent', 'DC0_C0'));
+    const [alarm] = await eventually('the red alarm', () => delivered('PlatformAlarm', 'DC0_C0_RP0_VM1'));
+    const [down] = await eventually('the host not responding', () => delivered('HostNotResponding', 'DC0_C0_H1'));
+    const [ha] = await eventually('the HA event', () => delivered('HaEvent', 'DC0_C0'));
     expect(alarm.signal).toMatchObject({ severity: 'critical', status: 'firing', source: 'hypervisor:vsphere' });
     expect(alarm.signal.summary).toContain('vcsim VM Alarm');
     expect(alarm.signal.summary).toContain('red');
@@ -118,7 +110,7 @@ describe('R-MON-1: alarms, hosts not responding and HA events from vCenter becom
     expect(JSON.parse(down.idempotency_key)[1]).toMatch(/^event:\d+$/);
     expect(ha.signal).toMatchObject({ severity: 'major', status: 'firing' });
     expect(ha.signal.summary).toMatch(/^vSphere HA: /);
-    const incidents = await until('three incidents', async () => {
+    const incidents = await eventually('three incidents', async () => {
       const rows = await incidentsOf([alarm.workflow_id, down.workflow_id, ha.workflow_id]);
       return rows.length === 3 ? rows : undefined;
     });
@@ -131,7 +123,7 @@ describe('R-MON-1: alarms, hosts not responding and HA events from vCenter becom
     await ops.system.stopWorker();
     const readBefore = Number(await passes());
     await ops.system.startWorker();
-    await until('the new worker at work', async () => (await sql(`select 1 from platform_event_cursor where adapter = 'vsphere' and holder is not null and updated_at > now() - interval '1 second'`))[0]);
+    await eventually('the new worker at work', async () => (await sql(`select 1 from platform_event_cursor where adapter = 'vsphere' and holder is not null and updated_at > now() - interval '1 second'`))[0]);
     await new Promise((r) => setTimeout(r, 2_000));
     expect(Number(await passes())).toBeGreaterThanOrEqual(readBefore);
     expect(await inbox('PlatformAlarm', 'DC0_C0_RP0_VM1')).toHaveLength(1);

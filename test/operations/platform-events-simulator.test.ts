@@ -1,20 +1,12 @@
 import type { SimulatedHypervisor } from '../../src/providers/simulator/simulated-hypervisor';
 import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { eventually } from '../support/eventually';
 
 /**
  * R-MON-1 and R-RPT-3 on the embedded SIMULATOR: its events go through the same hypervisor port,
  * platform watch and alert intake as vCenter's (test/operations/platform-events-vsphere.test.ts).
  */
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('R-MON-1, R-RPT-3: the simulator\'s events and capacity through the worker', () => {
   let ops: OperationsSystem;
@@ -29,7 +21,7 @@ describe('R-MON-1, R-RPT-3: the simulator\'s events and capacity through the wor
   beforeAll(async () => {
     ops = await startOperationsSystem({ env: { PLATFORM_EVENT_POLL_MS: '200', PLATFORM_CAPACITY_EVERY_MS: '300' } });
     sim = ops.operations.hypervisor as SimulatedHypervisor;
-    await until('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'simulator' and cursor is not null`)).length);
+    await eventually('the first cursor', async () => (await sql(`select cursor from platform_event_cursor where adapter = 'simulator' and cursor is not null`)).length);
   }, 60_000);
   afterAll(() => ops?.close());
 
@@ -44,14 +36,14 @@ describe('R-MON-1, R-RPT-3: the simulator\'s events and capacity through the wor
     await sim.emitEvent({ type: 'AlarmStatusChangedEvent', entity: 'esx01-local', message: 'Datastore usage on disk', status: 'red' });
     await sim.emitEvent({ type: 'AlarmStatusChangedEvent', entity: 'esx01', message: 'Host memory usage', status: 'yellow' });
 
-    const [alert] = await until('the power-off alert', async () => {
+    const [alert] = await eventually('the power-off alert', async () => {
       const rows = await inboxFor(theirs);
       return rows.length && rows[0].delivered_at ? rows : undefined;
     });
     expect(alert.signal).toMatchObject({ alertName: 'VmPoweredOffOutsideOpsdesk', severity: 'major', source: 'hypervisor:simulator' });
-    await until('the incident', async () => (await sql(`select 1 from case_record where workflow_id = ? and kind = 'incident'`, [alert.workflow_id])).length);
+    await eventually('the incident', async () => (await sql(`select 1 from case_record where workflow_id = ? and kind = 'incident'`, [alert.workflow_id])).length);
     const names = async (host: string) => (await inboxFor(host)).map((r) => `${r.signal.alertName}/${r.signal.severity}`);
-    await until('every alert', async () => (await sql(`select 1 from alert_inbox where source_name = 'hypervisor:simulator'`)).length >= 5);
+    await eventually('every alert', async () => (await sql(`select 1 from alert_inbox where source_name = 'hypervisor:simulator'`)).length >= 5);
     expect(await names('esx02')).toEqual(['HostNotResponding/critical']);
     expect((await names('esx01')).sort()).toEqual(['HaEvent/major', 'PlatformAlarm/warning']);
     expect(await names('esx01-local')).toEqual(['DatastoreUsage/critical']);
@@ -59,7 +51,7 @@ describe('R-MON-1, R-RPT-3: the simulator\'s events and capacity through the wor
   });
 
   test('R-RPT-3: the simulator\'s capacity is kept daily (one cluster, a datastore per host) and GET /api/platform keeps saying it is a simulator', async () => {
-    await until('capacity rows', async () => (await sql(`select 1 from platform_capacity_daily where adapter = 'simulator' and samples >= 2`)).length >= 4);
+    await eventually('capacity rows', async () => (await sql(`select 1 from platform_capacity_daily where adapter = 'simulator' and samples >= 2`)).length >= 4);
     const token = await ops.system.login('op1');
     const answer = await ops.system.request('GET', '/api/platform/capacity', { token });
     expect(answer.status).toBe(200);

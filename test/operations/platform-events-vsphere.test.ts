@@ -3,6 +3,7 @@ import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { text } from '../../src/providers/vsphere/vim-xml';
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { cuttableRelay, startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { eventually } from '../support/eventually';
 
 /**
  * R-MON-1 and R-RPT-3 on the vSphere adapter, against vcsim (real vim25 SOAP on a loopback port):
@@ -19,15 +20,6 @@ interface CursorRow {
   holder: string | null;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsim)', () => {
   let vcsim: RunningVcsim;
@@ -79,7 +71,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
       },
     });
     // The collector has started where vCenter's clock stood (its history is not replayed as alerts).
-    await until('the first cursor', async () => (await cursorRow())?.cursor);
+    await eventually('the first cursor', async () => (await cursorRow())?.cursor);
   }, 120_000);
 
   afterAll(async () => {
@@ -97,14 +89,14 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     await ops.operations.hypervisor.setPower('DC0_C0_RP0_VM0', 'off', { key: `REQ-E-${uniq()}:stop` });
     await admin.waitForTask(await admin.powerOffVm(await vmRef('DC0_C0_RP0_VM1')));
 
-    const [alert] = await until('the alert of DC0_C0_RP0_VM1', async () => {
+    const [alert] = await eventually('the alert of DC0_C0_RP0_VM1', async () => {
       const rows = await inboxFor('DC0_C0_RP0_VM1');
       return rows.length && rows[0].delivered_at ? rows : undefined;
     });
     expect(alert.signal).toMatchObject({ alertName: 'VmPoweredOffOutsideOpsdesk', hostname: 'DC0_C0_RP0_VM1', severity: 'major', source: 'hypervisor:vsphere', status: 'firing' });
     expect(alert.signal.summary).toContain('not by opsdesk');
     expect(JSON.parse(alert.idempotency_key)).toEqual(['hypervisor:vsphere', expect.stringMatching(/^event:\d+$/), 0]);
-    const [record] = await until('the incident', async () => {
+    const [record] = await eventually('the incident', async () => {
       const rows = await sql<{ number: string; kind: string }>(`select number, kind from case_record where workflow_id = ?`, [alert.workflow_id]);
       return rows.length ? rows : undefined;
     });
@@ -115,7 +107,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
   });
 
   test('R-MON-1: events are read once across a worker restart: the next worker goes on from the cursor kept in PostgreSQL', async () => {
-    const before = await until('a settled cursor', async () => {
+    const before = await eventually('a settled cursor', async () => {
       const a = await cursorRow();
       await new Promise((r) => setTimeout(r, 600));
       const b = await cursorRow();
@@ -134,7 +126,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     expect(missed.length).toBeGreaterThanOrEqual(6);
 
     await ops.system.startWorker();
-    const after = await until('the cursor at the last event', async () => {
+    const after = await eventually('the cursor at the last event', async () => {
       const row = await cursorRow();
       return JSON.parse(row.cursor!).key >= Math.max(...missed) ? row : undefined;
     });
@@ -145,7 +137,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     expect(between).toEqual(expect.arrayContaining(missed));
     expect(Number(after.events_read) - Number(before.events_read)).toBe(between.length);
     // Two power-offs, two alerts (one incident: same VM, same alert name); the earlier alert not raised again.
-    const alerts = await until('both alerts of DC0_H0_VM1', async () => {
+    const alerts = await eventually('both alerts of DC0_H0_VM1', async () => {
       const rows = await inboxFor('DC0_H0_VM1');
       return rows.length >= 2 ? rows : undefined;
     });
@@ -162,7 +154,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     // Back to the start of this file's events.
     await sql(`update platform_event_cursor set cursor = ? where adapter = 'vsphere'`, [JSON.stringify({ key: 0, time: new Date(Date.now() - 3_600_000).toISOString() })]);
     await ops.system.startWorker();
-    const reread = await until('the events read again', async () => {
+    const reread = await eventually('the events read again', async () => {
       const row = await cursorRow();
       return JSON.parse(row.cursor!).key >= JSON.parse(now.cursor!).key ? row : undefined;
     });
@@ -182,7 +174,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
     expect((await cursorRow()).cursor).toBe(before.cursor);
     expect(await inboxFor('DC0_C0_RP0_VM0')).toHaveLength(0);
     relay.mend();
-    const alerts = await until('the alert after the outage', async () => {
+    const alerts = await eventually('the alert after the outage', async () => {
       const rows = await inboxFor('DC0_C0_RP0_VM0');
       return rows.length ? rows : undefined;
     });
@@ -192,7 +184,7 @@ describe('R-MON-1, R-RPT-3: vCenter events and capacity through the worker (vcsi
   });
 
   test('R-RPT-3: capacity per cluster (hosts and datastores) is sampled into one row a day each and served by GET /api/platform/capacity to the roles that read the platform', async () => {
-    const rows = await until('capacity rows', async () => {
+    const rows = await eventually('capacity rows', async () => {
       const r = await sql<{ kind: string; name: string; samples: number; cluster: string }>(`select kind, name, samples, cluster from platform_capacity_daily where adapter = 'vsphere' and samples >= 2`);
       return r.length >= 4 ? r : undefined;
     });
