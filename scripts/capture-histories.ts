@@ -41,6 +41,11 @@ export interface ManifestEntry {
   closeStatus: string;
   sha256: string;
   paths: string[];
+  /**
+   * A history of an older code path that running cases may still take (e.g. from before a
+   * patched() change): no scenario recaptures it, and a full recapture keeps it.
+   */
+  frozen?: boolean;
 }
 
 export interface Manifest {
@@ -114,9 +119,11 @@ async function main(): Promise<void> {
     }
 
     // A partial recapture keeps the other entries; a full one replaces the folder's histories.
-    const previous = only.length ? readManifest().histories.filter((h) => !only.includes(h.name)) : [];
+    // Frozen histories (older paths still replayed) stay either way.
+    const previous = readManifest().histories.filter((h) => (only.length ? !only.includes(h.name) : h.frozen === true));
     if (!only.length) {
-      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !entries.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
+      const kept = [...entries, ...previous];
+      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !kept.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
     }
     const manifest: Manifest = {
       capturedAt: new Date().toISOString(),
