@@ -66,8 +66,8 @@ describe('case record writes are idempotent and atomic (real PostgreSQL)', () =>
     const conn = orm.em.fork().getConnection();
     const [row] = await conn.execute('select status, next_role from case_record where id = ?', [caseId]);
     expect(row).toEqual({ status: 'in_progress', next_role: 'operator' });
-    const keys = await conn.execute('select key from case_timeline where case_id = ? and kind = ? order by key', [caseId, 'status']);
-    expect(keys.map((k: { key: string }) => k.key.split('-')[0]).sort()).toEqual(['done', 'open', 'status']);
+    const keys = await conn.execute<Array<{ key: string }>>('select key from case_timeline where case_id = ? and kind = ? order by key', [caseId, 'status']);
+    expect(keys.map((k) => k.key.split('-')[0]).sort()).toEqual(['done', 'open', 'status']);
     expect((await conn.execute('select count(*)::int as n from case_task where id = ?', [taskId]))[0].n).toBe(1);
 
     // A step for a case that does not exist fails the whole batch: the step before it rolls back too.
