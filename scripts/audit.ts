@@ -275,6 +275,8 @@ async function replayAll(service: AuditHistoryService, audit: AuditContext, pars
   io.out('');
   io.out(`summary: ${rows.length} case(s) in ${seconds.toFixed(1)} s — ${ok.length} replayed, ${failed.length} failed, ${unavailable.length} unavailable; ` +
     `${events} events, ${fromArchive} from the archive, ${rows.length - fromArchive - unavailable.length} from the Temporal server`);
+  const replayMs = rows.reduce((n, r) => n + (r.outcome?.durationMs ?? 0), 0);
+  if (replayMs > 0) io.out(`one replay worker for all ${ok.length + failed.length} histories: ${Math.round(events / (replayMs / 1000))} events/s (loading each history included)`);
   for (const row of failed) {
     io.out(`  ✗ ${row.record.number} (${row.outcome!.workflowType}): ${row.outcome!.problem?.en ?? 'failed'}`);
     io.out(`    ${row.outcome!.problem?.ja ?? ''}`);

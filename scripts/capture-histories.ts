@@ -41,7 +41,10 @@ export interface ManifestEntry {
   closeStatus: string;
   sha256: string;
   paths: string[];
-  /** A history of older workflow code, kept to prove that its run still replays (patched()); never recaptured or deleted. */
+  /**
+   * A history of an older code path that running cases may still take (e.g. from before a
+   * patched() change): no scenario recaptures it, and a full recapture keeps it.
+   */
   frozen?: boolean;
 }
 
@@ -116,10 +119,11 @@ async function main(): Promise<void> {
     }
 
     // A partial recapture keeps the other entries; a full one replaces the folder's histories.
-    // Frozen histories (older workflow code, kept for its patched() paths) stay in both cases.
-    const previous = readManifest().histories.filter((h) => (only.length ? !only.includes(h.name) : h.frozen));
+    // Frozen histories (older paths still replayed) stay either way.
+    const previous = readManifest().histories.filter((h) => (only.length ? !only.includes(h.name) : h.frozen === true));
     if (!only.length) {
-      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !entries.some((e) => e.file === f) && !previous.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
+      const kept = [...entries, ...previous];
+      for (const file of readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.history.json') && !kept.some((e) => e.file === f))) unlinkSync(join(HISTORIES_DIR, file));
     }
     const manifest: Manifest = {
       capturedAt: new Date().toISOString(),

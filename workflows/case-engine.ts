@@ -5,7 +5,7 @@ import { nowIso, nowMs } from './clock';
 import { SlaClock } from './sla-clock';
 import { STATUS_LABELS, type ActorRef, type CaseStatus, type Impact, type WorkPlan } from './shared/case-model';
 import type {
-  CaseMailResult, CasePatch, MailTemplate, RecipientSpec, RegisterCaseInput, SlaPlan, TaskCloseInput, TimelineInput,
+  CaseEventInput, CaseMailResult, CasePatch, MailTemplate, RecipientSpec, RegisterCaseInput, SlaPlan, TaskCloseInput, TimelineInput,
 } from './shared/contracts';
 import type { CaseKind } from './shared/ids';
 import {
@@ -82,6 +82,17 @@ export class CaseEngine {
   private epoch = 0;
   private settledEpoch = 0;
   private lastAttributes = new Map<string, unknown>();
+  /**
+   * One write per workflow task (flows started since the `one-write-per-workflow-task` patch; see
+   * batchWrites): the steps a workflow task records wait here and go out together in one
+   * recordCaseEvents activity at the next flush, as do the search attributes in one upsert.
+   */
+  private batched = false;
+  private pendingWrites: CaseEventInput[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private writesInFlight = 0;
+  private attributesDirty = false;
+  private readonly background: Array<Promise<unknown>> = [];
 
   constructor(
     readonly kind: CaseKind,
@@ -99,6 +110,45 @@ export class CaseEngine {
     setHandler(holdCase, (input: HoldInput) => this.handleHold(input), { validator: (input: HoldInput) => this.validateHold(input) });
     setHandler(resumeCase, (input: ResumeInput) => this.handleResume(input), { validator: (input: ResumeInput) => this.validateResume(input) });
     setHandler(vendorContacted, () => void (this.vendorContacts += 1));
+  }
+
+  /**
+   * From here on, the record's writes of a workflow task go out as one activity, flushed before the
+   * flow waits for a person or the clock (so an Update answers only once its writes are durable),
+   * with any e-mail, on hold/resume and at close; search attributes are upserted once per flush.
+   * A flow calls this right after `patched('one-write-per-workflow-task')`: histories from before
+   * it replay the one-activity-per-step path, which stays unchanged.
+   */
+  batchWrites(): void {
+    this.batched = true;
+  }
+
+  get batchingWrites(): boolean {
+    return this.batched;
+  }
+
+  /** Sends the writes waiting since the last flush (one activity) and the changed search attributes; resolves when all are durable. No-op without batchWrites(). */
+  flush(): Promise<void> {
+    if (!this.batched) return Promise.resolve();
+    if (this.attributesDirty) this.upsertAttributes();
+    if (this.pendingWrites.length) {
+      const events = this.pendingWrites.splice(0);
+      this.writesInFlight += 1;
+      this.writing = this.writing.then(async () => {
+        await recordActivities.recordCaseEvents({ events });
+        this.writesInFlight -= 1;
+      });
+    }
+    return this.writing;
+  }
+
+  private get unflushed(): boolean {
+    return this.pendingWrites.length > 0 || this.writesInFlight > 0 || this.attributesDirty;
+  }
+
+  private async write(input: CaseEventInput): Promise<void> {
+    if (this.batched) this.pendingWrites.push(input);
+    else await recordActivities.recordCaseEvent(input);
   }
 
   /** Extra rules for one task type (e.g. the one-month maintenance rule), run by the Update validator. */
@@ -120,7 +170,7 @@ export class CaseEngine {
   }
 
   async record(name: string, entry: TimelineInput, extra: { patch?: CasePatch; closeTasks?: TaskCloseInput[] } = {}): Promise<void> {
-    await recordActivities.recordCaseEvent({ caseId: this.caseId!, key: this.key(name), at: nowIso(), entry, patch: extra.patch, closeTasks: extra.closeTasks });
+    await this.write({ caseId: this.caseId!, key: this.key(name), at: nowIso(), entry, patch: extra.patch, closeTasks: extra.closeTasks });
   }
 
   async setStatus(status: CaseStatus, actor?: ActorRef | null, patch: CasePatch = {}): Promise<void> {
@@ -137,7 +187,33 @@ export class CaseEngine {
   }
 
   async mail(name: string, mail: MailTemplate, to: RecipientSpec[], cc: RecipientSpec[] = []): Promise<CaseMailResult> {
-    return mailActivities.sendCaseMail({ caseId: this.caseId!, key: `${this.caseNumber}.${name}.${++this.keySeq}`, mail, to, cc });
+    if (!this.batched) return mailActivities.sendCaseMail({ caseId: this.caseId!, key: `${this.caseNumber}.${name}.${++this.keySeq}`, mail, to, cc });
+    // The waiting writes go out beside the e-mail, not before it.
+    const written = this.flush();
+    const result = await mailActivities.sendCaseMail({ caseId: this.caseId!, key: `${this.caseNumber}.${name}.${++this.keySeq}`, mail, to, cc });
+    await written;
+    return result;
+  }
+
+  /**
+   * An e-mail the flow need not wait for (batchWrites only; otherwise the same as mail()): it is
+   * sent while the flow goes on to its next step, so an Update answers without waiting for it.
+   * finish() waits for it (and fails the run if it failed).
+   */
+  async mailInBackground(name: string, mail: MailTemplate, to: RecipientSpec[], cc: RecipientSpec[] = []): Promise<void> {
+    if (!this.batched) {
+      await this.mail(name, mail, to, cc);
+      return;
+    }
+    const sending = this.mail(name, mail, to, cc);
+    sending.catch(() => undefined); // awaited (and its failure thrown) by finish()
+    this.background.push(sending);
+  }
+
+  /** Before the flow returns: every write durable and every background e-mail sent. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.background);
   }
 
   /** Starts the clock and records its due time; the returned promise settles when the clock stops. */
@@ -176,7 +252,7 @@ export class CaseEngine {
       completing: false,
     };
     this.tasks.set(taskId, slot);
-    await recordActivities.recordCaseEvent({
+    await this.write({
       caseId: this.caseId!,
       key: this.key(`task-open-${taskId}`),
       at: slot.view.createdAt,
@@ -227,6 +303,11 @@ export class CaseEngine {
     const deadline = timeoutMs === undefined ? undefined : nowMs() + timeoutMs;
     for (;;) {
       if (predicate()) return true;
+      if (this.batched && this.unflushed) {
+        // Update handlers answer once settled: the writes of this workflow task must be durable first.
+        await this.flush();
+        continue;
+      }
       this.settledEpoch = this.epoch;
       const seen = this.epoch;
       const remaining = deadline === undefined ? undefined : deadline - nowMs();
@@ -245,6 +326,7 @@ export class CaseEngine {
     this.sla?.stop();
     await this.cancelTasks([...this.tasks.values()], '案件の終了', 'case closed');
     await this.setStatus('done', null, { ...patch, resolution, sla: this.sla?.view() ?? null });
+    await this.flush();
     this.closed = true;
     this.pushSearchAttributes();
   }
@@ -266,6 +348,12 @@ export class CaseEngine {
   }
 
   pushSearchAttributes(): void {
+    if (this.batched) this.attributesDirty = true;
+    else this.upsertAttributes();
+  }
+
+  private upsertAttributes(): void {
+    this.attributesDirty = false;
     const wanted: SearchAttributeUpdatePair[] = [
       { key: SA.kind, value: this.kind },
       { key: SA.status, value: this.status },
@@ -314,7 +402,7 @@ export class CaseEngine {
     const note = input.note?.trim() ? input.note.trim() : null;
     const completedAt = nowIso();
     const others = this.openTaskViews().filter((v) => v.taskId !== slot.view.taskId);
-    await recordActivities.recordCaseEvent({
+    await this.write({
       caseId: this.caseId!,
       key: this.key(`task-done-${slot.view.taskId}`),
       at: completedAt,
@@ -353,6 +441,7 @@ export class CaseEngine {
       { patch: { status: this.status, sla: this.sla?.view() ?? null } },
     );
     this.pushSearchAttributes();
+    await this.flush();
     return this.view();
   }
 
@@ -372,6 +461,7 @@ export class CaseEngine {
       { patch: { status: this.status, sla: this.sla?.view() ?? null } },
     );
     this.pushSearchAttributes();
+    await this.flush();
     return this.view();
   }
 }

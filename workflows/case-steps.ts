@@ -38,23 +38,31 @@ export async function approveCompletion(engine: CaseEngine): Promise<TaskResult 
  * Steps 6 of both flows: general affairs picks the departments (preselected), each verifies;
  * any "not OK" sends the case back with its reason.
  */
-export async function verifyWithDepartments(engine: CaseEngine, suggested: string[], subject: string, kind: 'incident' | 'work_request', what: string): Promise<boolean> {
+export async function verifyWithDepartments(
+  engine: CaseEngine, suggested: string[], subject: string, kind: 'incident' | 'work_request', what: string,
+  /** Names the flow already has (the incident's asset lookup): with batchWrites, no departmentNames activity for them. */
+  knownNames: Record<string, string> = {},
+): Promise<boolean> {
+  const nameOf = async (departmentId: string): Promise<string | undefined> =>
+    engine.batchingWrites && knownNames[departmentId] !== undefined
+      ? knownNames[departmentId]
+      : (await Promise.all([recordActivities.departmentNames({ departmentIds: [departmentId] }), engine.flush()]))[0][0];
   const request = await engine.humanTask('request_department_verification', { suggested: { departmentIds: suggested } });
   const departmentIds = [...new Set(request.data.departmentIds as string[])];
   await engine.setStatus('verifying', request.actor);
   const slots = [];
   for (const departmentId of departmentIds) {
     slots.push(await engine.openTask('department_verification', { departmentId }));
-    const names = await recordActivities.departmentNames({ departmentIds: [departmentId] });
-    await engine.mail(`verification-request-${departmentId}`, {
-      template: 'case.verification_request', caseNumber: engine.caseNumber!, caseSubject: subject, kind, departmentName: names[0] ?? '', what,
+    const name = await nameOf(departmentId);
+    await engine.mailInBackground(`verification-request-${departmentId}`, {
+      template: 'case.verification_request', caseNumber: engine.caseNumber!, caseSubject: subject, kind, departmentName: name ?? '', what,
     }, [{ departmentId }], [{ role: 'general_affairs' }]);
   }
   const results = await engine.waitAll(slots, (done) => done.some((r) => r.outcome === 'not_ok'));
   const failed = results.find((r) => r.outcome === 'not_ok');
   if (!failed) return true;
   await engine.cancelTasks(slots, '所管課の確認で問題が報告されたため', 'a department reported a problem');
-  const [departmentName] = await recordActivities.departmentNames({ departmentIds: [failed.actor.departmentId ?? ''] });
+  const departmentName = await nameOf(failed.actor.departmentId ?? '');
   await engine.mail('verification-failed', {
     template: 'case.verification_failed', caseNumber: engine.caseNumber!, caseSubject: subject, departmentName: departmentName ?? failed.actor.displayName, reason: failed.note ?? '',
   }, [{ role: 'operators' }], [{ role: 'general_affairs' }]);

@@ -15,6 +15,8 @@ type Step = 'triage' | 'vendor' | 'verify_platform' | 'department_verification' 
  */
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentResult> {
   const engine = new CaseEngine('incident', input.subject, input.severity);
+  // Runs started since this change write their record once per workflow task (CaseEngine.batchWrites).
+  if (patched('one-write-per-workflow-task')) engine.batchWrites();
   engine.install();
   const alerts: AlertSignal[] = [];
   setHandler(alertReceived, (alert) => {
@@ -41,7 +43,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
 
   const plan = await calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt });
   const onsiteSla = await engine.startSla(plan, (percent, at) => notifySla(engine, percent, at, plan.dueAt));
-  await engine.mail('received', {
+  await engine.mailInBackground('received', {
     template: 'incident.received', caseNumber: engine.caseNumber!, caseSubject: input.subject, hostname: input.hostname, severity: input.severity,
     detectedAt: input.detectedAt, summary: input.summary, unregisteredDevice: !asset.registered, onsiteDueAt: plan.dueAt,
     businessSystems: asset.businessSystems, departments: asset.departmentNames,
@@ -94,7 +96,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
           step = 'triage';
           break;
         }
-        await engine.mail('recovered', {
+        await engine.mailInBackground('recovered', {
           template: 'incident.recovered', caseNumber: engine.caseNumber!, caseSubject: input.subject, verifiedBy: verified.actor.displayName, note: verified.note ?? undefined,
         }, [{ role: 'general_affairs' }]);
         await tellFollower(engine, input.follower, 'resolved', { summary: triage ? String(triage.data.findings) : undefined });
@@ -102,7 +104,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
         break;
       }
       case 'department_verification': {
-        const passed = await verifyWithDepartments(engine, asset.departmentIds, input.subject, 'incident', `${input.hostname}: ${typeof triage?.data.findings === 'string' ? triage.data.findings : input.summary}`);
+        const passed = await verifyWithDepartments(engine, asset.departmentIds, input.subject, 'incident', `${input.hostname}: ${typeof triage?.data.findings === 'string' ? triage.data.findings : input.summary}`,
+          Object.fromEntries(asset.departmentIds.map((id, i) => [id, asset.departmentNames[i] ?? id])));
         step = passed ? 'approval' : 'triage';
         if (!passed) await engine.setStatus('in_progress');
         break;
@@ -123,6 +126,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   }, [{ role: 'general_affairs' }, { role: 'operators' }, ...asset.departmentIds.map((departmentId) => ({ departmentId }))]);
   await tellFollower(engine, input.follower, 'closed', { resolution: 'completed', summary: triage ? String(triage.data.findings) : undefined });
   await Promise.all([onsiteSla.running, alertLog]);
+  await engine.finish();
   return { caseNumber: engine.caseNumber!, resolution: 'completed' };
 }
 
@@ -141,6 +145,7 @@ async function recordAlerts(engine: CaseEngine, alerts: AlertSignal[]): Promise<
       messageEn: `${alert.status === 'firing' ? 'Alert firing' : 'Alert resolved'}: ${alert.alertName} @ ${alert.hostname} — ${alert.summary}`,
       data: { ...alert },
     }, { patch: alert.status === 'firing' ? { alertCountIncrement: 1 } : {} });
+    await engine.flush();
   }
 }
 
@@ -173,7 +178,8 @@ async function remindWhileVendorSilent(engine: CaseEngine, vendorName: string, h
   let seenContacts = engine.vendorContacts;
   let reminders = 0;
   while (!repaired()) {
-    const remindAt = await calendarActivities.addBusinessSeconds({ from: silentSince, seconds: hours * 3600 });
+    // With batchWrites, the steps waiting to be written go out beside the calendar's answer.
+    const [remindAt] = await Promise.all([calendarActivities.addBusinessSeconds({ from: silentSince, seconds: hours * 3600 }), engine.flush()]);
     const interrupted = await engine.waitUntil(() => repaired() || engine.vendorContacts !== seenContacts, Math.max(0, Date.parse(remindAt) - Date.parse(nowIso())));
     if (repaired()) return;
     if (interrupted) {

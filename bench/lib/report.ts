@@ -58,6 +58,9 @@ export function evaluateGoals(result: BenchResult): Goal[] {
     for (const [variant, figures] of Object.entries(api.list.variants)) add(2, `  … ${variant} p99`, '< 50 ms', figures.p99.median, 'ms', (v) => v < 50);
   }
   add(2, 'task completion (Update round trip) p99', '< 150 ms', api?.completion.latency.p99.median, 'ms', (v) => v < 150);
+  const bareUpdate = api?.completion.bare;
+  add(2, `  … ÷ a bare Update running one activity, p99, ${api?.completion.concurrency ?? 4} in flight (median of paired rounds)`, '≤ 1.5', bareUpdate?.ratioP99.median, '', (v) => v <= 1.5);
+  add(2, '  … ÷ a bare Update running one activity, p99, one at a time', '≤ 1.5', bareUpdate?.aloneRatioP99, '', (v) => v <= 1.5);
   const mail = ok(s.alertToEmail as AlertMailSection);
   add(3, 'alert → e-mail accepted p99', '< 1 s', mail?.alertToMailMs.p99.median, 'ms', (v) => v < 1000);
   const sla = ok(s.slaLateness as SlaSection);
@@ -65,6 +68,8 @@ export function evaluateGoals(result: BenchResult): Goal[] {
   const scale = ok(s.scale as ScaleSection);
   const peak = scale?.worker.peakRssBytes ?? scale?.worker.rssAfterBytes;
   add(5, `worker resident memory with ${scale?.accepted ?? '—'} requests open (measured, peak)`, '< 1 GiB', peak === undefined || peak === null ? null : peak / GiB, 'GiB', (v) => v < 1);
+  const perCase = memoryPerOpenCase(scale);
+  goals.push({ section: 5, name: 'worker memory per open case (RSS ÷ open cases; the growth ÷ open cases in brackets of the table)', goal: 'reported', value: perCase ? perCase.rssPerCaseBytes / 1024 : null, unit: 'KiB', met: null });
   if (scale?.projectionAt10000) add(5, 'worker resident memory with 10,000 open (projected from the growth per cached workflow)', '< 1 GiB', scale.projectionAt10000.rssBytes / GiB, 'GiB', (v) => v < 1);
   add(5, 'GET /api/cases p99 with the requests open', '< 50 ms', scale?.listAfter?.all.p99.median, 'ms', (v) => v < 50);
   const monitoring = ok(s.monitoring as MonitoringSection);
@@ -72,7 +77,17 @@ export function evaluateGoals(result: BenchResult): Goal[] {
   add(7, `device down → incident mail p99 (for: ${monitoring?.forSeconds ?? '—'} s + 2 × ${monitoring?.evaluationSeconds ?? '—'} s evaluation)`, `≤ ${monitoring ? monitoring.budgetMs : '—'} ms`, monitoring?.totalMs.p99, 'ms', (v) => v <= (monitoring?.budgetMs ?? 0));
   const replay = ok(s.replay as ReplaySection);
   add(6, `replay of a ${replay?.events ?? 1000}-event history (median)`, '< 200 ms', replay?.replayMs.median, 'ms', (v) => v < 200);
+  add(6, 'replay ratio opsdesk ÷ bare workflow, per event, one replay each (both without the stack-trace hook)', '≤ 1.2', replay?.ratios?.single, '', (v) => v <= 1.2);
+  add(6, 'replay through one replay worker (audit replay --all): events/s opsdesk ÷ bare', '≥ 0.8', replay?.ratios?.eventsPerSecondShared, '', (v) => v >= 0.8);
   return goals;
+}
+
+/** Worker RSS ÷ open cases, and the growth while they opened ÷ open cases. */
+export function memoryPerOpenCase(scale: ScaleSection | null): { rssPerCaseBytes: number; growthPerCaseBytes: number | null } | null {
+  const rss = scale?.worker.rssAfterBytes ?? scale?.worker.peakRssBytes;
+  if (!scale || !rss || !scale.accepted) return null;
+  const before = scale.worker.rssBeforeBytes;
+  return { rssPerCaseBytes: rss / scale.accepted, growthPerCaseBytes: before ? (rss - before) / scale.accepted : null };
 }
 
 const f = (v: number | null | undefined, digits = 1) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
@@ -130,6 +145,13 @@ export function formatReport(result: BenchResult): string {
     rows.push(['2', '  … CPU ms per completion', cpuLine(api.completion.cpuMsPerRequest)]);
     const alone = api.completion.alone;
     if (alone) rows.push(['2', '  … one at a time: p50 / p95 / p99 ms', `${f(alone.p50)} / ${f(alone.p95)} / ${f(alone.p99)}`]);
+    const bare = api.completion.bare;
+    if (bare) {
+      rows.push(['2', `bare Update running one activity (Temporal client), ${api.completion.concurrency} in flight: p50 / p95 / p99 ms`, pct(bare.latency)]);
+      if (bare.alone) rows.push(['2', '  … one at a time: p50 / p95 / p99 ms', `${f(bare.alone.p50)} / ${f(bare.alone.p95)} / ${f(bare.alone.p99)}`]);
+      rows.push(['2', '  … ratio opsdesk ÷ bare, p50 / p99 (paired rounds); one at a time', `${sp(bare.ratioP50, 2)} / ${sp(bare.ratioP99, 2)}; ${f(bare.aloneRatioP50, 2)} / ${f(bare.aloneRatioP99, 2)}`]);
+      rows.push(['2', '  … CPU ms per bare Update', cpuLine(bare.cpuMsPerRequest)]);
+    }
     const w = api.completion.workflowPathMedianMs;
     if (w) {
       rows.push(['2', '  … inside the workflow, Update accepted → completed (median)',
@@ -157,6 +179,8 @@ export function formatReport(result: BenchResult): string {
   if (scale) {
     rows.push(['5', `${scale.accepted.toLocaleString('en')} work requests submitted + accepted, per second (${scale.concurrency} in flight)`, f(scale.startRate, 1)]);
     rows.push(['5', 'worker RSS before → after (peak); workflows cached / cache size', `${mib(scale.worker.rssBeforeBytes)} → ${mib(scale.worker.rssAfterBytes)} (${mib(scale.worker.peakRssBytes)}); ${scale.worker.cachedWorkflows ?? '—'} / ${scale.worker.maxCachedWorkflows ?? '—'}`]);
+    const perCase = memoryPerOpenCase(scale);
+    if (perCase) rows.push(['5', 'worker memory per open case: RSS ÷ open cases (growth ÷ open cases)', `${f(perCase.rssPerCaseBytes / 1024)} KiB (${perCase.growthPerCaseBytes === null ? '—' : f(perCase.growthPerCaseBytes / 1024)} KiB)`]);
     if (scale.temporal) rows.push(['5', 'Temporal server RSS before → after; its SQLite file', `${mib(scale.temporal.rssBeforeBytes)} → ${mib(scale.temporal.rssAfterBytes)}; ${mib(scale.temporal.sqliteBytes)}`]);
     if (scale.projectionAt10000) {
       rows.push(['5', `  … projected at 10,000 open (${(scale.projectionAt10000.bytesPerCachedWorkflow / 1024).toFixed(0)} KiB per cached workflow, ${scale.projectionAt10000.cachedAt10000} cached)`, mib(scale.projectionAt10000.rssBytes)]);
@@ -175,6 +199,16 @@ export function formatReport(result: BenchResult): string {
     }
     if (replay.bareWorkflow) {
       rows.push(['6', `  … a bare workflow (${replay.bareWorkflow.events} events, Temporal alone): alone / shared, ms`, `${sp(replay.bareWorkflow.replayMs, 0)} / ${sp(replay.bareWorkflow.amortisedMs, 0)}`]);
+    }
+    const w = replay.withoutStackTraces;
+    if (w) {
+      rows.push(['6', `without the SDK's stack-trace hook (as opsdesk replays), ${replay.events} events: alone / shared, ms`, `${sp(w.replayMs, 0)} / ${sp(w.amortisedMs, 0)}`]);
+      if (w.typicalIncident) rows.push(['6', '  … a typical incident: alone / shared, ms', `${sp(w.typicalIncident.replayMs, 0)} / ${sp(w.typicalIncident.amortisedMs, 0)}`]);
+      if (w.bareWorkflow) rows.push(['6', '  … the bare workflow: alone / shared, ms', `${sp(w.bareWorkflow.replayMs, 0)} / ${sp(w.bareWorkflow.amortisedMs, 0)}`]);
+    }
+    if (replay.ratios) {
+      rows.push(['6', 'opsdesk ÷ bare per event (alone); shared replay worker events/s opsdesk / bare',
+        `${f(replay.ratios.single, 2)}; ${f(replay.ratios.opsdeskEventsPerSecondShared, 0)} / ${f(replay.ratios.bareEventsPerSecondShared, 0)} = ${f(replay.ratios.eventsPerSecondShared, 2)}`]);
     }
   }
   const goals: string[][] = [['§', 'goal', 'target', 'value', 'met']];

@@ -265,6 +265,41 @@ const handlers = {
     return { startedAt, endedAt: Date.now(), completed, ...outcome, latencies };
   },
 
+  /**
+   * Section 2 baseline of the completion: bare workflows whose one Update runs one no-op activity
+   * and returns (shape: segment 1 = one activity before the answer). `open` starts them; `update`
+   * sends each its Update at a fixed concurrency, timed like the API's completion.
+   */
+  async baselineUpdateOpen(args: { n: number; concurrency: number; tag: string; taskQueue: string }) {
+    const client = temporal!;
+    const shape: BaselineShape = {
+      signalWithStart: false,
+      segments: [
+        { beforeReturn: [], afterReturn: [], timersStarted: [], timersCancelled: 0 },
+        { beforeReturn: [1], afterReturn: [], timersStarted: [], timersCancelled: 0 },
+      ],
+    };
+    const workflowIds: string[] = [];
+    const outcome = await pool(args.n, args.concurrency, `bare update open ${args.tag}`, async (i) => {
+      const workflowId = `bench-bare-update-${args.tag}-${i}`;
+      await client.workflow.start(BASELINE_WORKFLOW, { workflowId, taskQueue: args.taskQueue, args: [shape] });
+      workflowIds.push(workflowId);
+    });
+    return { workflowIds, ...outcome };
+  },
+
+  async baselineUpdateLatency(args: { workflowIds: string[]; concurrency: number; label: string }) {
+    const client = temporal!;
+    const latencies: number[] = [];
+    const startedAt = Date.now();
+    const outcome = await pool(args.workflowIds.length, args.concurrency, args.label, async (i) => {
+      const t = performance.now();
+      await client.workflow.getHandle(args.workflowIds[i]).executeUpdate(BASELINE_UPDATE, { args: [1] });
+      latencies.push(performance.now() - t);
+    });
+    return { latencies, startedAt, endedAt: Date.now(), ...outcome };
+  },
+
   /** Section 2: incidents left with their acknowledge task open, for the completion round trip. */
   async openIncidents(args: { n: number; concurrency: number; tag: string; hostname: string }) {
     const tasks: string[] = [];

@@ -5,6 +5,7 @@
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
+import { setReplayStackTraces } from '../../src/audit-history/replay-stack-traces';
 import { emitEvent, serveRpc } from '../lib/rpc';
 
 interface ReplayArgs {
@@ -16,9 +17,12 @@ interface ReplayArgs {
   /** Then `batches` times, `batchSize` copies in one runReplayHistories call. */
   batches: number;
   batchSize: number;
+  /** false: without the SDK's workflow stack-trace promise hook, as opsdesk's own replays run (src/audit-history/replay-stack-traces.ts). */
+  stackTraces: boolean;
 }
 
 async function replay(args: ReplayArgs): Promise<{ warmUpMs: number; singleMs: number[]; perHistoryInBatchMs: number[] }> {
+  if (!setReplayStackTraces(args.stackTraces)) throw new Error('the SDK\'s stack-trace hook cannot be switched in this SDK version');
   const history = temporal.api.history.v1.History.decode(readFileSync(args.historyFile));
   const options = { workflowBundle: { codePath: args.bundle }, replayName: 'opsdesk-bench' };
   const once = async () => {

@@ -6,7 +6,7 @@
 import { bulkInsertCases } from '../lib/bulk';
 import { pathOfFirstUpdate, type PathBreakdown } from '../lib/history-shape';
 import type { CpuReading, Ctx } from '../lib/context';
-import { percentiles, seededRandom, spread, spreadOfPercentiles, type Percentiles } from '../lib/stats';
+import { percentiles, seededRandom, spread, spreadOfPercentiles, type Percentiles, type Spread } from '../lib/stats';
 
 const HOST = 'vm-zeimu01';
 
@@ -48,6 +48,15 @@ export interface ApiLatencySection {
     alone: Percentiles | null;
     /** Inside the workflow, from the histories of measured completions (medians): Update accepted → completed. */
     workflowPathMedianMs: Record<keyof PathBreakdown, number> | null;
+    /**
+     * The same round trip on bare Temporal, measured in the same rounds (interleaved): a bare
+     * workflow's Update whose handler runs one no-op activity and returns, sent by the Temporal
+     * client at the same concurrency, and one at a time. `ratio`: opsdesk ÷ bare per round.
+     */
+    bare: {
+      latency: LatencySpread; alone: Percentiles | null; cpuMsPerRequest: Record<string, number>;
+      ratioP50: Spread; ratioP99: Spread; aloneRatioP50: number | null; aloneRatioP99: number | null;
+    } | null;
   };
   /** List and inbox requests one at a time: what a request costs without waiting behind others. */
   listAlone: Record<string, Percentiles>;
@@ -137,8 +146,26 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
   await new Promise((r) => setTimeout(r, 2_000)); // let the openings' e-mails and records settle
   const tasks = prepared.tasks;
   await ctx.load.call('completeLatency', { tasks: tasks.slice(0, warm), concurrency: opts.latencyConcurrency, label: 'complete warm-up' });
+  // The bare baseline: as many bare workflows, each waiting for one Update (one activity, then the answer).
+  let bareIds: string[] = [];
+  try {
+    await stack.startBaselineWorker();
+    const opened = await ctx.load.call<{ workflowIds: string[]; failed: number; errors: string[] }>('baselineUpdateOpen', {
+      n: warm + perRound * opts.rounds + aloneCount, concurrency: Math.max(4, opts.latencyConcurrency), tag: ctx.tag('bare-update'), taskQueue: stack.baselineTaskQueue,
+    });
+    if (opened.workflowIds.length < warm + perRound) throw new Error(`only ${opened.workflowIds.length} bare workflows started: ${opened.errors.join('; ')}`);
+    bareIds = opened.workflowIds;
+    await ctx.load.call('baselineUpdateLatency', { workflowIds: bareIds.slice(0, warm), concurrency: opts.latencyConcurrency, label: 'bare update warm-up' });
+  } catch (error) {
+    say(`no bare Update baseline: ${error instanceof Error ? error.message : String(error)}`);
+    bareIds = [];
+  }
   const rounds: Percentiles[] = [];
   const readings: Array<{ cpu: CpuReading; requests: number }> = [];
+  const bareRounds: Percentiles[] = [];
+  const bareReadings: Array<{ cpu: CpuReading; requests: number }> = [];
+  const ratioP50: number[] = [];
+  const ratioP99: number[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     const slice = tasks.slice(warm + (round - 1) * perRound, warm + round * perRound);
     if (slice.length === 0) break;
@@ -149,6 +176,18 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
     rounds.push(p);
     readings.push({ cpu: measured.cpu, requests: measured.result.latencies.length });
     say(`task completion round ${round}/${opts.rounds}: p50 ${p.p50.toFixed(1)} ms, p95 ${p.p95.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms`);
+    const bareSlice = bareIds.slice(warm + (round - 1) * perRound, warm + round * perRound);
+    if (bareSlice.length) {
+      const bare = await ctx.measure(`bare-update-r${round}`, () =>
+        ctx.load.call<{ latencies: number[]; failed: number; errors: string[] }>('baselineUpdateLatency', { workflowIds: bareSlice, concurrency: opts.latencyConcurrency, label: `bare update r${round}` }));
+      if (bare.result.failed) throw new Error(`bare update: ${bare.result.failed} failed: ${bare.result.errors.join('; ')}`);
+      const b = percentiles(bare.result.latencies);
+      bareRounds.push(b);
+      bareReadings.push({ cpu: bare.cpu, requests: bare.result.latencies.length });
+      ratioP50.push(p.p50 / b.p50);
+      ratioP99.push(p.p99 / b.p99);
+      say(`  bare Update (one activity) round ${round}/${opts.rounds}: p50 ${b.p50.toFixed(1)} ms, p99 ${b.p99.toFixed(1)} ms; ratio p99 ${(p.p99 / b.p99).toFixed(2)}`);
+    }
   }
   // One at a time: the service time, without the queueing of 4 in flight on 2 cores.
   const aloneSlice = tasks.slice(warm + opts.rounds * perRound);
@@ -158,6 +197,19 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
     alone = percentiles(result.latencies);
     say(`task completion one at a time (${aloneSlice.length}): p50 ${alone.p50.toFixed(1)} ms, p99 ${alone.p99.toFixed(1)} ms`);
   }
+  let bareAlone: Percentiles | null = null;
+  const bareAloneSlice = bareIds.slice(warm + opts.rounds * perRound);
+  if (bareAloneSlice.length) {
+    const result = await ctx.load.call<{ latencies: number[]; failed: number; errors: string[] }>('baselineUpdateLatency', { workflowIds: bareAloneSlice, concurrency: 1, label: 'bare update alone' });
+    bareAlone = percentiles(result.latencies);
+    say(`bare Update one at a time (${bareAloneSlice.length}): p50 ${bareAlone.p50.toFixed(1)} ms, p99 ${bareAlone.p99.toFixed(1)} ms`);
+  }
+  if (bareIds.length) await stack.stopChild('baseline');
+  const bare = bareRounds.length ? {
+    latency: spreadOfPercentiles(bareRounds), alone: bareAlone, cpuMsPerRequest: cpuPerRequest(bareReadings),
+    ratioP50: spread(ratioP50), ratioP99: spread(ratioP99),
+    aloneRatioP50: alone && bareAlone ? alone.p50 / bareAlone.p50 : null, aloneRatioP99: alone && bareAlone ? alone.p99 / bareAlone.p99 : null,
+  } : null;
   const workflowPathMedianMs = await updatePaths(ctx, tasks.slice(warm, warm + Math.min(perRound, 30)));
   const listAlone: Record<string, Percentiles> = {};
   for (const [label, requests] of [['list', listRequests(opts.seed, bulk.years)], ['tasks?mine', tasksRequests]] as const) {
@@ -171,7 +223,7 @@ export async function runApiLatency(ctx: Ctx): Promise<ApiLatencySection & { yea
     list, tasksMine, listAlone,
     completion: {
       concurrency: opts.latencyConcurrency, perRound, rounds: rounds.length, latency: spreadOfPercentiles(rounds), preparedSeconds, cpuMsPerRequest: cpuPerRequest(readings),
-      alone, workflowPathMedianMs,
+      alone, workflowPathMedianMs, bare,
     },
   };
 }

@@ -30,6 +30,20 @@ export interface ReplaySection {
   typicalIncident: { events: number; replayMs: Spread; amortisedMs: Spread } | null;
   /** The same for a bare workflow (bench/baseline) of about as many events: Temporal's SDK alone. */
   bareWorkflow: { events: number; replayMs: Spread; amortisedMs: Spread } | null;
+  /**
+   * The same measurements without the SDK's workflow stack-trace promise hook, as opsdesk's own
+   * replays run (src/audit-history/replay-stack-traces.ts); the figures above keep the SDK's default.
+   */
+  withoutStackTraces: {
+    replayMs: Spread; amortisedMs: Spread;
+    typicalIncident: { replayMs: Spread; amortisedMs: Spread } | null;
+    bareWorkflow: { replayMs: Spread; amortisedMs: Spread } | null;
+  } | null;
+  /**
+   * The goals' ratios, both sides without the hook (as opsdesk runs): one replay (a replay worker
+   * each) and the events per second when histories share one replay worker (`audit replay --all`).
+   */
+  ratios: { single: number | null; eventsPerSecondShared: number | null; opsdeskEventsPerSecondShared: number | null; bareEventsPerSecondShared: number | null } | null;
   profiles?: ProfileSummary[];
 }
 
@@ -112,33 +126,56 @@ export async function runReplay(ctx: Ctx): Promise<ReplaySection> {
   let long: ReplayTimes;
   let typicalTimes: ReplayTimes | null = null;
   let bareTimes: ReplayTimes | null = null;
+  let longOff: ReplayTimes | null = null;
+  let typicalOff: ReplayTimes | null = null;
+  let bareOff: ReplayTimes | null = null;
+  const run = (file: string, workflowId: string, bundle: string, stackTraces: boolean) => replayer.call<ReplayTimes>('replay', {
+    historyFile: file, workflowId, bundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch, stackTraces,
+  });
   try {
-    long = await replayer.call<ReplayTimes>('replay', {
-      historyFile: longFile, workflowId: row.workflow_id, bundle: stack.workflowBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
-    });
-    if (typical) {
-      typicalTimes = await replayer.call<ReplayTimes>('replay', {
-        historyFile: typical.file, workflowId: typical.workflowId, bundle: stack.workflowBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
-      });
-    }
-    if (bare) {
-      bareTimes = await replayer.call<ReplayTimes>('replay', {
-        historyFile: bare.file, workflowId: bare.workflowId, bundle: stack.baselineBundle, rounds: opts.replayRounds, batches: Math.min(3, opts.replayRounds), batchSize: batch,
-      });
+    // SDK default (stack traces on), then as opsdesk replays (off); opsdesk and bare alternate within each.
+    long = await run(longFile, row.workflow_id, stack.workflowBundle, true);
+    if (bare) bareTimes = await run(bare.file, bare.workflowId, stack.baselineBundle, true);
+    if (typical) typicalTimes = await run(typical.file, typical.workflowId, stack.workflowBundle, true);
+    try {
+      longOff = await run(longFile, row.workflow_id, stack.workflowBundle, false);
+      if (bare) bareOff = await run(bare.file, bare.workflowId, stack.baselineBundle, false);
+      if (typical) typicalOff = await run(typical.file, typical.workflowId, stack.workflowBundle, false);
+    } catch (error) {
+      say(`replays without stack traces not measured: ${error instanceof Error ? error.message : String(error)}`);
     }
   } finally {
     await stack.stopChild('replay');
   }
+  const median = (values: number[]) => spread(values).median;
+  const ratios = longOff && bareOff && bare ? {
+    single: median(longOff.singleMs) / median(bareOff.singleMs) * (bare.events / counts.events),
+    opsdeskEventsPerSecondShared: counts.events / (median(longOff.perHistoryInBatchMs) / 1000),
+    bareEventsPerSecondShared: bare.events / (median(bareOff.perHistoryInBatchMs) / 1000),
+    eventsPerSecondShared: (counts.events / median(longOff.perHistoryInBatchMs)) / (bare.events / median(bareOff.perHistoryInBatchMs)),
+  } : null;
   const result: ReplaySection = {
     events: counts.events, alertsJoined: alerts, rounds: opts.replayRounds,
     replayMs: spread(long.singleMs), warmUpMs: long.warmUpMs, amortisedMs: spread(long.perHistoryInBatchMs), amortisedBatch: batch,
     typicalIncident: typical && typicalTimes ? { events: typical.events, replayMs: spread(typicalTimes.singleMs), amortisedMs: spread(typicalTimes.perHistoryInBatchMs) } : null,
     bareWorkflow: bare && bareTimes ? { events: bare.events, replayMs: spread(bareTimes.singleMs), amortisedMs: spread(bareTimes.perHistoryInBatchMs) } : null,
+    withoutStackTraces: longOff ? {
+      replayMs: spread(longOff.singleMs), amortisedMs: spread(longOff.perHistoryInBatchMs),
+      typicalIncident: typicalOff ? { replayMs: spread(typicalOff.singleMs), amortisedMs: spread(typicalOff.perHistoryInBatchMs) } : null,
+      bareWorkflow: bareOff ? { replayMs: spread(bareOff.singleMs), amortisedMs: spread(bareOff.perHistoryInBatchMs) } : null,
+    } : null,
+    ratios,
   };
   if (profileDir) result.profiles = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => summariseProfile(join(profileDir, f)));
   say(`replay of ${counts.events} events: median ${result.replayMs.median.toFixed(0)} ms (min ${result.replayMs.min.toFixed(0)}, max ${result.replayMs.max.toFixed(0)}); ` +
     `${result.amortisedMs.median.toFixed(0)} ms each when ${batch} share a replay worker` +
     (result.typicalIncident ? `; a typical incident (${result.typicalIncident.events} events) ${result.typicalIncident.replayMs.median.toFixed(0)} ms` : '') +
     (result.bareWorkflow ? `; a bare workflow of ${result.bareWorkflow.events} events ${result.bareWorkflow.replayMs.median.toFixed(0)} ms (${result.bareWorkflow.amortisedMs.median.toFixed(0)} ms shared)` : ''));
+  if (result.withoutStackTraces) {
+    const w = result.withoutStackTraces;
+    say(`without the stack-trace hook: ${w.replayMs.median.toFixed(0)} ms, ${w.amortisedMs.median.toFixed(0)} ms shared` +
+      (w.bareWorkflow ? `; bare ${w.bareWorkflow.replayMs.median.toFixed(0)} ms, ${w.bareWorkflow.amortisedMs.median.toFixed(0)} ms shared` : '') +
+      (ratios ? `; ratio per event ${ratios.single?.toFixed(2)}, shared events/s ${ratios.eventsPerSecondShared?.toFixed(2)} of bare` : ''));
+  }
   return result;
 }

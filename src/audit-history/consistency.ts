@@ -5,7 +5,7 @@
  */
 import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { decodePayloads, summarize, type JsonHistory, type JsonPayloads } from './history-json';
-import { collectCalls } from './history-timeline';
+import { collectCalls, recordedSteps } from './history-timeline';
 import { ACTIVITY } from '../../workflows/shared/contracts';
 
 export interface RecordSide {
@@ -118,8 +118,8 @@ export function checkConsistency(history: JsonHistory, record: RecordSide, timel
   }
 
   // 2. Every step the workflow recorded: in the timeline under its key, same kind, actor and time.
-  for (const call of calls.activities.filter((a) => a.activityType === ACTIVITY.recordCaseEvent)) {
-    const input = call.input as RecordCaseEventInput;
+  for (const { call, input: stepInput } of recordedSteps(calls)) {
+    const input = stepInput as RecordCaseEventInput;
     explained.add(input.key);
     const entry = byKey.get(input.key);
     if (call.result === undefined && !call.completedEventId) {

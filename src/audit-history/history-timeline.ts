@@ -124,6 +124,23 @@ export function collectCalls(history: JsonHistory): HistoryCalls {
   return { activities: [...activities.values()], updates: [...updates.values()], signals };
 }
 
+/**
+ * Every step the workflow recorded (recordCaseEvent, one per activity; recordCaseEvents, several
+ * per activity since the `one-write-per-workflow-task` patch), in order, each with the activity
+ * call that carried it and its own input.
+ */
+export function recordedSteps(calls: HistoryCalls): Array<{ call: ActivityCall; input: unknown; index: number }> {
+  const out: Array<{ call: ActivityCall; input: unknown; index: number }> = [];
+  for (const call of calls.activities) {
+    if (call.activityType === ACTIVITY.recordCaseEvent) out.push({ call, input: call.input, index: 0 });
+    if (call.activityType === ACTIVITY.recordCaseEvents) {
+      const events = (call.input as { events?: unknown[] } | undefined)?.events ?? [];
+      events.forEach((input, index) => out.push({ call, input, index }));
+    }
+  }
+  return out;
+}
+
 interface ActorLike {
   displayName?: string;
   username?: string;
@@ -360,12 +377,17 @@ function describeActivity(event: JsonHistoryEvent, call: ActivityCall, taskTypes
       ), { data: { ...base, key: input.key, template: input.mail?.template, messageId: result.messageId, to: result.to, cc: result.cc, sentAt: result.sentAt } });
       return;
     }
-    case ACTIVITY.recordCaseEvent: {
-      for (const task of input.openTasks ?? []) taskTypes.set(task.taskId, task.type);
-      const entry = input.entry ?? {};
-      push(event, 'record', both(`記録: ${String(entry.messageJa ?? '')}`, `Recorded: ${String(entry.messageEn ?? '')}`), {
-        actor: entry.actor ?? null, actorUsername: entry.actorUsername ?? null,
-        data: { ...base, key: input.key, at: input.at, timelineKind: entry.kind, patch: input.patch ?? null },
+    case ACTIVITY.recordCaseEvent:
+    case ACTIVITY.recordCaseEvents: {
+      // One readable step per recorded step, also when one activity carried several.
+      const steps = call.activityType === ACTIVITY.recordCaseEvents ? ((call.input as { events?: CallInput[] } | undefined)?.events ?? []) : [input];
+      steps.forEach((step, index) => {
+        for (const task of step.openTasks ?? []) taskTypes.set(task.taskId, task.type);
+        const entry = step.entry ?? {};
+        push(event, 'record', both(`記録: ${String(entry.messageJa ?? '')}`, `Recorded: ${String(entry.messageEn ?? '')}`), {
+          actor: entry.actor ?? null, actorUsername: entry.actorUsername ?? null,
+          data: { ...base, ...(call.activityType === ACTIVITY.recordCaseEvents ? { stepIndex: index } : {}), key: step.key, at: step.at, timelineKind: entry.kind, patch: step.patch ?? null },
+        });
       });
       return;
     }

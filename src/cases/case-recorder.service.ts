@@ -75,52 +75,62 @@ export class CaseRecorder {
    * ends up sending. The columns written are exactly those the entities would write.
    */
   async recordEvent(input: CaseEventInput): Promise<void> {
+    await this.em.fork().transactional((em) => this.applyEvent(em, input));
+  }
+
+  /** Several steps in one transaction, in order; each applied once per key, as recordEvent. */
+  async recordEvents(inputs: CaseEventInput[]): Promise<void> {
+    if (inputs.length === 0) return;
     await this.em.fork().transactional(async (em) => {
-      const now = new Date();
-      const { sets, params: setParams } = patchSql(input.patch ?? {}, now, (values) => em.getPlatform().marshallArray(values));
-      // The timeline row is the idempotency key: only when it is new does the case row change.
-      const [row] = await em.execute<Array<{ inserted: number; number: string | null; workflow_id: string | null }>>(
-        `with ins as (
-           insert into case_timeline (id, case_id, key, at, kind, actor, actor_username, message_ja, message_en, data)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing returning id
-         ), rec as (
-           update case_record set ${sets.join(', ')} where id = ? and exists (select 1 from ins) returning number, workflow_id
-         )
-         select (select count(*) from ins)::int as inserted, rec.number, rec.workflow_id from (values (1)) as one (x) left join rec on true`,
+      for (const input of inputs) await this.applyEvent(em, input);
+    });
+  }
+
+  private async applyEvent(em: EntityManager, input: CaseEventInput): Promise<void> {
+    const now = new Date();
+    const { sets, params: setParams } = patchSql(input.patch ?? {}, now, (values) => em.getPlatform().marshallArray(values));
+    // The timeline row is the idempotency key: only when it is new does the case row change.
+    const [row] = await em.execute<Array<{ inserted: number; number: string | null; workflow_id: string | null }>>(
+      `with ins as (
+         insert into case_timeline (id, case_id, key, at, kind, actor, actor_username, message_ja, message_en, data)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing returning id
+       ), rec as (
+         update case_record set ${sets.join(', ')} where id = ? and exists (select 1 from ins) returning number, workflow_id
+       )
+       select (select count(*) from ins)::int as inserted, rec.number, rec.workflow_id from (values (1)) as one (x) left join rec on true`,
+      [
+        input.caseId, input.key, new Date(input.at), input.entry.kind, input.entry.actor ?? null, input.entry.actorUsername ?? null,
+        input.entry.messageJa, input.entry.messageEn, input.entry.data ? JSON.stringify(input.entry.data) : null,
+        ...setParams, input.caseId,
+      ],
+    );
+    if (!row || Number(row.inserted) === 0) return; // applied before: a retry
+    // No such case: fail (and roll the timeline row back), as loading the record used to.
+    if (row.number === null) throw NotFoundError.findOneFailed('CaseRecord', { id: input.caseId });
+    const openTasks = input.openTasks ?? [];
+    if (openTasks.length > 0) {
+      const values: unknown[] = [];
+      for (const task of openTasks) {
+        values.push(
+          task.taskId, input.caseId, row.number, row.workflow_id, task.type, task.assigneeRole, task.departmentId ?? null, 'open',
+          em.getPlatform().marshallArray(task.allowedOutcomes), task.dueAt ? new Date(task.dueAt) : null, task.suggested ? JSON.stringify(task.suggested) : null, new Date(input.at),
+        );
+      }
+      await em.execute(
+        `insert into case_task (id, case_id, case_number, workflow_id, type, assignee_role, department_id, state, allowed_outcomes, due_at, suggested, created_at)
+         values ${openTasks.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        values,
+      );
+    }
+    for (const close of input.closeTasks ?? []) {
+      await em.execute(
+        `update case_task set state = ?, completed_at = ?, completed_by = ?, completed_by_username = ?, outcome = ?, note = ?, data = ? where id = ?`,
         [
-          input.caseId, input.key, new Date(input.at), input.entry.kind, input.entry.actor ?? null, input.entry.actorUsername ?? null,
-          input.entry.messageJa, input.entry.messageEn, input.entry.data ? JSON.stringify(input.entry.data) : null,
-          ...setParams, input.caseId,
+          close.state, new Date(input.at), close.completedBy ?? null, close.completedByUsername ?? null, close.outcome ?? null, close.note ?? null,
+          close.data ? JSON.stringify(close.data) : null, close.taskId,
         ],
       );
-      if (!row || Number(row.inserted) === 0) return; // applied before: a retry
-      // No such case: fail (and roll the timeline row back), as loading the record used to.
-      if (row.number === null) throw NotFoundError.findOneFailed('CaseRecord', { id: input.caseId });
-      const openTasks = input.openTasks ?? [];
-      if (openTasks.length > 0) {
-        const values: unknown[] = [];
-        for (const task of openTasks) {
-          values.push(
-            task.taskId, input.caseId, row.number, row.workflow_id, task.type, task.assigneeRole, task.departmentId ?? null, 'open',
-            em.getPlatform().marshallArray(task.allowedOutcomes), task.dueAt ? new Date(task.dueAt) : null, task.suggested ? JSON.stringify(task.suggested) : null, new Date(input.at),
-          );
-        }
-        await em.execute(
-          `insert into case_task (id, case_id, case_number, workflow_id, type, assignee_role, department_id, state, allowed_outcomes, due_at, suggested, created_at)
-           values ${openTasks.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          values,
-        );
-      }
-      for (const close of input.closeTasks ?? []) {
-        await em.execute(
-          `update case_task set state = ?, completed_at = ?, completed_by = ?, completed_by_username = ?, outcome = ?, note = ?, data = ? where id = ?`,
-          [
-            close.state, new Date(input.at), close.completedBy ?? null, close.completedByUsername ?? null, close.outcome ?? null, close.note ?? null,
-            close.data ? JSON.stringify(close.data) : null, close.taskId,
-          ],
-        );
-      }
-    });
+    }
   }
 }
 

@@ -246,7 +246,9 @@ describe('issue 7: auditors read, replay and check workflow histories, kept for 
       expect(response.body).toMatchObject({ ok: false, workflowType: 'incidentWorkflow', source: 'archive', problem: { kind: 'nondeterminism' } });
       const { problem } = response.body;
       expect(problem.eventId).toBeGreaterThan(0);
-      expect(problem.en).toMatch(new RegExp(`^At event #${problem.eventId} \\(ActivityTaskScheduled, .+\\) the history shows .*lookupAsset.*, but the current code started a timer instead\\.`));
+      // The case ran with patched('one-write-per-workflow-task'): its history starts with that marker, where the changed code starts a timer.
+      expect(problem.en).toMatch(new RegExp(`^At event #${problem.eventId} \\(MarkerRecorded, .+\\) the history shows the marker of patched\\('one-write-per-workflow-task'\\).*, ` +
+        `but the current code did not ask patched\\('one-write-per-workflow-task'\\) at that point and issued another command instead\\.`));
       expect(problem.en).toContain('the workflow code has changed since this case ran; a patch() is missing');
       expect(problem.ja).toContain(`イベント #${problem.eventId}`);
       console.log(`[replay] changed code: ${problem.en}`);

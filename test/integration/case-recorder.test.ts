@@ -49,4 +49,31 @@ describe('case record writes are idempotent and atomic (real PostgreSQL)', () =>
     const after = await orm.em.fork().getConnection().execute('select alert_count from case_record where id = ?', [caseId]);
     expect(after[0].alert_count).toBe(1);
   });
+
+  test('R-REC-6: the steps of one workflow task written together apply in order, each once per key, and all or none', async () => {
+    const { caseId } = await register(`run-${randomUUID()}`);
+    const at = new Date().toISOString();
+    const step = (key: string, patch: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      ({ caseId, key: `${key}-${caseId}`, at, patch, entry: { kind: 'status' as const, messageJa: key, messageEn: key }, ...extra });
+    const taskId = `T-${randomUUID()}`;
+    const batch = [
+      step('done', { nextRole: null }),
+      step('status', { status: 'in_progress', nextRole: null }),
+      step('open', { nextRole: 'operator' }, { openTasks: [{ taskId, type: 'triage', assigneeRole: 'operator', allowedOutcomes: ['resolved'] }] }),
+    ];
+    await recorder.recordEvents(batch);
+    await recorder.recordEvents(batch); // a retried activity
+    const conn = orm.em.fork().getConnection();
+    const [row] = await conn.execute('select status, next_role from case_record where id = ?', [caseId]);
+    expect(row).toEqual({ status: 'in_progress', next_role: 'operator' });
+    const keys = await conn.execute<Array<{ key: string }>>('select key from case_timeline where case_id = ? and kind = ? order by key', [caseId, 'status']);
+    expect(keys.map((k) => k.key.split('-')[0]).sort()).toEqual(['done', 'open', 'status']);
+    expect((await conn.execute('select count(*)::int as n from case_task where id = ?', [taskId]))[0].n).toBe(1);
+
+    // A step for a case that does not exist fails the whole batch: the step before it rolls back too.
+    const first = step('first', { nextRole: 'general_affairs' });
+    await expect(recorder.recordEvents([first, { ...step('broken', {}), caseId: randomUUID() }])).rejects.toThrow();
+    expect((await conn.execute('select count(*)::int as n from case_timeline where key = ?', [first.key]))[0].n).toBe(0);
+    expect((await conn.execute('select next_role from case_record where id = ?', [caseId]))[0].next_role).toBe('operator');
+  });
 });

@@ -4,7 +4,7 @@
  * histories still cover every path that matters, whatever their file names say.
  */
 import { summarize, type JsonHistory } from '../../src/audit-history/history-json';
-import { collectCalls } from '../../src/audit-history/history-timeline';
+import { collectCalls, recordedSteps } from '../../src/audit-history/history-timeline';
 import { ACTIVITY } from '../../workflows/shared/contracts';
 
 export type PathFeature =
@@ -37,7 +37,8 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (has('sla.warning')) features.add('sla_warning');
   if (has('sla.breach')) features.add('sla_breach');
   // The desk SLA (R-DESK-1) records its breach and mails the desk with the inquiry template.
-  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { kind?: string } })?.entry?.kind === 'sla_breach')) features.add('sla_breach');
+  const steps = recordedSteps(calls);
+  if (steps.some((s) => (s.input as { entry?: { kind?: string } })?.entry?.kind === 'sla_breach')) features.add('sla_breach');
   if (has('maintenance.notice')) features.add('maintenance');
   if (has('incident.urgent_consultation')) features.add('urgent_consultation');
   const names = calls.updates.filter((u) => !u.failure).map((u) => u.name);
@@ -51,7 +52,7 @@ export function pathFeatures(history: JsonHistory): Set<PathFeature> {
   if (outcomes.includes('escalate')) features.add('inquiry_escalated');
   if (outcomes.includes('reopened') || calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure && (u.input as { outcome?: string })?.outcome === 'reopened')) features.add('inquiry_reopened');
   if (calls.updates.some((u) => u.name === 'askerAnswer' && !u.failure)) features.add('asker_answer');
-  if (calls.activities.some((a) => a.activityType === ACTIVITY.recordCaseEvent && (a.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
+  if (steps.some((s) => (s.input as { entry?: { data?: { type?: string } } })?.entry?.data?.type === 'department_verification')) {
     features.add('department_verification');
   }
   const last = history.events[history.events.length - 1];

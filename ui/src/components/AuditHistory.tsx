@@ -187,8 +187,9 @@ export function AuditHistoryPanel({ caseId, caseNumber }: { caseId: string; case
             <Empty>—</Empty>
           ) : (
             <ol className="timeline history-timeline" aria-labelledby="history-timeline-heading">
-              {events.map((e) => (
-                <li key={e.eventId} className={`tl tl-${e.kind}`}>
+              {events.map((e, i) => (
+                // One recordCaseEvents activity is several readable steps of the same event.
+                <li key={`${e.eventId}-${i}`} className={`tl tl-${e.kind}`}>
                   <time dateTime={e.at}>{fmtDateTimeSeconds(e.at, lang)}</time>
                   <span className={`badge tl-kind hk-${e.kind}`}>{pick(EVENT_KIND[e.kind] ?? { ja: e.kind, en: e.kind })}</span>
                   <div className="tl-body">

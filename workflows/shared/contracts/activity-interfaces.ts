@@ -6,7 +6,7 @@
 import type {
   AddBusinessSecondsInput, ComputeDeadlineInput, ElapsedSecondsInput, PlanSlaInput, SlaCheckpointsInput, SlaPlan,
 } from './calendar';
-import type { CaseEventInput, RegisterCaseInput, RegisteredCase } from './case-record';
+import type { CaseEventInput, CaseEventsInput, RegisterCaseInput, RegisteredCase } from './case-record';
 import type {
   ClaimInquiryAttachmentsInput, DeskSlaPlan, LinkCasesInput, LinkCasesResult, LoadActorInput, LoadedActor, PlanDeskSlaInput,
 } from './desk';
@@ -35,6 +35,11 @@ export interface CalendarActivities {
 export interface CaseRecordActivities {
   registerCase(input: RegisterCaseInput): Promise<RegisteredCase>;
   recordCaseEvent(input: CaseEventInput): Promise<void>;
+  /**
+   * Several steps of one workflow task in one transaction, in order, each once per key (the flows
+   * started since the `one-write-per-workflow-task` patch write this way: see CaseEngine.flush).
+   */
+  recordCaseEvents(input: CaseEventsInput): Promise<void>;
 }
 
 /** A case's e-mail (R-CONTACT-1). */
@@ -113,6 +118,7 @@ export const ACTIVITY = {
   computeDeadline: 'computeDeadline',
   registerCase: 'registerCase',
   recordCaseEvent: 'recordCaseEvent',
+  recordCaseEvents: 'recordCaseEvents',
   sendCaseMail: 'sendCaseMail',
   lookupAsset: 'lookupAsset',
   departmentNames: 'departmentNames',

@@ -95,3 +95,8 @@ export interface CaseEventInput {
   openTasks?: TaskOpenInput[];
   closeTasks?: TaskCloseInput[];
 }
+
+/** The steps one workflow task recorded, applied in this order in one transaction. */
+export interface CaseEventsInput {
+  events: CaseEventInput[];
+}
