@@ -3,6 +3,7 @@ import type { TestSystem } from './test-system';
 /** Drives human steps through the API the way a user would. */
 export class FlowDriver {
   private tokens = new Map<string, string>();
+  private departments = new Map<string, string | null>();
 
   constructor(private readonly system: TestSystem) {}
 
@@ -15,14 +16,28 @@ export class FlowDriver {
     return this.system.request(method, path, { token: await this.token(username), body });
   }
 
-  /** Waits until the case has an open task of this type, and returns it. */
+  /** The user's department (null for contractor and general affairs roles). */
+  async departmentOf(username: string): Promise<string | null> {
+    if (!this.departments.has(username)) {
+      const me = await this.as(username, 'GET', '/api/auth/me');
+      this.departments.set(username, (me.body?.departmentId as string | null | undefined) ?? null);
+    }
+    return this.departments.get(username)!;
+  }
+
+  /**
+   * Waits until the case has an open task of this type, and returns it: for a department user,
+   * the one assigned to its department (several departments' verifications open at once, in no
+   * particular order).
+   */
   async openTask(caseNumber: string, type: string, username = 'ga1', timeoutMs = 20_000): Promise<any> {
     const deadline = Date.now() + timeoutMs;
+    const department = await this.departmentOf(username);
     let seen: string[] = [];
     while (Date.now() < deadline) {
       const response = await this.as(username, 'GET', `/api/tasks?state=open&caseId=${caseNumber}`);
       seen = (response.body?.items ?? []).map((t: any) => t.type);
-      const task = response.body?.items?.find((t: any) => t.type === type);
+      const task = response.body?.items?.find((t: any) => t.type === type && (!department || !t.departmentId || t.departmentId === department));
       if (task) return task;
       await new Promise((r) => setTimeout(r, 100));
     }
