@@ -29,7 +29,9 @@ export interface CaseRow {
   breached: boolean;
   sla: SlaView | null;
   workPlan: WorkPlan | null;
-  /** Business days from reception to completion (the calendar's reception hours), null while open. */
+  /** An incident's recovery: the last `verify_platform: ok` (null: none recorded; its completion counts then). */
+  recoveredAt?: string | null;
+  /** Business days from receipt (acceptance, the SLA's start) to completion (the calendar's reception hours), null while open. */
   leadBusinessDays: number | null;
 }
 export interface TimelineRow { id: string; caseNumber: string; at: string; kind: string; messageJa: string; data: Record<string, unknown> | null }
@@ -254,9 +256,13 @@ export function computeFigures(data: ReportData): MonthlyFigures {
   platform.figure('onsite_sla.missed', '現地到着SLA 未達', 'On-site SLA missed', onsiteMissed.length, '件', { table: 'case_record', method: '当月の障害のうち現地到着SLAを超過したもの', keys: onsiteMissed });
   const mtta = mean(onsite.map((c) => (ms(c.sla!.stoppedAt!) - ms(c.sla!.startAt)) / 60_000));
   platform.figure('mtta', '平均応答時間（MTTA）', 'Mean time to acknowledge', mtta === null ? null : round(mtta, 1), '分', { table: 'case_record', method: '現地到着SLAの開始から停止（現地到着）までの平均', keys: onsite.map((c) => c.number) });
-  const recovered = incidentsInMonth.filter((c) => c.completedAt);
-  const mttr = mean(recovered.map((c) => (ms(c.completedAt!) - ms(c.occurredAt)) / 60_000));
-  platform.figure('mttr', '平均復旧時間（MTTR）', 'Mean time to recover', mttr === null ? null : round(mttr, 1), '分', { table: 'case_record', method: '発生から完了までの平均（当月発生し完了した障害）', keys: recovered.map((c) => c.number) });
+  // Recovered: the platform verified working (verify_platform: ok); rows without that record count at their completion.
+  const recoveredAt = (c: CaseRow) => c.recoveredAt ?? c.completedAt;
+  const recovered = incidentsInMonth.filter((c) => recoveredAt(c) !== null);
+  const mttr = mean(recovered.map((c) => (ms(recoveredAt(c)!) - ms(c.occurredAt)) / 60_000));
+  platform.figure('mttr', '平均復旧時間（MTTR）', 'Mean time to recover', mttr === null ? null : round(mttr, 1), '分', {
+    table: 'case_record', method: '発生から復旧（基盤の動作確認OK、最後のもの。記録がなければ完了）までの平均（当月発生し復旧した障害）', keys: recovered.map((c) => c.number),
+  });
   const backups = data.backups.filter((b) => within(b.startedAt, from, to));
   const ran = backups.filter((b) => b.status !== 'running').map((b) => b.key);
   const failed = backups.filter((b) => b.status === 'failed').map((b) => b.key);
@@ -305,7 +311,7 @@ export function computeFigures(data: ReportData): MonthlyFigures {
   const leads = done.map((c) => c.leadBusinessDays).filter((v): v is number => v !== null);
   const med = median(leads);
   const p90 = percentile(leads, 90);
-  work.figure('lead_median', 'リードタイム 中央値', 'Lead time median', med === null ? null : round(med, 2), '営業日', { table: 'case_record', method: '受付から完了までの営業日（受付時間内）の中央値', keys: done.map((c) => c.number) });
+  work.figure('lead_median', 'リードタイム 中央値', 'Lead time median', med === null ? null : round(med, 2), '営業日', { table: 'case_record', method: '受付（総務課の受付＝SLAの開始）から完了までの営業日（受付時間内）の中央値', keys: done.map((c) => c.number) });
   work.figure('lead_p90', 'リードタイム 90パーセンタイル', 'Lead time p90', p90 === null ? null : round(p90, 2), '営業日', { table: 'case_record', method: '受付から完了までの営業日の90パーセンタイル（最近順位法）', keys: done.map((c) => c.number) });
   const groups = new Map<string, { type: string; department: string; received: number; done: number; rejected: number }>();
   const bump = (c: CaseRow, field: 'received' | 'done' | 'rejected') => {

@@ -51,13 +51,27 @@ export async function loadReportData(em: EntityManager, calendar: BusinessCalend
       order by c.number`,
     [to, shiftBack(from, 400)],
   );
+  // Recovery of an incident: the last time the operators verified the platform working again
+  // (verify_platform: ok, when the workflow mails 'recovered'), not the later approval that closes it.
+  const recoveries = new Map<string, string>(
+    (await conn.execute(
+      `select c.number, max(t.at) as at from case_timeline t join case_record c on c.id = t.case_id
+        where c.kind = 'incident' and c.occurred_at < ? and t.kind = 'task_completed' and t.data->>'type' = 'verify_platform' and t.data->>'outcome' = 'ok'
+        group by c.number`,
+      [to],
+    )).map((r: any) => [r.number, iso(r.at)!]),
+  );
   const cases: CaseRow[] = caseRows.map((r: any) => {
     const occurredAt = iso(r.occurred_at)!;
     const completedAt = iso(r.completed_at);
+    // A request's lead time runs from its receipt (accepted by general affairs: the SLA's start,
+    // R-SLA-3), not from its submission; a row without an SLA (never accepted) from its registration.
+    const receivedAt = r.kind === 'work_request' && typeof r.sla?.startAt === 'string' ? iso(r.sla.startAt)! : occurredAt;
     return {
       number: r.number, kind: r.kind, subject: r.subject, status: r.status, resolution: r.resolution, severity: r.severity, hostname: r.hostname,
       occurredAt, completedAt, requestType: r.request_type, departmentName: r.department_name ?? null, breached: !!r.breached, sla: r.sla ?? null, workPlan: r.work_plan ?? null,
-      leadBusinessDays: completedAt && r.kind === 'work_request' ? Math.round(businessDaysBetween(calendar, occurredAt, completedAt) * 100) / 100 : null,
+      recoveredAt: r.kind === 'incident' ? recoveries.get(r.number) ?? null : null,
+      leadBusinessDays: completedAt && r.kind === 'work_request' ? Math.round(businessDaysBetween(calendar, receivedAt, completedAt) * 100) / 100 : null,
     };
   });
   const timeline: TimelineRow[] = (await conn.execute(
