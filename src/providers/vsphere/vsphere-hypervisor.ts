@@ -592,7 +592,13 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource, R
       if (row?.operation !== 'restore_replace' || typeof row.detail.aside !== 'string' || row.detail.originalRemoved) return [];
       const aside = row.detail.aside;
       const old = await this.findVm(aside);
-      if (!old) return [];
+      if (!old) {
+        // Failed before the rename: the original may only have been powered off.
+        const original = await this.findVm(name);
+        if (!original || original.ref.value !== row.detail.original || !row.detail.wasOn || original.power === 'on') return [];
+        await this.power(original.ref, 'on', ctx, 'undo', 0, 100);
+        return [`VM ${name} powered on again`];
+      }
       const client = await this.vimClient();
       const undone: string[] = [];
       const current = await this.findVm(name);
