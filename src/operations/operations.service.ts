@@ -7,12 +7,13 @@ import { Asset } from '../inventory/asset.entity';
 import type { InventoryService } from '../inventory/inventory.service';
 import type { Mailer } from '../mail/mailer';
 import type { DatabasePlatformPort, DataFingerprint } from '../providers/database-platform.port';
-import type { HypervisorPort, VmExportManifest, VmInfo } from '../providers/hypervisor.port';
+import { hasRestoreUndo, type HypervisorPort, type RestoredVm, type VmExportManifest, type VmInfo } from '../providers/hypervisor.port';
 import { ProviderError, type Progress } from '../providers/provider-error';
 import { renderBackupFailureMail } from './backup-failure-mail';
 import type { BackupScheduler } from './backup-schedules';
 import type { BackupService } from './backup.service';
 import type { CredentialVault } from './credential-vault';
+import { checkRestoredVm } from './vm-restore-check';
 import { BackupRecord, OperationRun, type BackupTargetKind } from './operation.entities';
 import type {
   BackupFailureInput, BackupFailureNotice, BackupSummary, BackupTarget, CompensateInput, CompensationOutcome, OperationOutcome, PruneSummary,
@@ -128,6 +129,8 @@ export class OperationsService {
           await undoDatabases(`${input.key}:staging`);
         } else if (typeof p.restoreAs === 'string' && p.restoreAs) {
           await undoVm(p.restoreAs, input.key);
+        } else if (hasRestoreUndo(this.hypervisor) && (await this.undoVmRestore(String(p.targetName), input.key, undone))) {
+          // The original is back in place (vSphere: renamed aside during the restore).
         } else if (created.safetyBackupId) {
           left.push(`the VM may be half-restored; the safety backup ${typeof created.safetyBackupId === 'string' ? created.safetyBackupId : '-'} holds its state before the restore`);
         }
@@ -460,7 +463,7 @@ export class OperationsService {
     if (!manifest) throw new ProviderError('invalid', `バックアップ ${record.id} にエクスポートの目録がありません / backup ${record.id} has no export manifest`);
     const original = await this.hypervisor.getVm(name);
     let safetyBackupId: string | null = null;
-    let vm: VmInfo;
+    let vm: RestoredVm;
     if (restoreAs || !original) {
       const target = restoreAs ?? name;
       await this.assertNameFree(target, input.key);
@@ -475,20 +478,29 @@ export class OperationsService {
       await this.remember(input.key, { safetyBackupId });
       vm = await this.hypervisor.restore(name, { exportFile: file }, { key: input.key, ...work });
     }
-    const problems = (['cpu', 'memoryGiB', 'diskGiB', 'os'] as const).filter((k) => vm[k] !== manifest.vm[k]);
-    if (vm.diskDigest !== manifest.diskDigest) problems.push('diskDigest' as never);
-    if (vm.power !== 'on') problems.push('power' as never);
-    if (problems.length) {
-      throw new ProviderError('fault', `リストア後の検証に失敗しました（${problems.join(', ')}） / the restored VM does not match backup ${record.id}: ${problems.join(', ')}`);
+    const check = checkRestoredVm(vm, manifest);
+    if (check.problems.length) {
+      throw new ProviderError('fault', `リストア後の検証に失敗しました（${check.problems.join(', ')}） / the restored VM does not match backup ${record.id}: ${check.problems.join(', ')}`);
     }
     return this.outcome(
-      `バックアップ ${record.id} から仮想マシン ${vm.name} をリストアし、構成とディスク内容を検証しました（IPアドレス ${vm.address}）`,
-      `Restored VM ${vm.name} from backup ${record.id} and verified its configuration and disk content (address ${vm.address})`,
-      { ...vmResult(vm), target: 'vm', targetName: name, restoredAs: vm.name, backupId: record.id, backupSha256: record.sha256, safetyBackupId, verified: { diskDigest: vm.diskDigest } },
+      `バックアップ ${record.id} から仮想マシン ${vm.name} をリストアし、${check.summaryJa}（IPアドレス ${vm.address}）`,
+      `Restored VM ${vm.name} from backup ${record.id} and ${check.summaryEn} (address ${vm.address})`,
+      {
+        ...vmResult(vm), target: 'vm', targetName: name, restoredAs: vm.name, backupId: record.id, backupSha256: record.sha256, safetyBackupId, verified: check.verified,
+        ...(check.notVerified ? { notVerified: check.notVerified } : {}),
+      },
     );
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** Puts the original VM back after a failed restore over it, where the adapter can; true when it did something. */
+  private async undoVmRestore(name: string, key: string, undone: string[]): Promise<boolean> {
+    if (!hasRestoreUndo(this.hypervisor)) return false;
+    const done = await this.hypervisor.undoRestore(name, { key });
+    undone.push(...done);
+    return done.length > 0;
+  }
 
   private outcome(summaryJa: string, summaryEn: string, results: Record<string, unknown>, onHypervisor = true): OperationOutcome {
     const simulated = onHypervisor && this.hypervisor.description.simulated;

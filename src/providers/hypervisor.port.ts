@@ -84,6 +84,22 @@ export interface VmExport {
   manifest: VmExportManifest;
 }
 
+/**
+ * How a restore's disks were checked where the platform shows no digest of a disk's content
+ * (vSphere): the bytes uploaded, their SHA-256 against the export's manifest, and the SHA-1 the
+ * platform reports of what it received (its lease manifest; null where it gives none).
+ */
+export interface RestoreDiskCheck {
+  disks: Array<{ targetId: string; bytes: number; sha256: string; sha1: string; platformSha1: string | null }>;
+  /** SHA-256 over the uploaded disks, computed like the export manifest's `diskDigest`. */
+  uploadedDigest: string;
+}
+
+/** A restored VM; `diskCheck` where the adapter proves the disks by their upload instead of {@link VmInfo.diskDigest}. */
+export interface RestoredVm extends VmInfo {
+  diskCheck?: RestoreDiskCheck;
+}
+
 /** Where a restore takes the VM's state from. */
 export type VmRestoreSource = { snapshotId: string } | { exportFile: string };
 
@@ -153,7 +169,19 @@ export interface HypervisorPort {
    * Brings back a VM's state from a snapshot or an export (R-OP-9): over the original (powered off,
    * replaced, powered on), or as a new VM named `asName` (export only).
    */
-  restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo>;
+  restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<RestoredVm>;
+}
+
+/**
+ * Optional: an adapter that restores over the original by putting the original aside (vSphere)
+ * can put it back after a restore of that key failed. Returns what it undid (empty: nothing to undo).
+ */
+export interface RestoreUndo {
+  undoRestore(name: string, ctx: OperationContext): Promise<string[]>;
+}
+
+export function hasRestoreUndo(port: HypervisorPort): port is HypervisorPort & RestoreUndo {
+  return typeof (port as Partial<RestoreUndo>).undoRestore === 'function';
 }
 
 // ---- R-MON-1 and R-RPT-3: what the platform tells of itself ---------------------------------------

@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client as PgClient } from 'pg';
 import type { VsphereConfig } from '../../operations/operations-config';
 import type {
   ClusterCapacity, HostUsage, HypervisorDescription, HypervisorPort, OperationContext, PlatformEvent, PlatformEventBatch, PlatformEventSource, PowerState,
-  SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize, VmRestoreSource, VmSpec,
+  RestoredVm, RestoreUndo, SnapshotInfo, VmExport, VmExportManifest, VmInfo, VmResize, VmRestoreSource, VmSpec,
 } from '../hypervisor.port';
 import { ProviderError } from '../provider-error';
 import { MoRef, VimClient, VimFault, VimTransportError } from './vim-client';
@@ -102,7 +102,7 @@ interface JournalRow {
  * change, kept on the VM (custom attribute `opsdesk.key` and a line of its notes) and in the
  * `hypervisor_journal` table (the task a retry waits for instead of starting another).
  */
-export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
+export class VsphereHypervisor implements HypervisorPort, PlatformEventSource, RestoreUndo {
   readonly description: HypervisorDescription;
 
   private client: Promise<VimClient> | null = null;
@@ -425,7 +425,7 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
    * manifest: format, the VM's sizes, each disk's target id, bytes and SHA-256) followed by the disks'
    * bytes in that order. vcsim serves the disk files it keeps (their content is not modelled), so
    * its tests verify the mechanism and that the bytes written are the bytes served, not that a
-   * guest's data survives; no restore from this file yet (restores are from a snapshot).
+   * guest's data survives. {@link restore} brings such a file back (as a new VM, or over the original).
    */
   async exportVm(name: string, file: string, ctx: OperationContext): Promise<VmExport> {
     return this.vim(async () => {
@@ -497,12 +497,9 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
     }
   }
 
-  async restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<VmInfo> {
+  async restore(name: string, source: VmRestoreSource, ctx: OperationContext & { asName?: string }): Promise<RestoredVm> {
     if ('exportFile' in source) {
-      if (!ctx.asName) {
-        throw new ProviderError('invalid', 'vSphere アダプタはエクスポートから新しい名前の VM としてのみ復元できます / the vSphere adapter restores an export only as a new VM (a name for it is needed)');
-      }
-      return this.importExport(source.exportFile, ctx.asName, ctx);
+      return ctx.asName ? this.importExport(source.exportFile, ctx.asName, ctx) : this.replaceFromExport(source.exportFile, name, ctx);
     }
     if (ctx.asName) {
       throw new ProviderError('invalid', 'スナップショットからは元の VM にのみ復元できます / a snapshot restores only over the original VM');
@@ -528,82 +525,186 @@ export class VsphereHypervisor implements HypervisorPort, PlatformEventSource {
    * provision (notes, attributes, power on). vcsim keeps no uploaded content: its manifest's SHA-1
    * of what it received is what shows the bytes arrived.
    */
-  private async importExport(file: string, newName: string, ctx: OperationContext): Promise<VmInfo> {
+  private async importExport(file: string, newName: string, ctx: OperationContext): Promise<RestoredVm> {
     const { header, offset } = await readExportHeader(file);
     const spec: VmSpec = { ...header.vm, name: newName };
     checkSpec(spec);
     return this.keyed(ctx, 'restore_export', newName, async (journal) => {
       let vm = await this.findVm(newName);
       if (vm && vm.key !== ctx.key) throw taken(newName);
-      if (!vm) {
-        const client = await this.vimClient();
-        const place = await this.place();
-        const made = await this.placementLock(place, async () => {
-          ctx.progress?.({ step: 'allocate', percent: 0 });
-          const host = await this.pickHost(place, spec);
-          const diskBytes = header.disks.length ? spec.diskGiB * GiB : 0;
-          const datastore = await this.pickDatastore(place, host, diskBytes);
-          const dsName = text((await client.retrieveOne(datastore, ['name']))?.name) ?? datastore.value;
-          const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place, ctx.key, newName));
-          await this.journal(ctx.key, { address });
-          journal.detail.address = address;
-          const perDiskKB = Math.ceil((spec.diskGiB * GiB) / Math.max(1, header.disks.length) / 1024);
-          const deviceChange: VimObject[] = [{
-            $type: 'VirtualDeviceConfigSpec', operation: 'add',
-            device: { $type: 'ParaVirtualSCSIController', key: -100, busNumber: 0, sharedBus: 'noSharing' },
-          }];
-          header.disks.forEach((_, i) => deviceChange.push({
-            $type: 'VirtualDeviceConfigSpec', operation: 'add', fileOperation: 'create',
-            device: {
-              $type: 'VirtualDisk', key: -200 - i,
-              backing: { $type: 'VirtualDiskFlatVer2BackingInfo', fileName: '', diskMode: 'persistent', thinProvisioned: true },
-              controllerKey: -100, unitNumber: i, capacityInKB: perDiskKB, capacityInBytes: perDiskKB * 1024,
-            },
-          }));
-          if (place.network) {
-            deviceChange.push({ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualVmxnet3', key: -300, backing: nicBacking(place.network), addressType: 'generated' } });
-          }
-          const importSpec: VimObject = {
-            $type: 'VirtualMachineImportSpec',
-            configSpec: {
-              $type: 'VirtualMachineConfigSpec', name: newName, annotation: vmNotes(ctx.key, address, { os: spec.os, system: spec.businessSystem ?? null }),
-              files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${dsName}]` }, numCPUs: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), deviceChange,
-            },
-          };
-          ctx.progress?.({ step: 'import', percent: 5 });
-          const lease = need(ref((await client.call('ImportVApp', place.pool, [['spec', importSpec], ['folder', place.folder], ['host', host.ref]])).value), 'HttpNfcLease');
-          try {
-            const info = obj(await this.leaseReady(client, lease));
-            const urls = list(info.deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
-            if (urls.length !== header.disks.length) throw new ProviderError('fault', `vCenter offered ${urls.length} disks to import, the export has ${header.disks.length}`);
-            const sent: Array<{ key: string; sha1: string }> = [];
-            let at = offset;
-            for (const [i, disk] of header.disks.entries()) {
-              ctx.progress?.({ step: 'upload', percent: 10 + Math.round((60 * i) / header.disks.length), message: disk.targetId });
-              const source = disk.bytes > 0 ? createReadStream(file, { start: at, end: at + disk.bytes - 1 }) : Readable.from([]);
-              const put = await client.upload(need(text(urls[i].url), 'the disk URL'), source, disk.bytes, text(urls[i].sslThumbprint) || null);
-              if (put.bytes !== disk.bytes) throw new ProviderError('fault', `uploaded ${put.bytes} bytes of ${disk.targetId}, the export has ${disk.bytes}`);
-              sent.push({ key: text(urls[i].key) ?? '', sha1: put.sha1 });
-              at += disk.bytes;
-            }
-            const manifest = await client.call('HttpNfcLeaseGetManifest', lease, []).then((r) => list(r.value).map(obj)).catch(() => [] as ParsedObject[]);
-            for (const entry of manifest) {
-              const mine = sent.find((x) => x.key === text(entry.key));
-              if (mine && text(entry.sha1) && text(entry.sha1)!.toLowerCase() !== mine.sha1) throw new ProviderError('fault', `vCenter received other bytes for ${mine.key} than were sent (SHA-1 ${text(entry.sha1)} ≠ ${mine.sha1})`);
-            }
-            await this.journal(ctx.key, { manifest: manifest.length, sha1: sent.map((x) => x.sha1) });
-            await client.call('HttpNfcLeaseComplete', lease, []);
-            return need(ref(info.entity), 'the imported VM');
-          } catch (error) {
-            await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
-            throw error;
-          }
-        });
-        vm = await this.readVm(made);
-        if (!vm) throw new ProviderError('fault', `vCenter finished the import of ${newName}, but the VM is not there`);
-      }
-      return this.finish(vm, { cpu: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), diskBytes: spec.diskGiB * GiB, os: spec.os, system: spec.businessSystem ?? null }, ctx, journal);
+      vm = (await this.withoutHalfImport(vm, journal, ctx)) ?? (await this.importInto(file, header, offset, spec, ctx, journal));
+      const info = await this.finish(vm, wantedOf(spec), ctx, journal);
+      return { ...info, diskCheck: diskCheckOf(journal) };
     });
+  }
+
+  /**
+   * R-OP-9 over the original, the way an operator does it in vCenter: the original powered off and
+   * renamed aside (`<name>.opsdesk-old-<hash of the key>`), the export imported under the original
+   * name with this key (and the original's address), powered on and checked (CPU, memory, disk
+   * size, power: what vCenter can show), and only then the original deleted. Every step looks at
+   * vCenter first, so a retry of the key resumes; {@link undoRestore} puts the original back.
+   */
+  private async replaceFromExport(file: string, name: string, ctx: OperationContext): Promise<RestoredVm> {
+    const { header, offset } = await readExportHeader(file);
+    const spec: VmSpec = { ...header.vm, name };
+    checkSpec(spec);
+    const aside = asideName(name, ctx.key);
+    return this.keyed(ctx, 'restore_replace', name, async (journal) => {
+      let current = await this.findVm(name);
+      if (current && current.key !== ctx.key) {
+        // Still the original: power it off and put it aside.
+        if (await this.findVm(aside)) throw new ProviderError('conflict', `${name} と ${aside} の両方があります / both ${name} and ${aside} exist; an operator must decide which to keep`);
+        const address = current.fields.address || /^opsdesk\.address=(.+)$/m.exec(current.annotation)?.[1] || null;
+        const detail = { aside, original: current.ref.value, wasOn: current.power === 'on', ...(address ? { address } : {}) };
+        await this.journal(ctx.key, detail);
+        Object.assign(journal.detail, detail);
+        if (current.power === 'on') await this.power(current.ref, 'off', ctx, 'power_off', 0, 5);
+        ctx.progress?.({ step: 'rename', percent: 5 });
+        await this.wait(need(ref((await (await this.vimClient()).call('Rename_Task', current.ref, [['newName', aside]])).value), 'the rename task'), ctx, 'rename', 5, 8);
+        current = null;
+      }
+      const vm = (await this.withoutHalfImport(current, journal, ctx)) ?? (await this.importInto(file, header, offset, spec, ctx, journal));
+      const info = await this.finish(vm, wantedOf(spec), ctx, journal);
+      const differing = (['cpu', 'memoryGiB', 'diskGiB'] as const).filter((k) => info[k] !== spec[k]);
+      if (info.power !== 'on') differing.push('power' as never);
+      if (differing.length) {
+        throw new ProviderError('fault', `復元した ${name} がバックアップと一致しません（${differing.join(', ')}） / the restored ${name} differs from the export in ${differing.join(', ')}`);
+      }
+      const old = await this.findVm(aside);
+      if (old) {
+        ctx.progress?.({ step: 'remove_original', percent: 95 });
+        await this.wait(await (await this.vimClient()).destroy(old.ref), ctx, 'remove_original', 95, 100);
+      }
+      await this.journal(ctx.key, { originalRemoved: true });
+      return { ...info, diskCheck: diskCheckOf(journal) };
+    });
+  }
+
+  /**
+   * Compensation of a failed {@link replaceFromExport} of this key: the VM it imported deleted, the
+   * original renamed back and powered on again if it was on. Safe to repeat; nothing to do when the
+   * original was never put aside or was already removed after a successful restore.
+   */
+  async undoRestore(name: string, ctx: OperationContext): Promise<string[]> {
+    return this.vim(async () => {
+      const [row] = await this.em.fork().execute<JournalRow[]>(`select operation, state, detail from hypervisor_journal where key = ?`, [ctx.key]);
+      if (row?.operation !== 'restore_replace' || typeof row.detail.aside !== 'string' || row.detail.originalRemoved) return [];
+      const aside = row.detail.aside;
+      const old = await this.findVm(aside);
+      if (!old) {
+        // Failed before the rename: the original may only have been powered off.
+        const original = await this.findVm(name);
+        if (!original || original.ref.value !== row.detail.original || !row.detail.wasOn || original.power === 'on') return [];
+        await this.power(original.ref, 'on', ctx, 'undo', 0, 100);
+        return [`VM ${name} powered on again`];
+      }
+      const client = await this.vimClient();
+      const undone: string[] = [];
+      const current = await this.findVm(name);
+      if (current && current.key !== ctx.key) throw taken(name);
+      if (current) {
+        if (current.power === 'on') await this.power(current.ref, 'off', ctx, 'undo', 0, 20);
+        await this.wait(await client.destroy(current.ref), ctx, 'undo', 20, 50);
+        undone.push(`imported VM ${name}`);
+      }
+      await this.wait(need(ref((await client.call('Rename_Task', old.ref, [['newName', name]])).value), 'the rename task'), ctx, 'undo', 50, 70);
+      undone.push(`VM ${name} renamed back from ${aside}`);
+      if (row.detail.wasOn && old.power !== 'on') {
+        await this.power(old.ref, 'on', ctx, 'undo', 70, 100);
+        undone.push(`VM ${name} powered on again`);
+      }
+      await this.journal(ctx.key, { undone: true });
+      return undone;
+    });
+  }
+
+  /** This key's VM from an earlier attempt, or null when there is none or its import never got its disks checked (then it is deleted). */
+  private async withoutHalfImport(vm: Vm | null, journal: JournalRow, ctx: OperationContext): Promise<Vm | null> {
+    if (!vm || Array.isArray(journal.detail.upload)) return vm;
+    ctx.progress?.({ step: 'discard_half_import', percent: 10 });
+    if (vm.power === 'on') await this.power(vm.ref, 'off', ctx, 'discard_half_import', 10, 10);
+    await this.wait(await (await this.vimClient()).destroy(vm.ref), ctx, 'discard_half_import', 10, 10);
+    return null;
+  }
+
+  /** ImportVApp of the export as `spec.name` under this key, its disks uploaded and checked; the VM powered off. */
+  private async importInto(file: string, header: ExportHeader, offset: number, spec: VmSpec, ctx: OperationContext, journal: JournalRow): Promise<Vm> {
+    const newName = spec.name;
+    const client = await this.vimClient();
+    const place = await this.place();
+    const made = await this.placementLock(place, async () => {
+      ctx.progress?.({ step: 'allocate', percent: 10 });
+      const host = await this.pickHost(place, spec);
+      const diskBytes = header.disks.length ? spec.diskGiB * GiB : 0;
+      const datastore = await this.pickDatastore(place, host, diskBytes);
+      const dsName = text((await client.retrieveOne(datastore, ['name']))?.name) ?? datastore.value;
+      const address = (journal.detail.address as string | undefined) ?? (await this.allocateAddress(place, ctx.key, newName));
+      await this.journal(ctx.key, { address });
+      journal.detail.address = address;
+      const perDiskKB = Math.ceil((spec.diskGiB * GiB) / Math.max(1, header.disks.length) / 1024);
+      const deviceChange: VimObject[] = [{
+        $type: 'VirtualDeviceConfigSpec', operation: 'add',
+        device: { $type: 'ParaVirtualSCSIController', key: -100, busNumber: 0, sharedBus: 'noSharing' },
+      }];
+      header.disks.forEach((_, i) => deviceChange.push({
+        $type: 'VirtualDeviceConfigSpec', operation: 'add', fileOperation: 'create',
+        device: {
+          $type: 'VirtualDisk', key: -200 - i,
+          backing: { $type: 'VirtualDiskFlatVer2BackingInfo', fileName: '', diskMode: 'persistent', thinProvisioned: true },
+          controllerKey: -100, unitNumber: i, capacityInKB: perDiskKB, capacityInBytes: perDiskKB * 1024,
+        },
+      }));
+      if (place.network) {
+        deviceChange.push({ $type: 'VirtualDeviceConfigSpec', operation: 'add', device: { $type: 'VirtualVmxnet3', key: -300, backing: nicBacking(place.network), addressType: 'generated' } });
+      }
+      const importSpec: VimObject = {
+        $type: 'VirtualMachineImportSpec',
+        configSpec: {
+          $type: 'VirtualMachineConfigSpec', name: newName, annotation: vmNotes(ctx.key, address, { os: spec.os, system: spec.businessSystem ?? null }),
+          files: { $type: 'VirtualMachineFileInfo', vmPathName: `[${dsName}]` }, numCPUs: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), deviceChange,
+        },
+      };
+      ctx.progress?.({ step: 'import', percent: 15 });
+      const lease = need(ref((await client.call('ImportVApp', place.pool, [['spec', importSpec], ['folder', place.folder], ['host', host.ref]])).value), 'HttpNfcLease');
+      try {
+        const info = obj(await this.leaseReady(client, lease));
+        const urls = list(info.deviceUrl).map(obj).filter((d) => text(d.disk) === 'true');
+        if (urls.length !== header.disks.length) throw new ProviderError('fault', `vCenter offered ${urls.length} disks to import, the export has ${header.disks.length}`);
+        const sent: Array<{ key: string; targetId: string; bytes: number; sha256: string; sha1: string }> = [];
+        let at = offset;
+        for (const [i, disk] of header.disks.entries()) {
+          ctx.progress?.({ step: 'upload', percent: 20 + Math.round((50 * i) / header.disks.length), message: disk.targetId });
+          const sha256 = createHash('sha256');
+          const hashing = new Transform({ transform: (chunk: Buffer, _encoding, done) => { sha256.update(chunk); done(null, chunk); } });
+          const source = (disk.bytes > 0 ? createReadStream(file, { start: at, end: at + disk.bytes - 1 }) : Readable.from([])).pipe(hashing);
+          const put = await client.upload(need(text(urls[i].url), 'the disk URL'), source, disk.bytes, text(urls[i].sslThumbprint) || null);
+          if (put.bytes !== disk.bytes) throw new ProviderError('fault', `uploaded ${put.bytes} bytes of ${disk.targetId}, the export has ${disk.bytes}`);
+          const digest = sha256.digest('hex');
+          if (digest !== disk.sha256) throw new ProviderError('fault', `the bytes uploaded for ${disk.targetId} are not the export's (SHA-256 ${digest} ≠ ${disk.sha256})`);
+          sent.push({ key: text(urls[i].key) ?? '', targetId: disk.targetId, bytes: put.bytes, sha256: digest, sha1: put.sha1 });
+          at += disk.bytes;
+        }
+        const manifest = await client.call('HttpNfcLeaseGetManifest', lease, []).then((r) => list(r.value).map(obj)).catch(() => [] as ParsedObject[]);
+        const upload = sent.map((x) => {
+          const entry = manifest.find((m) => text(m.key) === x.key);
+          return { targetId: x.targetId, bytes: x.bytes, sha256: x.sha256, sha1: x.sha1, platformSha1: text(entry?.sha1)?.toLowerCase() ?? null };
+        });
+        for (const [i, disk] of upload.entries()) {
+          if (disk.platformSha1 && disk.platformSha1 !== disk.sha1) throw new ProviderError('fault', `vCenter received other bytes for ${sent[i].key} than were sent (SHA-1 ${disk.platformSha1} ≠ ${disk.sha1})`);
+        }
+        await this.journal(ctx.key, { manifest: manifest.length, sha1: sent.map((x) => x.sha1), upload });
+        journal.detail.upload = upload;
+        await client.call('HttpNfcLeaseComplete', lease, []);
+        return need(ref(info.entity), 'the imported VM');
+      } catch (error) {
+        await client.call('HttpNfcLeaseAbort', lease, []).catch(() => undefined);
+        throw error;
+      }
+    });
+    const vm = await this.readVm(made);
+    if (!vm) throw new ProviderError('fault', `vCenter finished the import of ${newName}, but the VM is not there`);
+    return vm;
   }
 
   // ---- steps of making a VM ------------------------------------------------------------------
@@ -1264,6 +1365,22 @@ async function readExportHeader(file: string): Promise<{ header: ExportHeader; o
   } finally {
     await handle.close();
   }
+}
+
+function wantedOf(spec: VmSpec): Wanted {
+  return { cpu: spec.cpu, memoryMB: Math.round(spec.memoryGiB * 1024), diskBytes: spec.diskGiB * GiB, os: spec.os, system: spec.businessSystem ?? null };
+}
+
+/** Where a restore over the original keeps the original meanwhile: one name per key. */
+function asideName(name: string, key: string): string {
+  return `${name}.opsdesk-old-${createHash('sha256').update(key).digest('hex').slice(0, 8)}`;
+}
+
+/** The upload checks an import journalled, as the restore's disk check (the digest computed like the export's diskDigest). */
+function diskCheckOf(journal: JournalRow): RestoredVm['diskCheck'] {
+  const disks = journal.detail.upload as NonNullable<RestoredVm['diskCheck']>['disks'] | undefined;
+  if (!Array.isArray(disks)) return undefined;
+  return { disks, uploadedDigest: createHash('sha256').update(disks.map((d) => `${d.targetId}:${d.bytes}:${d.sha256}`).join(',')).digest('hex') };
 }
 
 function checkSpec(spec: VmSpec): void {
