@@ -109,7 +109,7 @@ describe('R-MON-1: alarms, hosts not responding and HA events from vCenter becom
     expect(down.signal.summary).toContain('host DC0_C0_H1 is not responding');
     expect(JSON.parse(down.idempotency_key)[1]).toMatch(/^event:\d+$/);
     expect(ha.signal).toMatchObject({ severity: 'major', status: 'firing' });
-    expect(ha.signal.summary).toMatch(/^vSphere HA: /);
+    expect(ha.signal.summary).toContain('vSphere HA: DasHostFailedEvent');
     const incidents = await eventually('three incidents', async () => {
       const rows = await incidentsOf([alarm.workflow_id, down.workflow_id, ha.workflow_id]);
       return rows.length === 3 ? rows : undefined;
