@@ -12,6 +12,7 @@ import { hashToken } from '../identity/auth.service';
 import { Asset } from '../inventory/asset.entity';
 import { monitoringToolPath } from './binaries';
 import { PgNotifications } from '../database/pg-notifications';
+import { instantQuery, rangeQuery, type MatrixSeries, type VectorSample } from './prometheus-api';
 import { mayProbe } from './monitoring-config';
 import { MonitoringDevice, MonitoringThreshold } from './monitoring.entities';
 import { SecretSealer } from '../common/sealing';
@@ -306,23 +307,16 @@ export class MonitoringService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** An instant query; null when Prometheus is not there. */
-  async query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }> | null> {
+  async query(promql: string): Promise<VectorSample[] | null> {
     const url = this.config.monitoring.prometheusUrl;
     if (!url) return null;
-    const response = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: promql }).toString()}`, { signal: AbortSignal.timeout(10_000) });
-    if (!response.ok) throw new Error(`Prometheus answered ${response.status} to a query`);
-    const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-    return body.data.result;
+    return instantQuery(url, promql, { timeoutMs: 10_000 });
   }
 
-  async queryRange(promql: string, start: number, end: number, stepSeconds: number): Promise<Array<{ metric: Record<string, string>; values: Array<[number, string]> }>> {
+  async queryRange(promql: string, start: number, end: number, stepSeconds: number): Promise<MatrixSeries[]> {
     const url = this.config.monitoring.prometheusUrl;
     if (!url) return [];
-    const params = new URLSearchParams({ query: promql, start: String(start), end: String(end), step: String(stepSeconds) });
-    const response = await fetch(`${url}/api/v1/query_range?${params.toString()}`, { signal: AbortSignal.timeout(15_000) });
-    if (!response.ok) throw new Error(`Prometheus answered ${response.status} to a range query`);
-    const body = (await response.json()) as { data: { result: Array<{ metric: Record<string, string>; values: Array<[number, string]> }> } };
-    return body.data.result;
+    return rangeQuery(url, promql, start, end, stepSeconds);
   }
 
   /** Firing and pending alerts of opsdesk's thresholds. */

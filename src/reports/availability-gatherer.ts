@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fromJstWall } from '../../workflows/shared/jst';
 import type { GatherAvailabilityResult } from '../../workflows/shared/contracts';
+import { instantQuery, type VectorSample } from '../monitoring/prometheus-api';
 
-interface VectorSample { metric: Record<string, string>; value: [number, string] }
 
 /**
  * The nightly gathering (R-RPT-1/2): per device and Japan day, how many ICMP probe results
@@ -17,13 +17,10 @@ export class AvailabilityGatherer {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async query(promql: string, time: number): Promise<VectorSample[]> {
-    const url = `${this.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql, time: String(time) }).toString()}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
-    if (!response.ok) throw new Error(`Prometheus answered ${response.status} to ${promql}`);
-    const body = (await response.json()) as { data: { result: VectorSample[] } };
-    return body.data.result;
+  private query(promql: string, time: number): Promise<VectorSample[]> {
+    return instantQuery(this.prometheusUrl!, promql, { time, timeoutMs: 15_000 });
   }
+
 
   /** The ICMP job's scrape interval in seconds, from Prometheus's own target list. */
   private async scrapeIntervalSeconds(): Promise<number> {

@@ -4,8 +4,8 @@ import type { DatabaseInfo } from '../providers/database-platform.port';
 import { fromJstWall } from '../../workflows/shared/jst';
 import type { GatherDailyFiguresResult } from '../../workflows/shared/contracts';
 import { nextDay } from './availability-gatherer';
+import { instantQuery, type VectorSample } from '../monitoring/prometheus-api';
 
-interface VectorSample { metric: Record<string, string>; value: [number, string] }
 
 /** File systems that are not disks (node_exporter lists them too). */
 const NOT_DISKS = 'tmpfs|ramfs|overlay|squashfs|nsfs|devtmpfs|autofs|proc|sysfs|cgroup2?';
@@ -53,13 +53,10 @@ export class PrometheusDailyGatherer {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private async query(promql: string, time: number): Promise<VectorSample[]> {
-    const url = `${this.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: promql, time: String(time) }).toString()}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-    if (!response.ok) throw new Error(`Prometheus answered ${response.status} to ${promql}: ${(await response.text()).slice(0, 300)}`);
-    const body = (await response.json()) as { data: { result: VectorSample[] } };
-    return body.data.result;
+  private query(promql: string, time: number): Promise<VectorSample[]> {
+    return instantQuery(this.prometheusUrl!, promql, { time, timeoutMs: 30_000 });
   }
+
 
   async gather(fromDay: string, toDay: string): Promise<Omit<GatherDailyFiguresResult, 'storage'>> {
     if (!this.prometheusUrl) return { prometheus: false, daysGathered: 0, resourceRows: 0, trafficRows: 0, reason: 'PROMETHEUS_URL is not set' };

@@ -1,9 +1,8 @@
-import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
-import { VimClient } from '../../src/providers/vsphere/vim-client';
+import type { VimClient } from '../../src/providers/vsphere/vim-client';
 import { list, MoRef, num, obj, ref, text } from '../../src/providers/vsphere/vim-xml';
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { FlowDriver } from '../support/flow';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { startOperationsSystem, startVcsimWithTemplate, uniq, type OperationsSystem, type VcsimUnderTest } from './support';
 import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
@@ -17,33 +16,22 @@ jest.setTimeout(120_000);
  */
 
 describe('R-FLOW-2 × R-OP-1: a provisioning that fails in vCenter, through the work-request workflow (vcsim)', () => {
-  let vcsim: RunningVcsim;
+  let vcenter: VcsimUnderTest;
   let admin: VimClient;
   let ops: OperationsSystem;
   let flow: FlowDriver;
 
   beforeAll(async () => {
     // Clone tasks run for 2.5 s (vcsim's TaskDelay): long enough for the test to act while one runs.
-    vcsim = await startVcsim({ args: ['-task-delay', 'CloneVm:2500'] });
-    const thumbprint = await vcsimThumbprint(vcsim.port);
-    admin = new VimClient(vcsim.url, { thumbprint });
-    await admin.login(vcsim.username, vcsim.password);
-    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
-    await admin.waitForTask(await admin.powerOffVm(template.obj));
-    await admin.call('MarkAsTemplate', template.obj, []);
-    ops = await startOperationsSystem({
-      env: {
-        HYPERVISOR: 'vsphere', VSPHERE_URL: vcsim.url, VSPHERE_USER: vcsim.username, VSPHERE_PASSWORD: vcsim.password, VSPHERE_THUMBPRINT: thumbprint,
-        VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0', VSPHERE_CLUSTER: 'DC0_C0', VSPHERE_VCPU_PER_CORE: '4', VSPHERE_ADDRESS_POOL: '192.0.2.10-192.0.2.60', VSPHERE_TASK_POLL_MS: '20',
-      },
-    });
+    vcenter = await startVcsimWithTemplate({ args: ['-task-delay', 'CloneVm:2500'] });
+    ({ admin } = vcenter);
+    ops = await startOperationsSystem({ env: vcenter.env({ VSPHERE_VCPU_PER_CORE: '4', VSPHERE_ADDRESS_POOL: '192.0.2.10-192.0.2.60' }) });
     flow = new FlowDriver(ops.system);
   }, 120_000);
   afterAll(async () => {
     await ops?.close();
     await (ops?.operations.hypervisor as VsphereHypervisor | undefined)?.close();
-    await admin?.logout().catch(() => undefined);
-    await vcsim?.stop();
+    await vcenter?.stop();
   });
 
   async function requestAndPlan(vmName: string): Promise<string> {

@@ -1,9 +1,8 @@
-import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
-import { VimClient } from '../../src/providers/vsphere/vim-client';
+import type { VimClient } from '../../src/providers/vsphere/vim-client';
 import { list, num, obj, text } from '../../src/providers/vsphere/vim-xml';
 import type { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
 import { FlowDriver } from '../support/flow';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { startOperationsSystem, startVcsimWithTemplate, uniq, type OperationsSystem, type VcsimUnderTest } from './support';
 
 jest.setTimeout(180_000);
 
@@ -16,32 +15,21 @@ jest.setTimeout(180_000);
  * verified is the configuration, the power state and each uploaded disk's checksums.
  */
 describe('R-OP-8, R-OP-9: restoring a VM from its backup over the original, through a work request (vcsim)', () => {
-  let vcsim: RunningVcsim;
+  let vcenter: VcsimUnderTest;
   let admin: VimClient;
   let ops: OperationsSystem;
   let flow: FlowDriver;
 
   beforeAll(async () => {
-    vcsim = await startVcsim();
-    const thumbprint = await vcsimThumbprint(vcsim.port);
-    admin = new VimClient(vcsim.url, { thumbprint });
-    await admin.login(vcsim.username, vcsim.password);
-    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
-    await admin.waitForTask(await admin.powerOffVm(template.obj));
-    await admin.call('MarkAsTemplate', template.obj, []);
-    ops = await startOperationsSystem({
-      env: {
-        HYPERVISOR: 'vsphere', VSPHERE_URL: vcsim.url, VSPHERE_USER: vcsim.username, VSPHERE_PASSWORD: vcsim.password, VSPHERE_THUMBPRINT: thumbprint,
-        VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0', VSPHERE_CLUSTER: 'DC0_C0', VSPHERE_VCPU_PER_CORE: '4', VSPHERE_ADDRESS_POOL: '192.0.2.10-192.0.2.60', VSPHERE_TASK_POLL_MS: '20',
-      },
-    });
+    vcenter = await startVcsimWithTemplate();
+    ({ admin } = vcenter);
+    ops = await startOperationsSystem({ env: vcenter.env({ VSPHERE_VCPU_PER_CORE: '4', VSPHERE_ADDRESS_POOL: '192.0.2.10-192.0.2.60' }) });
     flow = new FlowDriver(ops.system);
   }, 180_000);
   afterAll(async () => {
     await ops?.close();
     await (ops?.operations.hypervisor as VsphereHypervisor | undefined)?.close();
-    await admin?.logout().catch(() => undefined);
-    await vcsim?.stop();
+    await vcenter?.stop();
   });
 
   /** A VM made by opsdesk (1 vCPU, 1 GiB, 10 GiB), backed up, then grown: the backup holds the smaller configuration. */

@@ -11,6 +11,8 @@ import { createOperationActivities } from '../../activities/operations.activitie
 import type { RunOperationInput } from '../../workflows/shared/contracts';
 import { OperationsService } from '../../src/operations/operations.service';
 import { SimFault } from '../../src/providers/simulator/sim.entities';
+import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
+import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 export interface OperationsSystem {
@@ -147,4 +149,47 @@ export async function cuttableRelay(targetPort: number): Promise<{ port: number;
       server.close(() => done());
     }),
   };
+}
+
+export interface VcsimUnderTest {
+  vcsim: RunningVcsim;
+  thumbprint: string;
+  /** A vCenter administrator's own session, for what the test does behind opsdesk's back. */
+  admin: VimClient;
+  /** The vSphere adapter's settings for this vcsim (HYPERVISOR=vsphere, the rhel9 template, cluster DC0_C0), with `extra` on top. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * vcsim as the vSphere tests use it. Its inventory: datacenter DC0, cluster DC0_C0 with 3 hosts of
+ * 2 cores / 4 GiB, datastore LocalDS_0; DC0_H0_VM0 (10 GiB disk) becomes the rhel9 template, as an
+ * operator's guest template would be.
+ */
+export async function startVcsimWithTemplate(options: { args?: string[] } = {}): Promise<VcsimUnderTest> {
+  const vcsim = await startVcsim({ args: options.args });
+  try {
+    const thumbprint = await vcsimThumbprint(vcsim.port);
+    const admin = new VimClient(vcsim.url, { thumbprint });
+    await admin.login(vcsim.username, vcsim.password);
+    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
+    await admin.waitForTask(await admin.powerOffVm(template.obj));
+    await admin.call('MarkAsTemplate', template.obj, []);
+    return {
+      vcsim,
+      thumbprint,
+      admin,
+      env: (extra = {}) => ({
+        HYPERVISOR: 'vsphere', VSPHERE_URL: vcsim.url, VSPHERE_USER: vcsim.username, VSPHERE_PASSWORD: vcsim.password, VSPHERE_THUMBPRINT: thumbprint,
+        VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0', VSPHERE_CLUSTER: 'DC0_C0', VSPHERE_TASK_POLL_MS: '20', ...extra,
+      }),
+      stop: async () => {
+        await admin.logout().catch(() => undefined);
+        await vcsim.stop();
+      },
+    };
+  } catch (error) {
+    await vcsim.stop();
+    throw error;
+  }
 }
