@@ -129,6 +129,16 @@ async function ackInquiry(flow: FlowDriver, number: string): Promise<void> {
   await flow.complete(number, 'inquiry_acknowledge', 'op1', { outcome: 'acknowledged' });
 }
 
+/** An inquiry a vendor phones in, which the desk acknowledges and converts into a major incident (R-DESK-1). */
+async function inquiryConvertedToIncident(flow: FlowDriver, inquiry: Record<string, unknown>): Promise<string> {
+  const created = await flow.as('op1', 'POST', '/api/inquiries', inquiry);
+  expect200(created);
+  const number = created.body.caseNumber as string;
+  await ackInquiry(flow, number);
+  await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'convert_incident', data: { severity: 'major' } });
+  return number;
+}
+
 export const API_SCENARIOS: Scenario[] = [
   {
     name: 'inquiry-escalated-reopened-answered',
@@ -158,11 +168,7 @@ export const API_SCENARIOS: Scenario[] = [
     async run({ api }) {
       const system = api!;
       const flow = new FlowDriver(system);
-      const created = await flow.as('op1', 'POST', '/api/inquiries', { subject: '住民記録システムに接続できない', text: '全端末で接続エラー', category: 'fault_report', affected: 'vm-shimin01', askerName: '保守ベンダー 佐藤', askerEmail: 'sato@vendor.example.jp' });
-      expect200(created);
-      const number = created.body.caseNumber as string;
-      await ackInquiry(flow, number);
-      await flow.complete(number, 'inquiry_respond', 'op1', { outcome: 'convert_incident', data: { severity: 'major' } });
+      const number = await inquiryConvertedToIncident(flow, { subject: '住民記録システムに接続できない', text: '全端末で接続エラー', category: 'fault_report', affected: 'vm-shimin01', askerName: '保守ベンダー 佐藤', askerEmail: 'sato@vendor.example.jp' });
       return closedCase(system, flow, number);
     },
   },
@@ -173,11 +179,7 @@ export const API_SCENARIOS: Scenario[] = [
     async run({ api }) {
       const system = api!;
       const flow = new FlowDriver(system);
-      const created = await flow.as('op1', 'POST', '/api/inquiries', { subject: '帳票サーバーに接続できない', text: '朝から接続エラー', category: 'fault_report', affected: 'vm-zeimu01', askerName: '帳票ベンダー 木村', askerEmail: 'kimura@vendor.example.jp' });
-      expect200(created);
-      const inquiry = created.body.caseNumber as string;
-      await ackInquiry(flow, inquiry);
-      await flow.complete(inquiry, 'inquiry_respond', 'op1', { outcome: 'convert_incident', data: { severity: 'major' } });
+      const inquiry = await inquiryConvertedToIncident(flow, { subject: '帳票サーバーに接続できない', text: '朝から接続エラー', category: 'fault_report', affected: 'vm-zeimu01', askerName: '帳票ベンダー 木村', askerEmail: 'kimura@vendor.example.jp' });
       await flow.waitForStatus(inquiry, 'done', 30_000);
       const number = (await flow.as('op1', 'GET', `/api/inquiries/${inquiry}`)).body.links[0].caseNumber as string;
       await flow.complete(number, 'acknowledge', 'op1', { outcome: 'on_site' });
