@@ -24,6 +24,8 @@ export async function htmlToPdf(html: string, fixedDate: Date): Promise<Buffer> 
     await run(chromiumPath(), [
       '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check', '--disable-extensions',
       '--disable-background-networking', '--disable-sync', '--disable-component-update', '--no-pdf-header-footer',
+      // Print only once everything is laid out and drawn, whatever the load: the same page must give the same bytes.
+      '--run-all-compositor-stages-before-draw', '--virtual-time-budget=10000',
       `--user-data-dir=${join(dir, 'profile')}`, `--print-to-pdf=${out}`, pathToFileURL(page).href,
     ], { timeout: 120_000, env: { ...process.env, TZ: 'UTC' } });
     return normalisePdfDates(await readFile(out), fixedDate);
