@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { eventually } from '../support/eventually';
 
 describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, PostgreSQL and SMTP', () => {
   let system: TestSystem;
@@ -117,7 +118,11 @@ describe('R-FLOW-1: incident from alert to approved closure, on real Temporal, P
     const results = [first.body.results[0], second.body.results[0]];
     expect(results[0].caseNumber).toBe(results[1].caseNumber);
     expect(results.map((r) => r.joined).sort()).toEqual([false, true]);
-    const detail = await flow.caseDetail(results[0].caseNumber);
+    // The joining alert is a signal: accepted at once, on the case record when the workflow has taken it.
+    const detail = await eventually('both alerts on the case record', async () => {
+      const d = await flow.caseDetail(results[0].caseNumber);
+      return d.alertCount === 2 ? d : undefined;
+    }, 10_000);
     expect(detail.alertCount).toBe(2);
     // A resolved alert is recorded, it does not close the incident.
     const resolved = await postAlerts(alertmanagerBody([{ hostname: 'db01', alertname: 'PostgresDown', status: 'resolved' }]));
