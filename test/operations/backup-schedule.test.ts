@@ -93,6 +93,8 @@ describe('R-SCHED-2 / R-OP-8: backups on Temporal Schedules (cron in Asia/Tokyo,
 
     // A failing backup: the operators hear of it, once per run.
     await handle.pause('test: wait for the fault');
+    // A run still going would make the trigger below an overlap, which the schedule skips (SKIP).
+    await eventually('no scheduled run still going', async () => (await handle.describe()).info.runningActions.length === 0);
     await ops.injectFault({ operation: 'export', phase: 'copy', target: vm, kind: 'permanent', remaining: 1, message: 'datastore offline' });
     await handle.trigger();
     const [mail] = await ops.system.smtp.waitFor((m) => m.subject.includes('バックアップ失敗') && m.subject.includes(vm), { timeoutMs: 60_000 });
