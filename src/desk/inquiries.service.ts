@@ -26,20 +26,11 @@ export interface IntakeAttachment {
   content: Buffer;
 }
 
-/** One inquiry as it comes in, from whichever channel. */
-export interface InquiryIntake {
-  intakeId: string;
-  subject: string;
-  text: string;
-  asker: InquiryAsker;
-  channel: InquiryChannel;
-  category: InquiryCategory;
-  affected: string | null;
-  receivedAt: string;
-  attachments: IntakeAttachment[];
-  mailMessageId?: string | null;
-  loggedBy?: { username: string; displayName: string } | null;
-}
+/**
+ * One inquiry as it comes in, from whichever channel: the workflow's input, with the files
+ * themselves (stored before the workflow starts, which then gets references to them).
+ */
+export type InquiryIntake = Omit<InquiryInput, 'attachments' | 'vendorSilenceBusinessHours'> & { attachments: IntakeAttachment[] };
 
 /** Where a case came from (the case page's "asked by"): see InquiriesService.origin. */
 export interface CaseOrigin {

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { freePort } from '../../src/embedded/ports';
+import { freePort, isPortOpen } from '../../src/embedded/ports';
 import { MailIntake } from '../../src/mail/inbound/mail-intake.service';
 import { encodedWord, messageId } from '../support/desk-mail';
 import { FlowDriver } from '../support/flow';
@@ -31,7 +30,7 @@ describe('R-DESK-1: the embedded mail sink process accepts mail for the desk add
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const deadline = Date.now() + 20_000;
-    while (!(await open(smtpPort))) {
+    while (!(await isPortOpen(smtpPort))) {
       if (Date.now() > deadline || sink.exitCode !== null) throw new Error('the mail sink did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -67,14 +66,3 @@ describe('R-DESK-1: the embedded mail sink process accepts mail for the desk add
     expect((await flow.as('op1', 'GET', `/api/inquiries/${row!.caseNumber}`)).body.subject).toBe('共有プリンタの設定方法');
   });
 });
-
-function open(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}

@@ -1,9 +1,7 @@
 import type { HypervisorPort, VmSpec } from '../../src/providers/hypervisor.port';
 import { ProviderError } from '../../src/providers/provider-error';
-import { startVcsim, vcsimThumbprint } from '../../src/providers/vsphere/vcsim-binary';
-import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { startOperationsSystem, startVcsimWithTemplate, uniq, type OperationsSystem } from './support';
 
 /**
  * One contract, two adapters: the SIMULATOR (embedded default) and the vSphere adapter speaking real
@@ -25,38 +23,21 @@ async function simulatorAdapter(): Promise<Adapter> {
 }
 
 async function vsphereAdapter(): Promise<Adapter> {
-  const sim = await startVcsim();
+  const vcenter = await startVcsimWithTemplate();
   let ops: OperationsSystem | undefined;
   try {
-    const thumbprint = await vcsimThumbprint(sim.port);
-    // vcsim's inventory: datacenter DC0, cluster DC0_C0 with 3 hosts of 2 cores / 4 GiB, datastore LocalDS_0.
-    // DC0_H0_VM0 (10 GiB disk) becomes the rhel9 template, as an operator's guest template would be.
-    const admin = new VimClient(sim.url, { thumbprint });
-    await admin.login(sim.username, sim.password);
-    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
-    await admin.waitForTask(await admin.powerOffVm(template.obj));
-    await admin.call('MarkAsTemplate', template.obj, []);
-    await admin.logout();
     ops = await startOperationsSystem({
       worker: false,
-      env: {
-        HYPERVISOR: 'vsphere',
-        VSPHERE_URL: sim.url,
-        VSPHERE_USER: sim.username,
-        VSPHERE_PASSWORD: sim.password,
-        VSPHERE_THUMBPRINT: thumbprint,
-        VSPHERE_TEMPLATES: 'rhel9=DC0_H0_VM0',
-        VSPHERE_CLUSTER: 'DC0_C0',
+      env: vcenter.env({
         VSPHERE_DATASTORE: 'LocalDS_0',
         // The platform's policy: up to 4 vCPUs per core (vcsim itself admits any number).
         VSPHERE_VCPU_PER_CORE: '4',
         VSPHERE_ADDRESS_POOL: POOL,
-        VSPHERE_TASK_POLL_MS: '20',
-      },
+      }),
     });
   } catch (error) {
     await ops?.close();
-    await sim.stop();
+    await vcenter.stop();
     throw error;
   }
   const system = ops;
@@ -65,9 +46,9 @@ async function vsphereAdapter(): Promise<Adapter> {
     close: async () => {
       await system.close();
       await (system.operations.hypervisor as VsphereHypervisor).close();
-      await sim.stop();
+      await vcenter.stop();
       // No process may outlive the test file.
-      expect(() => process.kill(sim.pid, 0)).toThrow();
+      expect(() => process.kill(vcenter.vcsim.pid, 0)).toThrow();
     },
   };
 }

@@ -4,7 +4,7 @@ import { sealSetting } from '../../src/operations/sealed-setting';
 import { startVcsim, vcsimThumbprint, type RunningVcsim } from '../../src/providers/vsphere/vcsim-binary';
 import { VimClient } from '../../src/providers/vsphere/vim-client';
 import { VsphereHypervisor } from '../../src/providers/vsphere/vsphere-hypervisor';
-import { startOperationsSystem, uniq, type OperationsSystem } from './support';
+import { startOperationsSystem, startVcsimWithTemplate, uniq, type OperationsSystem, type VcsimUnderTest } from './support';
 
 /**
  * The vSphere adapter with more than one worker (R-OP-1): two adapters on one database (two worker
@@ -13,6 +13,7 @@ import { startOperationsSystem, uniq, type OperationsSystem } from './support';
  * password is kept sealed.
  */
 describe('R-OP-1: the vSphere adapter with several workers, and its sealed password (vcsim)', () => {
+  let vcenter: VcsimUnderTest;
   let vcsim: RunningVcsim;
   let thumbprint: string;
   let ops: OperationsSystem;
@@ -30,20 +31,14 @@ describe('R-OP-1: the vSphere adapter with several workers, and its sealed passw
   };
 
   beforeAll(async () => {
-    vcsim = await startVcsim();
-    thumbprint = await vcsimThumbprint(vcsim.port);
-    const admin = new VimClient(vcsim.url, { thumbprint });
-    await admin.login(vcsim.username, vcsim.password);
-    const [template] = (await admin.retrieveAll('VirtualMachine', ['name'])).filter((vm) => vm.props.name === 'DC0_H0_VM0');
-    await admin.waitForTask(await admin.powerOffVm(template.obj));
-    await admin.call('MarkAsTemplate', template.obj, []);
-    await admin.logout();
+    vcenter = await startVcsimWithTemplate();
+    ({ vcsim, thumbprint } = vcenter);
     ops = await startOperationsSystem({ worker: false });
   }, 120_000);
   afterAll(async () => {
     for (const a of adapters) await a.close();
     await ops?.close();
-    await vcsim?.stop();
+    await vcenter?.stop();
   });
 
   test('R-OP-1: two workers provisioning at the same moment get different addresses (a lease row per address), and a deleted VM\'s address goes back to the pool', async () => {

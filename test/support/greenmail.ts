@@ -1,9 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/common/paths';
-import { freePort } from '../../src/embedded/ports';
+import { freePort, isPortOpen } from '../../src/embedded/ports';
 
 export const GREENMAIL_VERSION = '2.1.3';
 
@@ -31,16 +30,6 @@ export function ensureGreenMail(): string {
   return jar;
 }
 
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 export interface GreenMail {
   imapPort: number;
@@ -72,7 +61,7 @@ export async function startGreenMail(options: { address?: string; password?: str
     // Ready when both ports answer (GreenMail logs its start only when verbose).
     const probe = async () => {
       while (child.exitCode === null) {
-        if ((await listening(imapPort)) && (await listening(smtpPort))) {
+        if ((await isPortOpen(imapPort)) && (await isPortOpen(smtpPort))) {
           clearTimeout(timer);
           return resolve();
         }
