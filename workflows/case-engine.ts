@@ -272,7 +272,11 @@ export class CaseEngine {
 
   /** Opens a task and waits until someone completes it. */
   async humanTask(type: string, options: TaskOptions = {}): Promise<TaskResult> {
-    const slot = await this.openTask(type, options);
+    return this.completionOf(await this.openTask(type, options));
+  }
+
+  /** Waits until someone completes a task opened earlier. */
+  async completionOf(slot: TaskSlot): Promise<TaskResult> {
     await this.waitUntil(() => slot.result !== undefined);
     return slot.result!;
   }

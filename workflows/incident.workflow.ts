@@ -27,7 +27,14 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   });
 
   engine.impact = { severity: input.severity };
-  const asset = await recordActivities.lookupAsset({ hostname: input.hostname });
+  // Runs started since this change ask the calendar beside the asset lookup and write the on-site
+  // task in the same batch as the SLA's start, beside the first e-mail: the operators' first task
+  // shows three activities after the alert instead of five.
+  const firstTaskSooner = engine.batchingWrites && patched('incident-first-task-sooner');
+  const [asset, earlyPlan] = await Promise.all([
+    recordActivities.lookupAsset({ hostname: input.hostname }),
+    firstTaskSooner ? calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt }) : Promise.resolve(null),
+  ]);
   await engine.register({
     subject: input.subject,
     occurredAt: input.detectedAt,
@@ -41,8 +48,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   });
   const alertLog = recordAlerts(engine, alerts);
 
-  const plan = await calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt });
+  const plan = earlyPlan ?? (await calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt }));
   const onsiteSla = await engine.startSla(plan, (percent, at) => notifySla(engine, percent, at, plan.dueAt));
+  const urgent = input.severity === 'critical' && !plan.withinReceptionHours;
+  // R-SLA-2: a critical incident outside reception hours needs a decision from the authority.
+  let consultation: Awaited<ReturnType<CaseEngine['openTask']>> | null = null;
+  let onSiteTask: Awaited<ReturnType<CaseEngine['openTask']>> | null = null;
+  if (firstTaskSooner) {
+    if (urgent) consultation = await engine.openTask('urgent_consultation');
+    onSiteTask = await engine.openTask('acknowledge', { dueAt: plan.dueAt });
+  }
   await engine.mailInBackground('received', {
     template: 'incident.received', caseNumber: engine.caseNumber!, caseSubject: input.subject, hostname: input.hostname, severity: input.severity,
     detectedAt: input.detectedAt, summary: input.summary, unregisteredDevice: !asset.registered, onsiteDueAt: plan.dueAt,
@@ -50,17 +65,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
   await tellFollower(engine, input.follower, 'opened');
 
-  // R-SLA-2: a critical incident outside reception hours needs a decision from the authority.
-  let consultation: Awaited<ReturnType<CaseEngine['openTask']>> | null = null;
-  if (input.severity === 'critical' && !plan.withinReceptionHours) {
-    consultation = await engine.openTask('urgent_consultation');
+  if (urgent) {
+    if (!firstTaskSooner) consultation = await engine.openTask('urgent_consultation');
     await engine.mail('urgent', {
       template: 'incident.urgent_consultation', caseNumber: engine.caseNumber!, caseSubject: input.subject,
       detectedAt: input.detectedAt, severity: input.severity, summary: input.summary,
     }, [{ role: 'general_affairs' }], [{ role: 'operators' }]);
   }
 
-  const onSite = await engine.humanTask('acknowledge', { dueAt: plan.dueAt });
+  const onSite = onSiteTask ? await engine.completionOf(onSiteTask) : await engine.humanTask('acknowledge', { dueAt: plan.dueAt });
   engine.sla!.stop();
   // Once someone is on site the out-of-hours question is answered; histories from before this
   // change left it open, hence the patch.

@@ -21,7 +21,7 @@ export function canSee(actor: Actor, record: Pick<CaseRecord, 'departmentIds'>):
   return !!scope && record.departmentIds.includes(scope);
 }
 
-export function assertCanSee(actor: Actor, record: CaseRecord): void {
+export function assertCanSee(actor: Actor, record: Pick<CaseRecord, 'departmentIds'>): void {
   if (!canSee(actor, record)) throw forbidden('This case belongs to another department / 他課の案件は参照できません');
 }
 

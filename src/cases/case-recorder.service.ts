@@ -1,3 +1,4 @@
+import { CASE_REGISTERED_CHANNEL } from '../temporal/case-start';
 import { EntityManager, NotFoundError } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Impact } from '../../workflows/shared/case-model';
@@ -63,6 +64,8 @@ export class CaseRecorder {
           data: null,
         }),
       );
+      // Delivered at commit: the API answer waiting for this run's number reads the row then.
+      await em.execute('select pg_notify(?, ?)', [CASE_REGISTERED_CHANNEL, input.runId]);
       return { caseId: record.id, caseNumber: number };
     });
   }

@@ -14,7 +14,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DependencyMonitor } from '../health/dependency-monitor';
 import type { Actor } from '../identity/current-user';
-import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { CaseRegistrations } from '../temporal/case-registrations';
+import { waitForCaseNumber } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import { actorRef } from '../cases/cases.service';
 import { askerAnswer } from '../../workflows/shared/messages';
@@ -54,6 +55,7 @@ export class InquiriesService {
     private readonly dependencies: DependencyMonitor,
     private readonly cases: CasesService,
     private readonly caseMailer: CaseMailer,
+    private readonly registrations: CaseRegistrations,
   ) {}
 
   private sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
@@ -82,7 +84,7 @@ export class InquiriesService {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
     const handle = this.temporal.workflow.getHandle(workflowId);
-    const state = await waitForCaseNumber(handle, undefined, runId ? { registered: caseRowWritten((q, p) => this.sql(q, p), runId) } : {});
+    const state = await waitForCaseNumber(handle, undefined, runId ? this.registrations.of(runId) : {});
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
   }
 

@@ -8,7 +8,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
-import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { CaseRegistrations } from '../temporal/case-registrations';
+import { waitForCaseNumber, waitForCaseRow } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import type { ParsedAlert } from './alert-payload';
 import { AlertInbox, type AcceptedAlert, type Delivery } from './alert-inbox.service';
@@ -43,11 +44,8 @@ export class IncidentsService {
     private readonly em: EntityManager,
     private readonly inbox: AlertInbox,
     private readonly dependencies: DependencyMonitor,
+    private readonly registrations: CaseRegistrations,
   ) {}
-
-  private registered(runId: string): () => Promise<boolean> {
-    return caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), runId);
-  }
 
   /**
    * R-FLOW-1 intake. Every alert is written to the inbox before anything else (an accepted alert
@@ -76,7 +74,7 @@ export class IncidentsService {
       const state = await waitForCaseNumber(handle);
       return { ...base, caseNumber: state?.caseNumber ?? null, joined: true, queued: false };
     }
-    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, delivery.runId ? { registered: this.registered(delivery.runId) } : {});
+    const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, delivery.runId ? this.registrations.of(delivery.runId) : {});
     return { ...base, caseNumber: state?.caseNumber ?? null, joined: state ? state.openedByAlertId !== accepted.alertId : false, queued: false };
   }
 
@@ -90,8 +88,9 @@ export class IncidentsService {
     };
     try {
       const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
-      const state = await waitForCaseNumber(handle, undefined, { registered: this.registered(handle.firstExecutionRunId) });
-      return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
+      const { registered, wake } = this.registrations.of(handle.firstExecutionRunId);
+      const row = await waitForCaseRow(registered, wake);
+      return { workflowId, caseNumber: row?.caseNumber ?? null, caseId: row?.caseId ?? null };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, caseNumber: null, caseId: null };
       throw error;

@@ -10,18 +10,50 @@ const QUERY_DEADLINE_MS = 3_000;
 /** Runs one SQL statement with positional `?` parameters (MikroORM's connection `execute`). */
 export type SqlExecute = (sql: string, params: unknown[]) => Promise<unknown[]>;
 
-/** `WaitOptions.registered` for a run: whether registerCase has written its case_record row yet. */
-export function caseRowWritten(execute: SqlExecute, runId: string): () => Promise<boolean> {
-  return async () => (await execute('select 1 from case_record where run_id = ? limit 1', [runId])).length > 0;
+/** The case row registerCase writes for a run: enough to answer "which case is it?" without asking the workflow. */
+export interface CaseRow {
+  caseId: string;
+  caseNumber: string;
+}
+
+/** registerCase notifies this channel (payload: the run id) in the transaction that writes the case row. */
+export const CASE_REGISTERED_CHANNEL = 'opsdesk_case_registered';
+
+/** `WaitOptions.registered` for a run: its case_record row, once registerCase has written it. */
+export function caseRowOf(execute: SqlExecute, runId: string): () => Promise<CaseRow | null> {
+  return async () => {
+    const [row] = (await execute('select id, number from case_record where run_id = ? limit 1', [runId])) as Array<{ id: string; number: string }>;
+    return row ? { caseId: row.id, caseNumber: row.number } : null;
+  };
 }
 
 export interface WaitOptions {
   /**
-   * Whether the case row is in the database yet. Until it is, the workflow cannot have its number,
+   * The case row, once it is in the database. Until it is, the workflow cannot have its number,
    * and asking the database is far cheaper than a workflow query (a round trip through the Temporal
    * server and a worker, several per new case under load).
    */
-  registered?: () => Promise<boolean>;
+  registered?: () => Promise<CaseRow | null>;
+  /** Resolves when the row may have been written (a notification for this run) or after `ms`; else a plain sleep. */
+  wake?: (ms: number) => Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A new case's number and id from its row, for an answer that needs nothing else: no workflow
+ * query at all. Woken by registerCase's notification; polls while none comes. Null after 15 s.
+ */
+export async function waitForCaseRow(registered: () => Promise<CaseRow | null>, wake: (ms: number) => Promise<void> = sleep): Promise<CaseRow | null> {
+  const deadline = Date.now() + WAIT_MS;
+  let delay = 50;
+  while (Date.now() < deadline) {
+    const row = await registered().catch(() => null);
+    if (row) return row;
+    await wake(Math.min(delay, Math.max(0, deadline - Date.now())));
+    delay = Math.min(delay * 2, 500);
+  }
+  return null;
 }
 
 /**
@@ -35,10 +67,12 @@ export async function waitForCaseNumber(
 ): Promise<CaseStateView | null> {
   const deadline = Date.now() + WAIT_MS;
   let delay = 10;
-  let queriedAt = 0;
+  // With a registration check, the first question waits for the row (or a second).
+  let queriedAt = options.registered ? Date.now() : 0;
+  const wake = options.wake ?? sleep;
   while (Date.now() < deadline) {
     const now = Date.now();
-    const ask = !options.registered || now - queriedAt >= QUERY_EVERY_MS || (await options.registered().catch(() => true));
+    const ask = !options.registered || now - queriedAt >= QUERY_EVERY_MS || (await options.registered().then((row) => row !== null, () => true));
     if (ask) {
       queriedAt = now;
       try {
@@ -49,7 +83,7 @@ export async function waitForCaseNumber(
         // No worker has picked the workflow up yet.
       }
     }
-    await new Promise((r) => setTimeout(r, delay));
+    await wake(delay);
     delay = Math.min(delay * 2, 250);
   }
   return null;

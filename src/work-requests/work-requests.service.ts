@@ -11,7 +11,8 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
-import { caseRowWritten, waitForCaseNumber } from '../temporal/case-start';
+import { CaseRegistrations } from '../temporal/case-registrations';
+import { waitForCaseRow } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
@@ -23,6 +24,7 @@ export class WorkRequestsService {
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dependencies: DependencyMonitor,
+    private readonly registrations: CaseRegistrations,
   ) {}
 
   types() {
@@ -48,8 +50,8 @@ export class WorkRequestsService {
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
     const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
-    const registered = caseRowWritten((sql, params) => this.em.getConnection().execute(sql, params), handle.firstExecutionRunId);
-    const state = await waitForCaseNumber(handle, undefined, { registered });
-    return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
+    const { registered, wake } = this.registrations.of(handle.firstExecutionRunId);
+    const row = await waitForCaseRow(registered, wake);
+    return { workflowId, caseNumber: row?.caseNumber ?? null, caseId: row?.caseId ?? null };
   }
 }
