@@ -158,7 +158,9 @@ export class CaseEngine {
 
   async register(input: Omit<RegisterCaseInput, 'kind' | 'workflowId' | 'runId'>): Promise<void> {
     const info = workflowInfo();
-    const registered = await recordActivities.registerCase({ ...input, kind: this.kind, workflowId: info.workflowId, runId: info.runId });
+    const registered = await recordActivities.registerCase({
+      ...input, kind: this.kind, workflowId: info.workflowId, runId: info.runId, ...(this.openedByAlertId ? { openedByAlertId: this.openedByAlertId } : {}),
+    });
     this.caseId = registered.caseId;
     this.caseNumber = registered.caseNumber;
     this.pushSearchAttributes();

@@ -92,6 +92,10 @@ export class CaseRecord {
   @Property({ type: 'integer' })
   alertCount: number = 0;
 
+  /** The alert whose signal started the incident: an alert answered later tells from the row whether it joined. */
+  @Property({ type: 'uuid', nullable: true })
+  openedByAlertId?: string | null;
+
   /** Departments that own the affected systems (incident) or asked for the work (request). */
   @Property({ type: 'uuid[]' })
   departmentIds: string[] = [];

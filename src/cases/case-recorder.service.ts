@@ -42,6 +42,7 @@ export class CaseRecorder {
         hostname: input.hostname ?? null,
         unregisteredDevice: input.unregisteredDevice ?? false,
         alertCount: input.alertCount ?? 0,
+        openedByAlertId: input.openedByAlertId ?? null,
         departmentIds: input.departmentIds ?? [],
         requesterId: input.requesterId ?? null,
         requestType: input.requestType ?? null,

@@ -74,6 +74,14 @@ export class IncidentsService {
       const state = await waitForCaseNumber(handle);
       return { ...base, caseNumber: state?.caseNumber ?? null, joined: true, queued: false };
     }
+    if (delivery.runId) {
+      // The row says which alert opened the incident: no question to the workflow.
+      const { registered, wake } = this.registrations.of(delivery.runId);
+      const row = await waitForCaseRow(registered, wake);
+      if (!row) return { ...base, caseNumber: null, joined: false, queued: false }; // no worker took it up within the wait
+      if (row.openedByAlertId) return { ...base, caseNumber: row.caseNumber, joined: row.openedByAlertId !== accepted.alertId, queued: false };
+    }
+    // An incident registered before the row named its alert: ask the workflow.
     const state = await waitForCaseNumber(handle, (s) => !!s.caseNumber && !!s.openedByAlertId, delivery.runId ? this.registrations.of(delivery.runId) : {});
     return { ...base, caseNumber: state?.caseNumber ?? null, joined: state ? state.openedByAlertId !== accepted.alertId : false, queued: false };
   }

@@ -14,6 +14,8 @@ export type SqlExecute = (sql: string, params: unknown[]) => Promise<unknown[]>;
 export interface CaseRow {
   caseId: string;
   caseNumber: string;
+  /** The alert whose signal started the incident (null for other cases and for incidents from before the column). */
+  openedByAlertId: string | null;
 }
 
 /** registerCase notifies this channel (payload: the run id) in the transaction that writes the case row. */
@@ -22,8 +24,8 @@ export const CASE_REGISTERED_CHANNEL = 'opsdesk_case_registered';
 /** `WaitOptions.registered` for a run: its case_record row, once registerCase has written it. */
 export function caseRowOf(execute: SqlExecute, runId: string): () => Promise<CaseRow | null> {
   return async () => {
-    const [row] = (await execute('select id, number from case_record where run_id = ? limit 1', [runId])) as Array<{ id: string; number: string }>;
-    return row ? { caseId: row.id, caseNumber: row.number } : null;
+    const [row] = (await execute('select id, number, opened_by_alert_id from case_record where run_id = ? limit 1', [runId])) as Array<{ id: string; number: string; opened_by_alert_id: string | null }>;
+    return row ? { caseId: row.id, caseNumber: row.number, openedByAlertId: row.opened_by_alert_id } : null;
   };
 }
 

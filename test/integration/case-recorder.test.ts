@@ -3,15 +3,21 @@ import { randomUUID } from 'node:crypto';
 import { CaseRecorder } from '../../src/cases/case-recorder.service';
 import { ormOptions } from '../../src/database/mikro-orm.config';
 import { migrateDatabase } from '../../src/database/migrate';
+import type { AppConfig } from '../../src/config/app-config';
+import { PgNotifications } from '../../src/database/pg-notifications';
+import { CaseRegistrations } from '../../src/temporal/case-registrations';
 import { createTestDatabase } from '../support/databases';
+import { eventually } from '../support/eventually';
 
 /** Activities are retried by Temporal: every write of the case record must apply exactly once. */
 describe('case record writes are idempotent and atomic (real PostgreSQL)', () => {
   let orm: MikroORM;
   let recorder: CaseRecorder;
+  let databaseUrl: string;
 
   beforeAll(async () => {
-    orm = await MikroORM.init(ormOptions(await createTestDatabase()));
+    databaseUrl = await createTestDatabase();
+    orm = await MikroORM.init(ormOptions(databaseUrl));
     await migrateDatabase(orm);
     recorder = new CaseRecorder(orm.em);
   });
@@ -31,6 +37,24 @@ describe('case record writes are idempotent and atomic (real PostgreSQL)', () =>
     expect(first.caseNumber).toBe('INC-2026-0001');
     // The year is Japan's: 31 Dec 20:00 UTC is already 1 Jan in Tokyo.
     expect((await register('run-e', '2026-12-31T20:00:00Z')).caseNumber).toBe('INC-2027-0001');
+  });
+
+  test('R-FLOW-1: the answer waiting for a new case is woken by its registration at commit (not by a poll) and reads number and opening alert from the row', async () => {
+    const registrations = new CaseRegistrations({ databaseUrl } as AppConfig, orm.em);
+    try {
+      const runId = `run-${randomUUID()}`;
+      const alertId = randomUUID();
+      const { registered, wake } = registrations.of(runId);
+      expect(await registered()).toBeNull();
+      await eventually('the notification listener is connected', () => Promise.resolve(PgNotifications.acquire(databaseUrl).listening), 10_000);
+      // Without the notification this waits for its whole fallback (longer than the test may run).
+      const woken = wake(10 * 60_000);
+      const { caseId, caseNumber } = await recorder.registerCase({ kind: 'incident', workflowId: `wf-${runId}`, runId, subject: 'disk full', occurredAt: '2026-04-01T01:00:00Z', openedByAlertId: alertId });
+      await woken;
+      expect(await registered()).toEqual({ caseId, caseNumber, openedByAlertId: alertId });
+    } finally {
+      await registrations.onApplicationShutdown();
+    }
   });
 
   test('R-REC-6: the same event key is applied once, and a failed event leaves nothing behind', async () => {

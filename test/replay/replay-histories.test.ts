@@ -7,7 +7,7 @@
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentFromJson, summarize } from '../../src/audit-history/history-json';
+import { attributesOf, decodePayloads, documentFromJson, summarize, type JsonPayloads } from '../../src/audit-history/history-json';
 import { historyFromJson } from '../../src/audit-history/proto-json';
 import { explainReplayFailure } from '../../src/audit-history/replay';
 import { pathFeatures, REQUIRED_PATHS, type PathFeature } from './history-features';
@@ -65,6 +65,25 @@ describe('committed workflow histories replay against the current workflow code'
       const missing = required.filter((p) => !covered.get(type)?.has(p));
       expect({ type, missing }).toEqual({ type, missing: [] });
     }
+  });
+
+  test('R-FLOW-1 / issue 20: a new incident opens its on-site task three activities after the alert (asset and calendar side by side, the registration, then the task beside the first e-mail)', () => {
+    const { document } = histories.find((h) => h.entry?.name === 'incident-alert-resolved-on-site')!;
+    const scheduled = document.history.events
+      .filter((event) => event.eventType === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED')
+      .map((event) => {
+        const attributes = attributesOf(event) as { activityType?: { name?: string }; input?: JsonPayloads; workflowTaskCompletedEventId?: string };
+        return { type: attributes.activityType?.name, input: decodePayloads(attributes.input), workflowTask: attributes.workflowTaskCompletedEventId };
+      });
+    const opensOnSiteTask = (input: unknown[]) =>
+      ((input[0] as { events?: Array<{ openTasks?: Array<{ type: string }> }> })?.events ?? []).some((e) => e.openTasks?.some((t) => t.type === 'acknowledge'));
+    const taskWrite = scheduled.findIndex((a) => a.type === 'recordCaseEvents' && opensOnSiteTask(a.input));
+    const taskWorkflowTask = scheduled[taskWrite].workflowTask;
+    const before = scheduled.slice(0, taskWrite).filter((a) => a.workflowTask !== taskWorkflowTask);
+    expect(before.map((a) => a.type)).toEqual(['lookupAsset', 'planSla', 'registerCase']);
+    expect(before[0].workflowTask).toBe(before[1].workflowTask);
+    // Beside the task's write, in the same workflow task: the received e-mail (and the SLA's notice times).
+    expect(scheduled.filter((a) => a.workflowTask === taskWorkflowTask).map((a) => a.type).sort()).toEqual(['recordCaseEvents', 'sendCaseMail', 'slaCheckpoints']);
   });
 
   test('Worker.runReplayHistories: all of them replay (bundle of the current code)', async () => {

@@ -22,6 +22,8 @@ export interface RegisterCaseInput {
   impact?: Impact;
   createdBy?: string | null;
   alertCount?: number;
+  /** The alert that opened an incident (its signal came with the start): the API tells a joining alert from it by the row alone. */
+  openedByAlertId?: string | null;
 }
 
 export interface RegisteredCase {
