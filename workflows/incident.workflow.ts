@@ -15,8 +15,12 @@ type Step = 'triage' | 'vendor' | 'verify_platform' | 'department_verification' 
  */
 export async function incidentWorkflow(input: IncidentInput): Promise<IncidentResult> {
   const engine = new CaseEngine('incident', input.subject, input.severity);
+  // Runs started since this change open their first task sooner (below). They also write once per
+  // workflow task, so they do not ask for the older patch too: every patch marker costs its run a
+  // TemporalChangeVersion search-attribute upsert. Runs of the older patch replay as they ran.
+  const firstTaskSooner = patched('incident-first-task-sooner');
   // Runs started since this change write their record once per workflow task (CaseEngine.batchWrites).
-  if (patched('one-write-per-workflow-task')) engine.batchWrites();
+  if (firstTaskSooner || patched('one-write-per-workflow-task')) engine.batchWrites();
   engine.install();
   const alerts: AlertSignal[] = [];
   setHandler(alertReceived, (alert) => {
@@ -27,10 +31,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<IncidentRe
   });
 
   engine.impact = { severity: input.severity };
-  // Runs started since this change ask the calendar beside the asset lookup and write the on-site
-  // task in the same batch as the SLA's start, beside the first e-mail: the operators' first task
-  // shows three activities after the alert instead of five.
-  const firstTaskSooner = engine.batchingWrites && patched('incident-first-task-sooner');
+  // Runs started since incident-first-task-sooner ask the calendar beside the asset lookup and write
+  // the on-site task in the same batch as the SLA's start, beside the first e-mail: the operators'
+  // first task shows three activities after the alert instead of five.
   const [asset, earlyPlan] = await Promise.all([
     recordActivities.lookupAsset({ hostname: input.hostname }),
     firstTaskSooner ? calendarActivities.planSla({ kind: 'onsite', startAt: input.detectedAt }) : Promise.resolve(null),

@@ -125,7 +125,8 @@ export class HistoryStore {
     if (summary.closeStatus === 'RUNNING' || !summary.closeTime || !summary.startTime) return false;
     const em = this.em.fork();
     const record = await em.findOne(CaseRecord, { runId: summary.firstRunId ?? runId });
-    const compressed = await gzipAsync(Buffer.from(document.json, 'utf8'), { level: 9 });
+    // zlib's default level: a third of level 9's CPU for a 6 % larger archive (every closed case is archived).
+    const compressed = await gzipAsync(Buffer.from(document.json, 'utf8'), { level: 6 });
     const inserted = await em.execute<Array<{ id: string }>>(
       `insert into archived_history (id, case_id, case_number, workflow_id, run_id, workflow_type, task_queue, close_status, start_time, close_time,
          event_count, json_bytes, sha256, history_gzip, archived_at, archived_by)
