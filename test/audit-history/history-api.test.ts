@@ -246,9 +246,9 @@ describe('issue 7: auditors read, replay and check workflow histories, kept for 
       expect(response.body).toMatchObject({ ok: false, workflowType: 'incidentWorkflow', source: 'archive', problem: { kind: 'nondeterminism' } });
       const { problem } = response.body;
       expect(problem.eventId).toBeGreaterThan(0);
-      // The case ran with patched('one-write-per-workflow-task'): its history starts with that marker, where the changed code starts a timer.
-      expect(problem.en).toMatch(new RegExp(`^At event #${problem.eventId} \\(MarkerRecorded, .+\\) the history shows the marker of patched\\('one-write-per-workflow-task'\\).*, ` +
-        `but the current code did not ask patched\\('one-write-per-workflow-task'\\) at that point and issued another command instead\\.`));
+      // The case ran with patched('incident-first-task-sooner'): its history starts with that marker, where the changed code starts a timer.
+      expect(problem.en).toMatch(new RegExp(`^At event #${problem.eventId} \\(MarkerRecorded, .+\\) the history shows the marker of patched\\('incident-first-task-sooner'\\).*, ` +
+        `but the current code did not ask patched\\('incident-first-task-sooner'\\) at that point and issued another command instead\\.`));
       expect(problem.en).toContain('the workflow code has changed since this case ran; a patch() is missing');
       expect(problem.ja).toContain(`イベント #${problem.eventId}`);
       console.log(`[replay] changed code: ${problem.en}`);
