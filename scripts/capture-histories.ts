@@ -11,7 +11,8 @@
  * lists what was captured. Nothing outside test/histories/ is touched.
  */
 import 'reflect-metadata';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleOpsdeskWorkflows } from '../src/worker/workflow-bundle';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,10 +76,10 @@ async function main(): Promise<void> {
     process.env.OPSDESK_ARCHIVE_INTERVAL_SECONDS = '0';
     process.env.OPSDESK_LOG_LEVEL ??= 'warn';
     const quiet = () => undefined;
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: join(PROJECT_ROOT, 'workflows', 'index.ts'),
-      logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
-    });
+    const code = await bundleOpsdeskWorkflows(
+      { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: console.warn, error: console.error },
+      join(PROJECT_ROOT, 'workflows', 'index.ts'),
+    );
     const bundlePath = join(scratch, 'workflow-bundle.js');
     writeFileSync(bundlePath, code);
     process.env.OPSDESK_TEST_WORKFLOW_BUNDLE = bundlePath;

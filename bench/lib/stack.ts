@@ -4,6 +4,7 @@
  * API, the opsdesk worker, the baseline worker and the load client as child processes.
  */
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleOpsdeskWorkflows } from '../../src/worker/workflow-bundle';
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -118,7 +119,8 @@ export class Stack {
 
   async bundle(): Promise<void> {
     const t0 = Date.now();
-    const opsdesk = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: bundleLogger });
+    // opsdesk's bundle as opsdesk builds it (src/worker/workflow-bundle.ts); the baseline's as the SDK does by default.
+    const opsdesk = { code: await bundleOpsdeskWorkflows(bundleLogger) };
     this.workflowBundle = join(this.scratch, 'opsdesk-workflows.js');
     writeFileSync(this.workflowBundle, opsdesk.code);
     const baseline = await bundleWorkflowCode({ workflowsPath: require.resolve('../baseline/workflows'), logger: bundleLogger });

@@ -3,7 +3,8 @@
  * run) and explains a failure in words an auditor can act on. Used by the API, the audit CLI,
  * the capture script and the CI replay test.
  */
-import { Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { bundleOpsdeskWorkflows } from '../worker/workflow-bundle';
 import { formatJstEn, formatJstJa } from '../../workflows/shared/jst';
 import { attributesOf, decodePayloads, durationMs, eventId, eventTypeName, pick, summarize, text, type JsonHistory, type JsonPayloads } from './history-json';
 import { readableTimeline } from './history-timeline';
@@ -25,8 +26,8 @@ const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn:
 export function currentWorkflowBundle(): Promise<WorkflowBundleSource> {
   const prebuilt = process.env.OPSDESK_WORKFLOW_BUNDLE || process.env.OPSDESK_TEST_WORKFLOW_BUNDLE;
   if (prebuilt) return Promise.resolve({ codePath: prebuilt });
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger })
-    .then(({ code }): WorkflowBundleSource => ({ code }))
+  cachedBundle ??= bundleOpsdeskWorkflows(quietLogger)
+    .then((code): WorkflowBundleSource => ({ code }))
     .catch((error: unknown) => {
       cachedBundle = undefined;
       throw error;

@@ -1,4 +1,5 @@
 import { MikroORM } from '@mikro-orm/postgresql';
+import { OPSDESK_BUNDLER_OPTIONS } from './workflow-bundle';
 import { NestFactory } from '@nestjs/core';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -58,7 +59,7 @@ export async function createOpsdeskWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities,
-    ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    ...(overrides.workflowBundle ? { workflowBundle: overrides.workflowBundle } : { workflowsPath: require.resolve('../../workflows'), bundlerOptions: OPSDESK_BUNDLER_OPTIONS }),
     shutdownGraceTime: '20s',
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     // Activity log lines with case number and run id; OpenTelemetry interceptors when tracing is on.

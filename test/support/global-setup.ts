@@ -1,4 +1,4 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleOpsdeskWorkflows } from '../../src/worker/workflow-bundle';
 import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,7 @@ async function startServers(scratch: string, started: Array<() => Promise<void>>
   }
   process.env.TEMPORAL_TEST_SERVER_PATH = temporalTestServerPath();
 
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const code = await bundleOpsdeskWorkflows(quietLogger);
   const bundlePath = join(scratch, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   process.env.OPSDESK_TEST_WORKFLOW_BUNDLE = bundlePath;
