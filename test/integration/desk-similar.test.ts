@@ -1,3 +1,4 @@
+import { eventually } from '../support/eventually';
 import { alertmanagerBody, FlowDriver } from '../support/flow';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -55,7 +56,12 @@ describe('R-REC-6: similar closed cases on any case, role-checked', () => {
     // It happens again: the same host and alert open a new incident (the old one is closed).
     const again = await alertIncident('ディスク使用率が92%です');
     expect(again).not.toBe(closedIncident);
-    const seen = await similar(again, 'op1');
+    // The answer to the alert comes once the case is registered; the workflow records the alert
+    // itself (what the alert match reads) in its next write, a moment later.
+    const seen = await eventually('the new incident has recorded its alert', async () => {
+      const response = await similar(again, 'op1');
+      return response.status !== 200 || response.body.items[0]?.matchedOn?.includes('alert') ? response : null;
+    }, 30_000);
     expect(seen.status).toBe(200);
     expect(seen.body.items[0]).toMatchObject({ caseNumber: closedIncident, kind: 'incident', hostname: 'vm-zeimu01' });
     expect(seen.body.items[0].matchedOn).toEqual(expect.arrayContaining(['device', 'alert', 'text']));
