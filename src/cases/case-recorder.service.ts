@@ -1,4 +1,3 @@
-import { CASE_REGISTERED_CHANNEL } from '../temporal/case-start';
 import { EntityManager, NotFoundError } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { Impact } from '../../workflows/shared/case-model';
@@ -7,6 +6,7 @@ import type { CaseKind } from '../../workflows/shared/ids';
 import { jstYear } from '../../workflows/shared/jst';
 import { CaseRecord } from './case-record.entity';
 import { TimelineEntry } from './timeline-entry.entity';
+import { CASE_REGISTERED_CHANNEL } from '../temporal/case-start';
 
 const PREFIX: Record<CaseKind, string> = { incident: 'INC', work_request: 'REQ', inquiry: 'INQ' };
 

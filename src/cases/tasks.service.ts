@@ -94,32 +94,24 @@ export class TasksService {
   }
 
   /** An open task this actor may act on (role, department, separation of duties). */
-  private async actionableTask(actor: Actor, taskId: string): Promise<{ task: CaseTask; record: CaseRecord }> {
-    const task = await this.em.findOne(CaseTask, { id: taskId });
-    if (!task) throw notFound(`Task ${taskId}`);
-    const record = await this.em.findOneOrFail(CaseRecord, { id: task.caseId });
-    assertCanSee(actor, record);
-    if (task.state !== 'open') throw conflict('この作業は既に完了しているか、受け付けられない状態です。 / This step is no longer open.');
-    const done = await this.em.find(CaseTask, { caseId: record.id, state: 'done' }, { fields: ['type', 'completedByUsername'] });
-    const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.completedByUsername } })));
-    if (refusal) throw forbidden(refusal.message);
-    return { task, record };
+  private async actionableTask(actor: Actor, taskId: string): Promise<TaskContext> {
+    const context = await this.taskContext(taskId);
+    assertCanSee(actor, context.record);
+    if (context.task.state !== 'open') throw conflict('この作業は既に完了しているか、受け付けられない状態です。 / This step is no longer open.');
+    assertTaskPolicy(actor, context);
+    return context;
   }
 
   /** Completes a human step through the workflow's Update; its validator refuses before history. */
   async complete(actor: Actor, taskId: string, body: CompleteTaskDto) {
-    const found = await this.completionContext(taskId);
-    if (!found) throw notFound(`Task ${taskId}`);
-    const { task, record, done } = found;
+    const context = await this.taskContext(taskId);
+    const { task, record } = context;
     assertCanSee(actor, record);
     // A step someone has taken is theirs until they release it or it is taken over (no collisions).
     if (task.state === 'open' && task.claimedByUsername && task.claimedByUsername !== actor.username) throw takenBy(task);
-    if (task.state === 'open') {
-      // The shared task policy (role, department, separation of duties), answered before Temporal is
-      // asked; the workflow's Update validator applies the same table to whatever reaches it.
-      const refusal = checkTaskActor(task, actorRef(actor), done.map((t) => ({ type: t.type, actor: { username: t.username } })));
-      if (refusal) throw forbidden(refusal.message);
-    }
+    // The shared task policy, answered before Temporal is asked; the workflow's Update validator
+    // applies the same table to whatever reaches it (a task no longer open gets its answer there).
+    if (task.state === 'open') assertTaskPolicy(actor, context);
     return this.dependencies.humanStep(() => this.temporal.workflow.getHandle(record.workflowId, record.runId).executeUpdate(completeTask, {
       args: [{ taskId, outcome: body.outcome, note: body.note, data: body.data, actor: actorRef(actor) }],
     }));
@@ -130,11 +122,7 @@ export class TasksService {
    * completing is the busiest write of the API (six per incident), and three ORM queries cost it
    * more CPU than the Update's own round trip through the API.
    */
-  private async completionContext(taskId: string): Promise<{
-    task: { type: string; state: string; departmentId: string | null; claimedByUsername: string | null; claimedByName: string | null };
-    record: { workflowId: string; runId: string; departmentIds: string[] };
-    done: Array<{ type: string; username: string | null }>;
-  } | null> {
+  private async taskContext(taskId: string): Promise<TaskContext> {
     const [row] = await this.em.getConnection().execute<Array<{
       type: string; state: string; department_id: string | null; claimed_by_username: string | null; claimed_by_name: string | null;
       workflow_id: string; run_id: string; department_ids: string[]; done: Array<{ type: string; username: string | null }>;
@@ -146,13 +134,25 @@ export class TasksService {
         where t.id = ?`,
       [taskId],
     );
-    if (!row) return null;
+    if (!row) throw notFound(`Task ${taskId}`);
     return {
       task: { type: row.type, state: row.state, departmentId: row.department_id, claimedByUsername: row.claimed_by_username, claimedByName: row.claimed_by_name },
       record: { workflowId: row.workflow_id, runId: row.run_id, departmentIds: row.department_ids ?? [] },
       done: row.done,
     };
   }
+}
+
+interface TaskContext {
+  task: { type: string; state: string; departmentId: string | null; claimedByUsername: string | null; claimedByName: string | null };
+  record: { workflowId: string; runId: string; departmentIds: string[] };
+  done: Array<{ type: string; username: string | null }>;
+}
+
+/** Role, department and separation of duties (workflows/shared/policy.ts), against the case's completed steps. */
+function assertTaskPolicy(actor: Actor, { task, done }: TaskContext): void {
+  const refusal = checkTaskActor(task, actorRef(actor), done.map((step) => ({ type: step.type, actor: { username: step.username } })));
+  if (refusal) throw forbidden(refusal.message);
 }
 
 function takenBy(task: Pick<CaseTask, 'claimedByName' | 'claimedByUsername'>) {

@@ -83,8 +83,12 @@ export class InquiriesService {
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    const handle = this.temporal.workflow.getHandle(workflowId);
-    const state = await waitForCaseNumber(handle, undefined, runId ? this.registrations.of(runId) : {});
+    if (runId) {
+      const row = await this.registrations.waitForRow(runId);
+      return { workflowId, caseNumber: row?.caseNumber ?? null, caseId: row?.caseId ?? null };
+    }
+    // Started before (the same intake again): its run id is not known here, so ask the workflow.
+    const state = await waitForCaseNumber(this.temporal.workflow.getHandle(workflowId));
     return { workflowId, caseNumber: state?.caseNumber ?? null, caseId: state?.caseId ?? null };
   }
 

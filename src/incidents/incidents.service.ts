@@ -1,4 +1,3 @@
-import { EntityManager } from '@mikro-orm/postgresql';
 import { Inject, Injectable } from '@nestjs/common';
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { Actor } from '../identity/current-user';
 import { actorRef } from '../cases/cases.service';
 import { CaseRegistrations } from '../temporal/case-registrations';
-import { waitForCaseNumber, waitForCaseRow } from '../temporal/case-start';
+import { waitForCaseNumber } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import type { ParsedAlert } from './alert-payload';
 import { AlertInbox, type AcceptedAlert, type Delivery } from './alert-inbox.service';
@@ -41,7 +40,6 @@ export class IncidentsService {
   constructor(
     private readonly temporal: Client,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly em: EntityManager,
     private readonly inbox: AlertInbox,
     private readonly dependencies: DependencyMonitor,
     private readonly registrations: CaseRegistrations,
@@ -76,8 +74,7 @@ export class IncidentsService {
     }
     if (delivery.runId) {
       // The row says which alert opened the incident: no question to the workflow.
-      const { registered, wake } = this.registrations.of(delivery.runId);
-      const row = await waitForCaseRow(registered, wake);
+      const row = await this.registrations.waitForRow(delivery.runId);
       if (!row) return { ...base, caseNumber: null, joined: false, queued: false }; // no worker took it up within the wait
       if (row.openedByAlertId) return { ...base, caseNumber: row.caseNumber, joined: row.openedByAlertId !== accepted.alertId, queued: false };
     }
@@ -96,8 +93,7 @@ export class IncidentsService {
     };
     try {
       const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'incidentWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
-      const { registered, wake } = this.registrations.of(handle.firstExecutionRunId);
-      const row = await waitForCaseRow(registered, wake);
+      const row = await this.registrations.waitForRow(handle.firstExecutionRunId);
       return { workflowId, caseNumber: row?.caseNumber ?? null, caseId: row?.caseId ?? null };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, caseNumber: null, caseId: null };

@@ -3,7 +3,6 @@ import { fromJstWall } from '../../workflows/shared/jst';
 import type { GatherAvailabilityResult } from '../../workflows/shared/contracts';
 import { instantQuery, type VectorSample } from '../monitoring/prometheus-api';
 
-
 /**
  * The nightly gathering (R-RPT-1/2): per device and Japan day, how many ICMP probe results
  * Prometheus holds and how many failed (`count_over_time` / `sum_over_time` of
@@ -20,7 +19,6 @@ export class AvailabilityGatherer {
   private query(promql: string, time: number): Promise<VectorSample[]> {
     return instantQuery(this.prometheusUrl!, promql, { time, timeoutMs: 15_000 });
   }
-
 
   /** The ICMP job's scrape interval in seconds, from Prometheus's own target list. */
   private async scrapeIntervalSeconds(): Promise<number> {

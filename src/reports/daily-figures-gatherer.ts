@@ -6,7 +6,6 @@ import type { GatherDailyFiguresResult } from '../../workflows/shared/contracts'
 import { nextDay } from './availability-gatherer';
 import { instantQuery, type VectorSample } from '../monitoring/prometheus-api';
 
-
 /** File systems that are not disks (node_exporter lists them too). */
 const NOT_DISKS = 'tmpfs|ramfs|overlay|squashfs|nsfs|devtmpfs|autofs|proc|sysfs|cgroup2?';
 
@@ -56,7 +55,6 @@ export class PrometheusDailyGatherer {
   private query(promql: string, time: number): Promise<VectorSample[]> {
     return instantQuery(this.prometheusUrl!, promql, { time, timeoutMs: 30_000 });
   }
-
 
   async gather(fromDay: string, toDay: string): Promise<Omit<GatherDailyFiguresResult, 'storage'>> {
     if (!this.prometheusUrl) return { prometheus: false, daysGathered: 0, resourceRows: 0, trafficRows: 0, reason: 'PROMETHEUS_URL is not set' };

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { PgNotifications } from '../database/pg-notifications';
-import { CASE_REGISTERED_CHANNEL, caseRowOf, type CaseRow, type WaitOptions } from './case-start';
+import { CASE_REGISTERED_CHANNEL, caseRowOf, waitForCaseRow, type CaseRow, type WaitOptions } from './case-start';
 
 /**
  * How the API waits for a new run's case row: registerCase notifies the run id in the transaction
@@ -14,15 +14,21 @@ import { CASE_REGISTERED_CHANNEL, caseRowOf, type CaseRow, type WaitOptions } fr
 @Injectable()
 export class CaseRegistrations implements OnApplicationShutdown {
   private readonly waiting = new Map<string, Set<() => void>>();
-  private unsubscribe?: Promise<() => Promise<void>>;
+  private unsubscribe?: () => Promise<void>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly em: EntityManager,
   ) {}
 
+  /** A new run's case row (number, id, opening alert), once registerCase has written it; null after the wait. */
+  waitForRow(runId: string): Promise<CaseRow | null> {
+    const { registered, wake } = this.of(runId);
+    return waitForCaseRow(registered, wake);
+  }
+
   /** The wait options of a run: its row, and a sleep its notification cuts short. */
-  of(runId: string): Required<WaitOptions> & { registered: () => Promise<CaseRow | null> } {
+  of(runId: string): Required<WaitOptions> {
     this.listen();
     return {
       registered: caseRowOf((sql, params) => this.em.getConnection().execute(sql, params), runId),
@@ -31,11 +37,11 @@ export class CaseRegistrations implements OnApplicationShutdown {
   }
 
   private listen(): void {
-    this.unsubscribe ??= Promise.resolve(PgNotifications.acquire(this.config.databaseUrl).subscribe(CASE_REGISTERED_CHANNEL, (runId) => {
+    this.unsubscribe ??= PgNotifications.acquire(this.config.databaseUrl).subscribe(CASE_REGISTERED_CHANNEL, (runId) => {
       // '' after a (re)connect: whatever was written meanwhile; everyone looks again.
       const woken = runId === '' ? [...this.waiting.values()].flatMap((set) => [...set]) : [...(this.waiting.get(runId) ?? [])];
       for (const wake of woken) wake();
-    }));
+    });
   }
 
   private wake(runId: string, ms: number): Promise<void> {
@@ -54,7 +60,7 @@ export class CaseRegistrations implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const unsubscribe = await this.unsubscribe;
+    const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
     await unsubscribe?.();
   }

@@ -12,7 +12,6 @@ import { APP_CONFIG } from '../config/config.module';
 import { Department } from '../identity/department.entity';
 import type { Actor } from '../identity/current-user';
 import { CaseRegistrations } from '../temporal/case-registrations';
-import { waitForCaseRow } from '../temporal/case-start';
 import { startWorkflow } from '../temporal/typed-workflows';
 import type { SubmitWorkRequestDto } from './dto/work-request.dto';
 import { DependencyMonitor } from '../health/dependency-monitor';
@@ -50,8 +49,7 @@ export class WorkRequestsService {
       requester: actorRef(actor), departmentId, departmentName: department.nameJa, submittedAt: new Date().toISOString(),
     };
     const handle = await this.dependencies.humanStep(() => startWorkflow(this.temporal, 'workRequestWorkflow', { workflowId, taskQueue: this.config.temporal.taskQueue, args: [input] }));
-    const { registered, wake } = this.registrations.of(handle.firstExecutionRunId);
-    const row = await waitForCaseRow(registered, wake);
+    const row = await this.registrations.waitForRow(handle.firstExecutionRunId);
     return { workflowId, caseNumber: row?.caseNumber ?? null, caseId: row?.caseId ?? null };
   }
 }
