@@ -71,6 +71,27 @@ describe('web UI: pages, access and exports', () => {
     await page.getByRole('heading', { name: new RegExp(todayRequest) }).waitFor(); // back where it was going
   });
 
+  test('signed in, the first page shows once, with the department named: a menu click right away is not taken back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    sessions.track(context);
+    const page = await context.newPage();
+    // A slow answer for the department names was what let the sign-in navigate a second time,
+    // after the person had already gone on.
+    await page.route('**/api/departments', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
+    await page.goto(`${system.baseUrl}/login`);
+    await page.getByLabel('ユーザー名').fill('dept1');
+    await page.getByLabel('パスワード').fill('opsdesk-demo');
+    await page.getByRole('button', { name: 'ログイン' }).click();
+    await page.getByRole('link', { name: '自課の依頼' }).click();
+    await page.getByRole('heading', { name: '税務課の作業依頼' }).waitFor();
+    await page.waitForTimeout(2_000); // long enough for a late navigation to land, were there one
+    expect(new URL(page.url()).pathname).toBe('/requests');
+    await page.getByRole('heading', { name: '税務課の作業依頼' }).waitFor({ timeout: 1_000 });
+  });
+
   test('dept2 cannot see dept1\'s case: a clear refusal on the page, and not in its lists', async () => {
     const page = await as('dept2');
     await page.goto(`${system.baseUrl}/cases/${todayRequest}`);

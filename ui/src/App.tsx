@@ -49,6 +49,12 @@ function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }
   return <>{children}</>;
 }
 
+/** Where signing in leads: the page asked for in `next`, if it is one of ours (no other site). */
+function pageAfterSignIn(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
 function Home() {
   const { hasRole } = useSession();
   if (hasRole('operator', 'general_affairs', 'department')) return <Navigate to="/tasks" replace />;
@@ -72,7 +78,7 @@ export function App() {
       <Suspense fallback={<Loading />}>
         <Routes>
           <Route path="/" element={<Home />} />
-          <Route path="/login" element={<Navigate to={new URLSearchParams(location.search).get('next') || '/'} replace />} />
+          <Route path="/login" element={<Navigate to={pageAfterSignIn(location.search)} replace />} />
           <Route path="/tasks" element={<RequireRole roles={WORKERS}><MyTasksPage /></RequireRole>} />
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/cases" element={<WorkHistoryPage />} />

@@ -67,9 +67,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     async (username: string, password: string) => {
       const answer = await api<LoginResult>('POST', '/api/auth/login', { username, password } satisfies LoginRequest);
       setToken(answer.token);
+      // The names of departments are there before the first page shows (no id in a heading),
+      // and the app switches to its pages once, with everything it needs.
+      await loadSessionData();
       setExpired(false);
       setUser(answer.user);
-      await loadSessionData();
       return answer.user;
     },
     [loadSessionData],

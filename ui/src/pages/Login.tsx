@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiError } from '../lib/api';
 import { humanMessage, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
@@ -8,8 +7,6 @@ import { Field } from '../components/ui';
 export function LoginPage() {
   const { login, expired } = useSession();
   const { lang, setLang, tr } = useI18n();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -25,9 +22,9 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
+      // Signed in, the app itself leaves /login for `next` (App's /login route): navigating here
+      // too would land a second time, after the person may already have clicked on.
       await login(username.trim(), password);
-      const next = params.get('next');
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
     } catch (e) {
       const err = e instanceof ApiError ? e : null;
       if (err?.status === 401) setError(tr('ユーザー名またはパスワードが正しくありません。', 'The user name or password is not correct.') + (/lock/i.test(err.message) ? ` ${humanMessage(err.message, lang)}` : ''));
