@@ -1,4 +1,4 @@
-import { EntityManager, raw, type Knex, type ObjectQuery } from '@mikro-orm/postgresql';
+import { EntityManager, raw, type Knex } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
@@ -19,21 +19,39 @@ import { DependencyMonitor } from '../health/dependency-monitor';
 /** Past this many matches a list reports "more than" instead of an exact total. */
 export const LIST_COUNT_CAP = 1000;
 
-/** Rank expressions for the sortable columns that are not in text order. */
-const STATUS_RANK = `case "c"."status" ${CASE_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${CASE_STATUSES.length} end`;
-const SEVERITY_RANK = `case "c"."severity" ${SEVERITIES.map((s, i) => `when '${s}' then ${SEVERITIES.length - i}`).join(' ')} else null end`;
+/** The sortable properties and their columns. */
+const SORT_COLUMNS = { occurredAt: 'occurred_at', number: 'number', status: 'status', severity: 'severity' } as const;
+type SortProperty = keyof typeof SORT_COLUMNS;
 
-/** ORDER BY of a sort key; ties by number, newest first. Cases without a severity come last either way. */
-function caseOrder(sort: CaseSort = '-occurredAt'): Array<Record<string, 'asc' | 'desc' | 'asc nulls last' | 'desc nulls last'>> {
+/**
+ * ORDER BY of a sort key, over `column(property)`; ties by number, newest first. Status follows
+ * the workflow (not text order); cases without a severity come last either way.
+ */
+function caseOrderSql(sort: CaseSort = '-occurredAt', column: (property: SortProperty) => string): string {
   const desc = sort.startsWith('-');
-  const column = desc ? sort.slice(1) : sort;
+  const property = (desc ? sort.slice(1) : sort) as SortProperty;
   const dir = desc ? 'desc' : 'asc';
-  const first: Record<string, 'asc' | 'desc' | 'asc nulls last' | 'desc nulls last'> =
-    column === 'status' ? { [raw(STATUS_RANK)]: dir }
-      : column === 'severity' ? { [raw(SEVERITY_RANK)]: `${dir} nulls last` }
-        : { [column]: dir };
-  return column === 'number' ? [first] : [first, { number: 'desc' }];
+  const first =
+    property === 'status' ? `case ${column('status')} ${CASE_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${CASE_STATUSES.length} end ${dir}`
+      : property === 'severity' ? `case ${column('severity')} ${SEVERITIES.map((s, i) => `when '${s}' then ${SEVERITIES.length - i}`).join(' ')} else null end ${dir} nulls last`
+        : `${column(property)} ${dir}`;
+  return property === 'number' ? first : `${first}, ${column('number')} desc`;
 }
+
+/** The columns of a list row: caseSummary's, named as its properties. */
+const LIST_COLUMNS = `c.id, c.number, c.kind, c.subject, c.status, c.resolution, c.severity, c.hostname, c.request_type as "requestType", c.impact,
+  c.occurred_at as "occurredAt", c.assignee, c.approver, c.completed_at as "completedAt", c.due_at as "dueAt", c.breached, c.next_role as "nextRole",
+  c.department_ids as "departmentIds", c.alert_count as "alertCount", c.workflow_id as "workflowId", c.work_plan as "workPlan", c.sla,
+  c.updated_at as "updatedAt"`;
+
+/** What caseSummary shows of a record. */
+export type CaseSummarySource = Pick<CaseRecord, 'id' | 'number' | 'kind' | 'subject' | 'status' | 'resolution' | 'severity' | 'hostname' | 'requestType' | 'impact'
+  | 'occurredAt' | 'assignee' | 'approver' | 'completedAt' | 'dueAt' | 'breached' | 'nextRole' | 'departmentIds' | 'alertCount' | 'workflowId' | 'workPlan' | 'sla' | 'updatedAt'>;
+
+/** A list row as PostgreSQL returns it through the ORM's connection (timestamps as text). */
+type ListRow = Omit<CaseSummarySource, 'occurredAt' | 'completedAt' | 'dueAt' | 'updatedAt'> & {
+  occurredAt: string; completedAt: string | null; dueAt: string | null; updatedAt: string; matches: string;
+};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,7 +59,7 @@ export function actorRef(actor: Actor): ActorRef {
   return { userId: actor.userId, username: actor.username, displayName: actor.displayName, roles: actor.roles, departmentId: actor.departmentId, email: actor.email };
 }
 
-export function caseSummary(record: CaseRecord) {
+export function caseSummary(record: CaseSummarySource) {
   return {
     id: record.id,
     number: record.number,
@@ -123,16 +141,26 @@ export class CasesService {
   async list(actor: Actor, query: ListCasesQuery) {
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    const where = this.listFilter(actor, query);
-    if (!where) return { items: [], total: 0, totalExact: true, limit, offset };
-    // Plain rows, not managed entities: a read-only page needs no identity map or change snapshots.
-    const page = this.em.createQueryBuilder(CaseRecord, 'c').select('*').where(where)
-      .orderBy(caseOrder(query.sort)).limit(limit).offset(offset).execute('all', true);
-    const counted: Knex.QueryBuilder = this.em.createQueryBuilder(CaseRecord, 'c').select(raw('1')).where(where).limit(LIST_COUNT_CAP + 1).getKnexQuery();
-    const [rows, [{ n }]] = await Promise.all([page, this.em.getKnex().count<Array<{ n: string }>>('* as n').from(counted.as('matches'))]);
-    const summaries = rows.map((row) => caseSummary(row));
+    const filter = this.listFilter(actor, query);
+    if (!filter) return { items: [], total: 0, totalExact: true, limit, offset };
+    // One statement for the capped count and the page (one round trip, no ORM hydration): a list
+    // is the most frequent request of the UI. The count row comes back even past the last page.
+    const rows = await this.em.getConnection().execute<ListRow[]>(
+      `select m.matches, p.* from (select count(*) as matches from (select 1 from case_record c where ${filter.where} limit ${LIST_COUNT_CAP + 1}) capped) m
+         left join lateral (select ${LIST_COLUMNS} from case_record c where ${filter.where}
+                             order by ${caseOrderSql(query.sort, (property) => `c.${SORT_COLUMNS[property]}`)} limit ? offset ?) p on true
+        order by ${caseOrderSql(query.sort, (property) => `p."${property}"`)}`,
+      [...filter.params, ...filter.params, limit, offset],
+    );
+    const summaries = rows.filter((row) => row.id !== null).map((row) => caseSummary({
+      ...row,
+      occurredAt: new Date(row.occurredAt),
+      completedAt: row.completedAt ? new Date(row.completedAt) : null,
+      dueAt: row.dueAt ? new Date(row.dueAt) : null,
+      updatedAt: new Date(row.updatedAt),
+    }));
     const items = query.withActions ? await this.withActions(actor, summaries) : summaries;
-    const total = Math.max(Number(n), offset + items.length);
+    const total = Math.max(Number(rows[0]?.matches ?? 0), offset + items.length);
     return { items, total: Math.min(total, LIST_COUNT_CAP), totalExact: total <= LIST_COUNT_CAP, limit, offset };
   }
 
@@ -222,22 +250,28 @@ export class CasesService {
     };
   }
 
-  /** The list's WHERE for this actor, or null when the actor may see none of what was asked. */
-  private listFilter(actor: Actor, query: ListCasesQuery): ObjectQuery<CaseRecord> | null {
-    const where: ObjectQuery<CaseRecord> = {};
-    if (query.kind) where.kind = query.kind;
-    if (query.status) where.status = { $in: query.status.split(',') as Array<CaseRecord['status']> };
-    if (query.breached !== undefined) where.breached = query.breached;
-    if (query.from || query.to) where.occurredAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
+  /** The list's WHERE (over `c`) for this actor, or null when the actor may see none of what was asked. */
+  private listFilter(actor: Actor, query: ListCasesQuery): { where: string; params: unknown[] } | null {
     const scope = departmentScope(actor);
-    const departments = [scope, query.departmentId].filter((d): d is string => typeof d === 'string' && UUID.test(d));
     if (scope === null || (query.departmentId && !UUID.test(query.departmentId))) return null;
-    if (departments.length) where.departmentIds = { $contains: departments };
-    if (query.q) {
-      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.searchText = { $like: like };
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    const add = (condition: string, ...values: unknown[]) => {
+      conditions.push(condition);
+      params.push(...values);
+    };
+    if (query.kind) add('c.kind = ?', query.kind);
+    if (query.status) {
+      const statuses = query.status.split(',');
+      add(`c.status in (${statuses.map(() => '?').join(', ')})`, ...statuses);
     }
-    return where;
+    if (query.breached !== undefined) add('c.breached = ?', query.breached);
+    if (query.from) add('c.occurred_at >= ?', new Date(query.from));
+    if (query.to) add('c.occurred_at < ?', new Date(query.to));
+    const departments = [scope, query.departmentId].filter((d): d is string => typeof d === 'string' && UUID.test(d));
+    if (departments.length) add(`c.department_ids @> array[${departments.map(() => '?').join(', ')}]::text[]`, ...departments);
+    if (query.q) add('c.search_text like ?', `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    return { where: conditions.length ? conditions.join(' and ') : 'true', params };
   }
 
   async find(actor: Actor, idOrNumber: string): Promise<CaseRecord> {
