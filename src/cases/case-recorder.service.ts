@@ -79,63 +79,88 @@ export class CaseRecorder {
    * ends up sending. The columns written are exactly those the entities would write.
    */
   async recordEvent(input: CaseEventInput): Promise<void> {
-    await this.em.fork().transactional((em) => this.applyEvent(em, input));
+    await this.recordEvents([input]);
   }
 
-  /** Several steps in one transaction, in order; each applied once per key, as recordEvent. */
+  /**
+   * Several steps in one transaction, in order; each applied once per key, as recordEvent. Each
+   * step is one statement, and all of them go to PostgreSQL together: begin, the steps, commit are
+   * three round trips whatever the batch holds (a completion's write used to take seven).
+   */
   async recordEvents(inputs: CaseEventInput[]): Promise<void> {
     if (inputs.length === 0) return;
     await this.em.fork().transactional(async (em) => {
-      for (const input of inputs) await this.applyEvent(em, input);
+      const array = (values: string[]) => em.getPlatform().marshallArray(values);
+      const statements = inputs.map((input) => eventStatement(input, new Date(), array));
+      const answer = await em.execute<unknown[]>(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+      // One statement answers with its rows, several with a list of row lists.
+      const perStep = (inputs.length === 1 ? [answer] : answer) as Array<Array<{ inserted: number; number: string | null }>>;
+      perStep.forEach(([row], index) => {
+        // No such case: fail (and roll the timeline row back), as loading the record used to.
+        if (row && Number(row.inserted) > 0 && row.number === null) throw NotFoundError.findOneFailed('CaseRecord', { id: inputs[index].caseId });
+      });
     });
   }
+}
 
-  private async applyEvent(em: EntityManager, input: CaseEventInput): Promise<void> {
-    const now = new Date();
-    const { sets, params: setParams } = patchSql(input.patch ?? {}, now, (values) => em.getPlatform().marshallArray(values));
-    // The timeline row is the idempotency key: only when it is new does the case row change.
-    const [row] = await em.execute<Array<{ inserted: number; number: string | null; workflow_id: string | null }>>(
-      `with ins as (
-         insert into case_timeline (id, case_id, key, at, kind, actor, actor_username, message_ja, message_en, data)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing returning id
-       ), rec as (
-         update case_record set ${sets.join(', ')} where id = ? and exists (select 1 from ins) returning number, workflow_id
-       )
-       select (select count(*) from ins)::int as inserted, rec.number, rec.workflow_id from (values (1)) as one (x) left join rec on true`,
-      [
-        input.caseId, input.key, new Date(input.at), input.entry.kind, input.entry.actor ?? null, input.entry.actorUsername ?? null,
-        input.entry.messageJa, input.entry.messageEn, input.entry.data ? JSON.stringify(input.entry.data) : null,
-        ...setParams, input.caseId,
-      ],
-    );
-    if (!row || Number(row.inserted) === 0) return; // applied before: a retry
-    // No such case: fail (and roll the timeline row back), as loading the record used to.
-    if (row.number === null) throw NotFoundError.findOneFailed('CaseRecord', { id: input.caseId });
-    const openTasks = input.openTasks ?? [];
-    if (openTasks.length > 0) {
-      const values: unknown[] = [];
-      for (const task of openTasks) {
-        values.push(
-          task.taskId, input.caseId, row.number, row.workflow_id, task.type, task.assigneeRole, task.departmentId ?? null, 'open',
-          em.getPlatform().marshallArray(task.allowedOutcomes), task.dueAt ? new Date(task.dueAt) : null, task.suggested ? JSON.stringify(task.suggested) : null, new Date(input.at),
-        );
-      }
-      await em.execute(
-        `insert into case_task (id, case_id, case_number, workflow_id, type, assignee_role, department_id, state, allowed_outcomes, due_at, suggested, created_at)
-         values ${openTasks.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-        values,
-      );
-    }
-    for (const close of input.closeTasks ?? []) {
-      await em.execute(
-        `update case_task set state = ?, completed_at = ?, completed_by = ?, completed_by_username = ?, outcome = ?, note = ?, data = ? where id = ?`,
-        [
-          close.state, new Date(input.at), close.completedBy ?? null, close.completedByUsername ?? null, close.outcome ?? null, close.note ?? null,
-          close.data ? JSON.stringify(close.data) : null, close.taskId,
-        ],
+/**
+ * One step as one statement. The timeline row is the idempotency key: only when it is new do the
+ * case row and the tasks change (a retried step changes nothing). Its answer: whether the row was
+ * new, and the case's number (null when there is no such case).
+ */
+function eventStatement(input: CaseEventInput, now: Date, array: (values: string[]) => string): { sql: string; params: unknown[] } {
+  const { sets, params: setParams } = patchSql(input.patch ?? {}, now, array);
+  const at = new Date(input.at);
+  const parts = [
+    `ins as (
+       insert into case_timeline (id, case_id, key, at, kind, actor, actor_username, message_ja, message_en, data)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (key) do nothing returning id
+     )`,
+    `rec as (update case_record set ${sets.join(', ')} where id = ? and exists (select 1 from ins) returning number, workflow_id)`,
+  ];
+  const params: unknown[] = [
+    input.caseId, input.key, at, input.entry.kind, input.entry.actor ?? null, input.entry.actorUsername ?? null,
+    input.entry.messageJa, input.entry.messageEn, input.entry.data ? JSON.stringify(input.entry.data) : null,
+    ...setParams, input.caseId,
+  ];
+  const openTasks = input.openTasks ?? [];
+  if (openTasks.length > 0) {
+    parts.push(`opened as (
+       insert into case_task (id, case_id, case_number, workflow_id, type, assignee_role, department_id, state, allowed_outcomes, due_at, suggested, created_at)
+       select v.id, ?::uuid, rec.number, rec.workflow_id, v.type, v.assignee_role, v.department_id, 'open', v.allowed_outcomes, v.due_at, v.suggested, ?::timestamptz
+         from rec cross join (values ${openTasks.map(() => '(?::text, ?::text, ?::text, ?::uuid, ?::text[], ?::timestamptz, ?::jsonb)').join(', ')})
+           as v (id, type, assignee_role, department_id, allowed_outcomes, due_at, suggested)
+     )`);
+    params.push(input.caseId, at);
+    for (const task of openTasks) {
+      params.push(
+        task.taskId, task.type, task.assigneeRole, task.departmentId ?? null, array(task.allowedOutcomes),
+        task.dueAt ? new Date(task.dueAt) : null, task.suggested ? JSON.stringify(task.suggested) : null,
       );
     }
   }
+  const closeTasks = input.closeTasks ?? [];
+  if (closeTasks.length > 0) {
+    parts.push(`closed as (
+       update case_task t set state = v.state, completed_at = ?::timestamptz, completed_by = v.completed_by, completed_by_username = v.completed_by_username,
+              outcome = v.outcome, note = v.note, data = v.data
+         from (values ${closeTasks.map(() => '(?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::jsonb)').join(', ')})
+           as v (id, state, completed_by, completed_by_username, outcome, note, data)
+        where t.id = v.id and exists (select 1 from rec)
+     )`);
+    params.push(at);
+    for (const close of closeTasks) {
+      params.push(
+        close.taskId, close.state, close.completedBy ?? null, close.completedByUsername ?? null, close.outcome ?? null, close.note ?? null,
+        close.data ? JSON.stringify(close.data) : null,
+      );
+    }
+  }
+  return {
+    sql: `with ${parts.join(',\n')}
+      select (select count(*) from ins)::int as inserted, rec.number from (values (1)) as one (x) left join rec on true`,
+    params,
+  };
 }
 
 type Column = { name: string; json?: boolean; array?: boolean };
