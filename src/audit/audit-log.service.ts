@@ -134,12 +134,13 @@ export class AuditLogService {
       if (!head) throw new Error('the audit chain head row is missing (migration Migration*_audit not applied?)');
       const fields: ChainFields = { ...draft, seq: Number(head.last_seq) + 1, at: new Date().toISOString(), prevHash: head.last_hash };
       const hash = entryHash(fields);
+      // The row and the new head in one statement: the head stays locked one round trip less.
       await em.execute(
-        `insert into audit_log (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `with appended as (insert into audit_log (${INSERT_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))
+         update audit_chain_head set last_seq = ?, last_hash = ?, updated_at = ? where id = 1`,
         [fields.seq, fields.id, fields.at, fields.actorId, fields.actorUsername, fields.actorName, fields.actorRoles, fields.action, fields.target,
-          fields.requestId, fields.sourceAddress, fields.outcome, fields.status, fields.change, fields.prevHash, hash],
+          fields.requestId, fields.sourceAddress, fields.outcome, fields.status, fields.change, fields.prevHash, hash, fields.seq, hash, fields.at],
       );
-      await em.execute('update audit_chain_head set last_seq = ?, last_hash = ?, updated_at = ? where id = 1', [fields.seq, hash, fields.at]);
       return { fields, hash };
     });
     const { fields, hash } = row;
