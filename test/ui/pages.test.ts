@@ -4,6 +4,9 @@ import { FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
 import { shot, withSystemAndBrowser } from './browser';
 
+const DAY_MS = 86_400_000;
+const JST_OFFSET_MS = 9 * 3_600_000;
+
 /**
  * The other pages on real data: who may see what (dept2 never sees dept1's case), the work-history
  * search and its CSV, the dashboard, the maintenance calendar, the admin pages, English, the
@@ -30,16 +33,23 @@ describe('web UI: pages, access and exports', () => {
       return r.body.caseNumber as string;
     };
     // A request planned for today (started a few minutes ago) and one that stops a service in 35 days.
+    // Both stay inside one Japanese day, so each shows on one day of the calendar at any hour of
+    // the run (a plan that runs past midnight shows on both days).
+    const now = Date.now();
+    const todayStart = Math.floor((now + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
     todayRequest = await submit('税務システム用ファイアウォールの通信許可追加', 'fw01');
     await flow.complete(todayRequest, 'accept_request', 'ga1', { outcome: 'accepted' });
     await flow.complete(todayRequest, 'plan_work', 'op1', {
       outcome: 'planned',
-      data: { plannedStart: new Date(Date.now() - 5 * 60_000).toISOString(), plannedEnd: new Date(Date.now() + 2 * 3_600_000).toISOString(), content: '許可ルールを追加し疎通を確認', stopsService: false },
+      data: {
+        plannedStart: new Date(Math.max(now - 5 * 60_000, todayStart)).toISOString(), plannedEnd: new Date(Math.min(now + 2 * 3_600_000, todayStart + DAY_MS - 60_000)).toISOString(),
+        content: '許可ルールを追加し疎通を確認', stopsService: false,
+      },
     });
     await flow.complete(todayRequest, 'confirm_plan', 'ga1', { outcome: 'confirmed' });
     stopRequest = await submit('コアスイッチのファームウェア更新', 'sw-core01');
     await flow.complete(stopRequest, 'accept_request', 'ga1', { outcome: 'accepted' });
-    stopStart = new Date(Date.now() + 35 * 86_400_000);
+    stopStart = new Date(todayStart + 35 * DAY_MS + 12 * 3_600_000); // 12:00 JST, 35 days on
     await flow.complete(stopRequest, 'plan_work', 'op1', {
       outcome: 'planned',
       data: { plannedStart: stopStart.toISOString(), plannedEnd: new Date(stopStart.getTime() + 2 * 3_600_000).toISOString(), content: '業務を停止してファームウェアを更新', stopsService: true },
