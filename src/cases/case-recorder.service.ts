@@ -91,7 +91,8 @@ export class CaseRecorder {
     if (inputs.length === 0) return;
     await this.em.fork().transactional(async (em) => {
       const array = (values: string[]) => em.getPlatform().marshallArray(values);
-      const statements = inputs.map((input) => eventStatement(input, new Date(), array));
+      const now = new Date();
+      const statements = inputs.map((input) => eventStatement(input, now, array));
       const answer = await em.execute<unknown[]>(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
       // One statement answers with its rows, several with a list of row lists.
       const perStep = (inputs.length === 1 ? [answer] : answer) as Array<Array<{ inserted: number; number: string | null }>>;

@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FlowDriver } from '../support/flow';
 import type { TestSystem } from '../support/test-system';
+import { fromJstWall, jstWall } from '../../workflows/shared/jst';
 import { shot, withSystemAndBrowser } from './browser';
-
-const DAY_MS = 86_400_000;
-const JST_OFFSET_MS = 9 * 3_600_000;
 
 /**
  * The other pages on real data: who may see what (dept2 never sees dept1's case), the work-history
@@ -36,20 +34,21 @@ describe('web UI: pages, access and exports', () => {
     // Both stay inside one Japanese day, so each shows on one day of the calendar at any hour of
     // the run (a plan that runs past midnight shows on both days).
     const now = Date.now();
-    const todayStart = Math.floor((now + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
+    const today = jstWall(now);
+    const inJapanToday = (daysOn: number, hours: number, minutes = 0) => fromJstWall(today.getUTCFullYear(), today.getUTCMonth() + 1, today.getUTCDate() + daysOn, hours, minutes).getTime();
     todayRequest = await submit('税務システム用ファイアウォールの通信許可追加', 'fw01');
     await flow.complete(todayRequest, 'accept_request', 'ga1', { outcome: 'accepted' });
     await flow.complete(todayRequest, 'plan_work', 'op1', {
       outcome: 'planned',
       data: {
-        plannedStart: new Date(Math.max(now - 5 * 60_000, todayStart)).toISOString(), plannedEnd: new Date(Math.min(now + 2 * 3_600_000, todayStart + DAY_MS - 60_000)).toISOString(),
+        plannedStart: new Date(Math.max(now - 5 * 60_000, inJapanToday(0, 0))).toISOString(), plannedEnd: new Date(Math.min(now + 2 * 3_600_000, inJapanToday(0, 23, 59))).toISOString(),
         content: '許可ルールを追加し疎通を確認', stopsService: false,
       },
     });
     await flow.complete(todayRequest, 'confirm_plan', 'ga1', { outcome: 'confirmed' });
     stopRequest = await submit('コアスイッチのファームウェア更新', 'sw-core01');
     await flow.complete(stopRequest, 'accept_request', 'ga1', { outcome: 'accepted' });
-    stopStart = new Date(todayStart + 35 * DAY_MS + 12 * 3_600_000); // 12:00 JST, 35 days on
+    stopStart = new Date(inJapanToday(35, 12));
     await flow.complete(stopRequest, 'plan_work', 'op1', {
       outcome: 'planned',
       data: { plannedStart: stopStart.toISOString(), plannedEnd: new Date(stopStart.getTime() + 2 * 3_600_000).toISOString(), content: '業務を停止してファームウェアを更新', stopsService: true },
