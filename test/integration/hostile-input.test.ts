@@ -1,6 +1,7 @@
 import { Client as PgClient } from 'pg';
 import { Client } from '@temporalio/client';
 import { ROUTE_POLICY } from '../../src/identity/access-policy';
+import { eventually } from '../support/eventually';
 import { FlowDriver } from '../support/flow';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
@@ -149,6 +150,9 @@ describe('hostile input on every write route: 400, the common error shape, and n
     for (const user of ['ga1', 'op1', 'op2', 'dept1', 'audit1', 'admin']) await flow.token(user);
     const reported = await flow.as('op1', 'POST', '/api/incidents', { hostname: 'vm-zeimu01', subject: '入力検査用', summary: 'hostile', severity: 'minor' });
     const task = await flow.openTask(reported.body.caseNumber, 'acknowledge', 'op1');
+    // The on-site task opens beside the first e-mail, not after it: the fingerprints below start
+    // once that e-mail is sent and recorded too, or its rows would count as a change.
+    await eventually('the incident\'s first e-mail recorded', async () => (await flow.caseDetail(reported.body.caseNumber)).timeline.some((e: any) => e.kind === 'email'));
     const users = await flow.as('admin', 'GET', '/api/users');
     const departments = await flow.as('admin', 'GET', '/api/departments');
     const assets = await flow.as('admin', 'GET', '/api/assets?limit=1');
