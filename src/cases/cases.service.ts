@@ -27,9 +27,13 @@ type SortProperty = keyof typeof SORT_COLUMNS;
  * ORDER BY of a sort key, over `column(property)`; ties by number, newest first. Status follows
  * the workflow (not text order); cases without a severity come last either way.
  */
+function sortProperty(sort: CaseSort = '-occurredAt'): SortProperty {
+  return (sort.startsWith('-') ? sort.slice(1) : sort) as SortProperty;
+}
+
 function caseOrderSql(sort: CaseSort = '-occurredAt', column: (property: SortProperty) => string): string {
   const desc = sort.startsWith('-');
-  const property = (desc ? sort.slice(1) : sort) as SortProperty;
+  const property = sortProperty(sort);
   const dir = desc ? 'desc' : 'asc';
   const first =
     property === 'status' ? `case ${column('status')} ${CASE_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${CASE_STATUSES.length} end ${dir}`
@@ -144,13 +148,20 @@ export class CasesService {
     const filter = this.listFilter(actor, query);
     if (!filter) return { items: [], total: 0, totalExact: true, limit, offset };
     // One statement for the capped count and the page (one round trip, no ORM hydration): a list
-    // is the most frequent request of the UI. The count row comes back even past the last page.
+    // is the most frequent request of the UI. One ordered walk finds the matches up to the cap
+    // (or to the page, past it) by number and sort key only, which case_record_list answers
+    // without reading the wide rows; it both counts them and gives the page, whose rows are read
+    // last. The count row comes back even past the last page.
+    const sortColumn = SORT_COLUMNS[sortProperty(query.sort)];
     const rows = await this.em.getConnection().execute<ListRow[]>(
-      `select m.matches, p.* from (select count(*) as matches from (select 1 from case_record c where ${filter.where} limit ${LIST_COUNT_CAP + 1}) capped) m
-         left join lateral (select ${LIST_COLUMNS} from case_record c where ${filter.where}
-                             order by ${caseOrderSql(query.sort, (property) => `c.${SORT_COLUMNS[property]}`)} limit ? offset ?) p on true
+      `with hits as (select c.number${sortColumn === 'number' ? '' : `, c.${sortColumn}`} from case_record c where ${filter.where}
+                      order by ${caseOrderSql(query.sort, (property) => `c.${SORT_COLUMNS[property]}`)} limit ?)
+       select m.matches, p.* from (select count(*) as matches from hits) m
+         left join lateral (select ${LIST_COLUMNS}
+                              from (select hits.number from hits order by ${caseOrderSql(query.sort, (property) => `hits.${SORT_COLUMNS[property]}`)} limit ? offset ?) page
+                              join case_record c on c.number = page.number) p on true
         order by ${caseOrderSql(query.sort, (property) => `p."${property}"`)}`,
-      [...filter.params, ...filter.params, limit, offset],
+      [...filter.params, Math.max(LIST_COUNT_CAP + 1, offset + limit), limit, offset],
     );
     const summaries = rows.filter((row) => row.id !== null).map((row) => caseSummary({
       ...row,
