@@ -23,14 +23,15 @@ export const LIST_COUNT_CAP = 1000;
 const SORT_COLUMNS = { occurredAt: 'occurred_at', number: 'number', status: 'status', severity: 'severity' } as const;
 type SortProperty = keyof typeof SORT_COLUMNS;
 
-/**
- * ORDER BY of a sort key, over `column(property)`; ties by number, newest first. Status follows
- * the workflow (not text order); cases without a severity come last either way.
- */
+/** The property a sort key sorts by, without its direction. */
 function sortProperty(sort: CaseSort = '-occurredAt'): SortProperty {
   return (sort.startsWith('-') ? sort.slice(1) : sort) as SortProperty;
 }
 
+/**
+ * ORDER BY of a sort key, over `column(property)`; ties by number, newest first. Status follows
+ * the workflow (not text order); cases without a severity come last either way.
+ */
 function caseOrderSql(sort: CaseSort = '-occurredAt', column: (property: SortProperty) => string): string {
   const desc = sort.startsWith('-');
   const property = sortProperty(sort);
