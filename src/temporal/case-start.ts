@@ -43,50 +43,56 @@ export interface WaitOptions {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
+ * Tries `attempt` until it gives a value or WAIT_MS have passed (then null), waking between tries
+ * after a delay that doubles from `delays.first` up to `delays.most`, never past the deadline.
+ */
+async function retryUntilDeadline<T>(
+  attempt: (deadline: number) => Promise<T | null>,
+  wake: (ms: number) => Promise<void>,
+  delays: { first: number; most: number },
+): Promise<T | null> {
+  const deadline = Date.now() + WAIT_MS;
+  let delay = delays.first;
+  while (Date.now() < deadline) {
+    const value = await attempt(deadline);
+    if (value !== null) return value;
+    await wake(Math.min(delay, Math.max(0, deadline - Date.now())));
+    delay = Math.min(delay * 2, delays.most);
+  }
+  return null;
+}
+
+/**
  * A new case's number and id from its row, for an answer that needs nothing else: no workflow
  * query at all. Woken by registerCase's notification; polls while none comes. Null after 15 s.
  */
-export async function waitForCaseRow(registered: () => Promise<CaseRow | null>, wake: (ms: number) => Promise<void> = sleep): Promise<CaseRow | null> {
-  const deadline = Date.now() + WAIT_MS;
-  let delay = 50;
-  while (Date.now() < deadline) {
-    const row = await registered().catch(() => null);
-    if (row) return row;
-    await wake(Math.min(delay, Math.max(0, deadline - Date.now())));
-    delay = Math.min(delay * 2, 500);
-  }
-  return null;
+export function waitForCaseRow(registered: () => Promise<CaseRow | null>, wake: (ms: number) => Promise<void> = sleep): Promise<CaseRow | null> {
+  return retryUntilDeadline(() => registered().catch(() => null), wake, { first: 50, most: 500 });
 }
 
 /**
  * A new case gets its number from its first activity; the API waits (briefly) for it so the caller
  * gets `INC-2026-0001` in the answer. Returns null if the worker is not running.
  */
-export async function waitForCaseNumber(
+export function waitForCaseNumber(
   handle: WorkflowHandle,
   ready: (state: CaseStateView) => boolean = (s) => !!s.caseNumber,
   options: WaitOptions = {},
 ): Promise<CaseStateView | null> {
-  const deadline = Date.now() + WAIT_MS;
-  let delay = 10;
   // With a registration check, the first question waits for the row (or a second).
   let queriedAt = options.registered ? Date.now() : 0;
-  const wake = options.wake ?? sleep;
-  while (Date.now() < deadline) {
+  const askWorkflow = async (deadline: number): Promise<CaseStateView | null> => {
     const now = Date.now();
     const ask = !options.registered || now - queriedAt >= QUERY_EVERY_MS || (await options.registered().then((row) => row !== null, () => true));
-    if (ask) {
-      queriedAt = now;
-      try {
-        // Each question has its own deadline: a hung server must not hold the answer past WAIT_MS.
-        const state = await handle.client.connection.withDeadline(Math.min(deadline, Date.now() + QUERY_DEADLINE_MS), () => handle.query(getCaseState));
-        if (ready(state)) return state;
-      } catch {
-        // No worker has picked the workflow up yet.
-      }
+    if (!ask) return null;
+    queriedAt = now;
+    try {
+      // Each question has its own deadline: a hung server must not hold the answer past WAIT_MS.
+      const state = await handle.client.connection.withDeadline(Math.min(deadline, Date.now() + QUERY_DEADLINE_MS), () => handle.query(getCaseState));
+      return ready(state) ? state : null;
+    } catch {
+      return null; // No worker has picked the workflow up yet.
     }
-    await wake(delay);
-    delay = Math.min(delay * 2, 250);
-  }
-  return null;
+  };
+  return retryUntilDeadline(askWorkflow, options.wake ?? sleep, { first: 10, most: 250 });
 }
