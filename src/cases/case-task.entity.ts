@@ -4,7 +4,8 @@ import type { TaskState } from '../../workflows/shared/contracts';
 
 /** A human step as the inbox shows it; the workflow owns it and completes it through an Update. */
 @Entity({ tableName: 'case_task' })
-@Index({ properties: ['state', 'assigneeRole'] })
+// Each role's queue in the inbox's order (TasksService.list): the page is the index's first entries.
+@Index({ name: 'case_task_inbox', expression: 'create index "case_task_inbox" on "case_task" ("state", "assignee_role", "due_at" asc nulls last, "created_at" asc)' })
 export class CaseTask {
   /** `<case number>-T<n>`: stable across retries, readable by people. */
   @PrimaryKey({ type: 'text' })

@@ -95,7 +95,11 @@ export function caseSummary(record: CaseSummarySource) {
   };
 }
 
-export function taskView(task: CaseTask) {
+/** What taskView shows of a task. */
+export type TaskViewSource = Pick<CaseTask, 'id' | 'caseId' | 'caseNumber' | 'type' | 'assigneeRole' | 'departmentId' | 'state' | 'dueAt' | 'allowedOutcomes' | 'suggested'
+  | 'createdAt' | 'completedAt' | 'claimedByUsername' | 'claimedByName' | 'claimedAt' | 'completedBy' | 'outcome' | 'note' | 'data'>;
+
+export function taskView(task: TaskViewSource) {
   const definition = TASK_TYPES[task.type];
   return {
     id: task.id,
