@@ -109,7 +109,7 @@ async function main(): Promise<number> {
         let figures: unknown;
         switch (number) {
           case 1: figures = await runOverhead(ctx); break;
-          case 2: { const r = await runApiLatency(ctx); listYears = r.years; figures = r; break; }
+          case 2: figures = await runApiLatency(ctx, (years) => { listYears = years; }); break;
           case 3: figures = await runAlertMail(ctx); break;
           case 4: figures = await runSlaLateness(ctx); break;
           case 5: figures = await runScale(ctx, listYears); break;

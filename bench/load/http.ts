@@ -9,6 +9,9 @@ export interface HttpResult<T = unknown> {
   ms: number;
 }
 
+/** A request's error, with whether it went out on a kept-alive connection. */
+type SocketError = Error & { code?: string; reusedSocket?: boolean };
+
 export class HttpClient {
   private readonly agent: Agent;
   private readonly host: string;
@@ -21,7 +24,19 @@ export class HttpClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 10_000 });
   }
 
-  request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<HttpResult<T>> {
+  async request<T = unknown>(method: string, path: string, options: { token?: string; body?: unknown } = {}): Promise<HttpResult<T>> {
+    try {
+      return await this.send<T>(method, path, options);
+    } catch (error) {
+      // The server closes a keep-alive connection idle for 5 s; a request sent on it at that moment
+      // never reached the API (Node's documented race), so it is sent once more on a new connection.
+      const { reusedSocket, code } = error as SocketError;
+      if (reusedSocket && code === 'ECONNRESET') return this.send<T>(method, path, options);
+      throw error;
+    }
+  }
+
+  private send<T>(method: string, path: string, options: { token?: string; body?: unknown }): Promise<HttpResult<T>> {
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string | number> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -47,7 +62,7 @@ export class HttpClient {
           resolve({ status: res.statusCode ?? 0, body: body as T, ms });
         });
       });
-      req.on('error', reject);
+      req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
       req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`${method} ${path}: no answer within ${this.timeoutMs / 1000} s`)));
       if (payload) req.write(payload);
       req.end();

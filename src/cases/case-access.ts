@@ -15,6 +15,14 @@ export function departmentScope(actor: Actor): string | null | undefined {
   return null;
 }
 
+/**
+ * SQL saying that the case row `alias` names every one of `departmentIds`, with its `?` parameters:
+ * department_ids is a text[] (served by the GIN index case_record_department_ids_gin), the ids uuids.
+ */
+export function namesDepartments(alias: string, departmentIds: readonly string[]): { sql: string; params: string[] } {
+  return { sql: `${alias}.department_ids @> array[${departmentIds.map(() => '?').join(', ')}]::text[]`, params: [...departmentIds] };
+}
+
 export function canSee(actor: Actor, record: Pick<CaseRecord, 'departmentIds'>): boolean {
   const scope = departmentScope(actor);
   if (scope === undefined) return true;

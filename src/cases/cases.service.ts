@@ -8,7 +8,7 @@ import { holdCase, resumeCase, vendorContacted } from '../../workflows/shared/me
 import { TASK_TYPES } from '../../workflows/shared/task-types';
 import { notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { assertCanSee, DEPARTMENT_TIMELINE_KINDS, departmentScope, departmentSeesEntry, departmentSeesTask, seesWholeCase } from './case-access';
+import { assertCanSee, DEPARTMENT_TIMELINE_KINDS, departmentScope, departmentSeesEntry, departmentSeesTask, namesDepartments, seesWholeCase } from './case-access';
 import { CaseMailer } from './case-mailer.service';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
@@ -222,8 +222,9 @@ export class CasesService {
     const months = query.months ?? 6;
     const scope = departmentScope(actor);
     // Department users see their own department's cases only (CASE_VISIBILITY), like the list.
-    const where = scope === undefined ? 'true' : scope === null ? 'false' : 'c.department_ids @> array[?]::text[]';
-    const bind = typeof scope === 'string' ? [scope] : [];
+    const own = typeof scope === 'string' ? namesDepartments('c', [scope]) : null;
+    const where = scope === undefined ? 'true' : own?.sql ?? 'false';
+    const bind = own?.params ?? [];
     const db = this.em.getConnection();
     const perWeek = await db.execute<Array<{ week: string; incidents: string; requests: string }>>(
       `select to_char(w.week, 'YYYY-MM-DD') as week,
@@ -285,7 +286,10 @@ export class CasesService {
     if (query.from) add('c.occurred_at >= ?', new Date(query.from));
     if (query.to) add('c.occurred_at < ?', new Date(query.to));
     const departments = [scope, query.departmentId].filter((d): d is string => typeof d === 'string' && UUID.test(d));
-    if (departments.length) add(`c.department_ids @> array[${departments.map(() => '?').join(', ')}]::text[]`, ...departments);
+    if (departments.length) {
+      const named = namesDepartments('c', departments);
+      add(named.sql, ...named.params);
+    }
     if (query.q) add('c.search_text like ?', `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     return { where: conditions.length ? conditions.join(' and ') : 'true', params };
   }

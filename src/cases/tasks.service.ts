@@ -6,7 +6,7 @@ import { completeTask } from '../../workflows/shared/messages';
 import { checkTaskActor } from '../../workflows/shared/policy';
 import { conflict, forbidden, notFound } from '../common/errors';
 import type { Actor } from '../identity/current-user';
-import { assertCanSee, departmentScope } from './case-access';
+import { assertCanSee, departmentScope, namesDepartments } from './case-access';
 import { CaseRecord } from './case-record.entity';
 import { CaseTask } from './case-task.entity';
 import { actorRef, taskView, type TaskViewSource } from './cases.service';
@@ -64,8 +64,9 @@ export class TasksService {
     // A department sees the tasks of its own cases. A subquery, not a list of its case ids: with years
     // of closed cases that list has tens of thousands of entries, and building it cost 0.5 s per call.
     if (scope) {
-      conditions.push('t.case_id in (select r.id from case_record r where r.department_ids @> array[?]::text[])');
-      params.push(scope);
+      const own = namesDepartments('r', [scope]);
+      conditions.push(`t.case_id in (select r.id from case_record r where ${own.sql})`);
+      params.push(...own.params);
     }
     // The inbox shows each task with its case's subject, status and SLA: one statement, without the
     // ORM's hydration of both wide entities (every open page polls the inbox). The page of tasks is

@@ -5,7 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { SlaView } from '../../workflows/shared/case-model';
 import { workflowIds } from '../../workflows/shared/ids';
 import type { InquiryAsker, InquiryAttachmentRef, InquiryCategory, InquiryChannel, InquiryInput } from '../../workflows/shared/contracts';
-import { canSee, departmentScope } from '../cases/case-access';
+import { canSee, departmentScope, namesDepartments } from '../cases/case-access';
 import { CaseMailer } from '../cases/case-mailer.service';
 import { CaseRecord } from '../cases/case-record.entity';
 import { CasesService } from '../cases/cases.service';
@@ -148,8 +148,9 @@ export class InquiriesService {
     const params: unknown[] = [];
     if (query.open === 'true') where.push(`status <> 'done'`);
     if (scope) {
-      where.push('department_ids @> ?::text[]');
-      params.push(`{${scope}}`);
+      const own = namesDepartments('case_record', [scope]);
+      where.push(own.sql);
+      params.push(...own.params);
     }
     const rows = await this.sql<{ id: string; number: string; subject: string; status: string; occurred_at: Date; assignee: string | null; sla: unknown; due_at: Date | null; breached: boolean; params: Record<string, unknown> | null; next_role: string | null }>(
       `select id, number, subject, status, occurred_at, assignee, sla, due_at, breached, params, next_role from case_record where ${where.join(' and ')}
@@ -288,8 +289,9 @@ export class InquiriesService {
     const params: unknown[] = [record.id, record.id, record.id];
     let where = `c.status = 'done' and c.id <> ? and not exists (select 1 from case_link l where (l.from_case_id = ? and l.to_case_id = c.id) or (l.to_case_id = ? and l.from_case_id = c.id))`;
     if (scope) {
-      where += ' and c.department_ids @> ?::text[]';
-      params.push(`{${scope}}`);
+      const own = namesDepartments('c', [scope]);
+      where += ` and ${own.sql}`;
+      params.push(...own.params);
     }
     const candidates = await this.sql<{ id: string; number: string; kind: string; subject: string; description: string | null; hostname: string | null; params: Record<string, unknown> | null; completed_at: Date | null }>(
       `select c.id, c.number, c.kind, c.subject, c.description, c.hostname, c.params, c.completed_at from case_record c where ${where} order by c.completed_at desc nulls last limit 2000`, params,

@@ -29,3 +29,16 @@ export async function rangeQuery(baseUrl: string, promql: string, start: number,
   const params = { query: promql, start: String(start), end: String(end), step: String(stepSeconds) };
   return (await read<{ result: MatrixSeries[] }>(baseUrl, '/api/v1/query_range', params, timeoutMs, promql)).result;
 }
+
+export interface ActiveTarget {
+  scrapePool: string;
+  scrapeUrl: string;
+  scrapeInterval: string;
+  health: string;
+  labels: Record<string, string>;
+}
+
+/** The targets Prometheus is scraping now, with each one's pool and interval. */
+export async function activeTargets(baseUrl: string, timeoutMs = 15_000): Promise<ActiveTarget[]> {
+  return (await read<{ activeTargets: ActiveTarget[] }>(baseUrl, '/api/v1/targets', { state: 'active' }, timeoutMs, 'the target list')).activeTargets;
+}

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { fromJstWall } from '../../workflows/shared/jst';
 import type { GatherAvailabilityResult } from '../../workflows/shared/contracts';
-import { instantQuery, type VectorSample } from '../monitoring/prometheus-api';
+import { activeTargets, instantQuery, type VectorSample } from '../monitoring/prometheus-api';
 
 /**
  * The nightly gathering (R-RPT-1/2): per device and Japan day, how many ICMP probe results
@@ -22,9 +22,8 @@ export class AvailabilityGatherer {
 
   /** The ICMP job's scrape interval in seconds, from Prometheus's own target list. */
   private async scrapeIntervalSeconds(): Promise<number> {
-    const response = await fetch(`${this.prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(15_000) });
-    const body = (await response.json()) as { data: { activeTargets: { scrapePool: string; scrapeInterval: string }[] } };
-    const target = body.data.activeTargets.find((t) => t.scrapePool === 'icmp') ?? body.data.activeTargets[0];
+    const targets = await activeTargets(this.prometheusUrl!);
+    const target = targets.find((t) => t.scrapePool === 'icmp') ?? targets[0];
     const match = /^(\d+)(ms|s|m)$/.exec(target?.scrapeInterval ?? '');
     if (!match) return 15;
     const n = Number(match[1]);

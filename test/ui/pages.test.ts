@@ -93,10 +93,14 @@ describe('web UI: pages, access and exports', () => {
     await page.goto(`${system.baseUrl}/login`);
     await page.getByLabel('ユーザー名').fill('dept1');
     await page.getByLabel('パスワード').fill('opsdesk-demo');
+    const departmentsAnswered = page.waitForEvent('requestfinished', (request) => new URL(request.url()).pathname === '/api/departments');
     await page.getByRole('button', { name: 'ログイン' }).click();
     await page.getByRole('link', { name: '自課の依頼' }).click();
     await page.getByRole('heading', { name: '税務課の作業依頼' }).waitFor();
-    await page.waitForTimeout(2_000); // long enough for a late navigation to land, were there one
+    // A late navigation would follow the department names' answer: wait for the answer, then two
+    // frames, by which the page has run what the answer set off.
+    await departmentsAnswered;
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
     expect(new URL(page.url()).pathname).toBe('/requests');
     await page.getByRole('heading', { name: '税務課の作業依頼' }).waitFor({ timeout: 1_000 });
   });
