@@ -17,14 +17,17 @@ import { DependencyMonitor } from '../health/dependency-monitor';
 const INBOX_COLUMNS = `t.id, t.case_id as "caseId", t.case_number as "caseNumber", t.type, t.assignee_role as "assigneeRole", t.department_id as "departmentId",
   t.state, t.due_at as "dueAt", t.allowed_outcomes as "allowedOutcomes", t.suggested, t.created_at as "createdAt", t.completed_at as "completedAt",
   t.claimed_by_username as "claimedByUsername", t.claimed_by_name as "claimedByName", t.claimed_at as "claimedAt", t.completed_by as "completedBy",
-  t.outcome, t.note, t.data, c.kind as "caseKind", c.subject as "caseSubject", c.status as "caseStatus", c.severity as "caseSeverity",
+  t.outcome, t.note, t.data, c.id is not null as "caseFound", c.kind as "caseKind", c.subject as "caseSubject", c.status as "caseStatus", c.severity as "caseSeverity",
   c.breached as "caseBreached", c.due_at as "caseDueAt", c.sla as "caseSla"`;
 
-/** An inbox row as PostgreSQL returns it through the ORM's connection (timestamps as text; the case's columns null without a case row). */
+/**
+ * An inbox row as PostgreSQL returns it through the ORM's connection (timestamps as text). The case's
+ * columns are there when `caseFound`: a task whose case row is not written yet has none.
+ */
 type InboxRow = Omit<TaskViewSource, 'dueAt' | 'createdAt' | 'completedAt' | 'claimedAt'> & {
   dueAt: string | null; createdAt: string; completedAt: string | null; claimedAt: string | null;
-  caseKind: CaseRecord['kind'] | null; caseSubject: string | null; caseStatus: CaseRecord['status'] | null; caseSeverity: string | null;
-  caseBreached: boolean | null; caseDueAt: string | null; caseSla: CaseRecord['sla'] | null;
+  caseFound: boolean; caseKind: CaseRecord['kind']; caseSubject: string; caseStatus: CaseRecord['status']; caseSeverity: string | null;
+  caseBreached: boolean; caseDueAt: string | null; caseSla: CaseRecord['sla'] | null;
 };
 
 /** The inbox's order: the earliest deadline first, then the oldest; what case_task_inbox is sorted by. */
@@ -80,9 +83,9 @@ export class TasksService {
       [...params, query.limit ?? 100],
     );
     return {
-      items: rows.map(({ caseKind, caseSubject, caseStatus, caseSeverity, caseBreached, caseDueAt, caseSla, ...task }) => ({
+      items: rows.map(({ caseFound, caseKind, caseSubject, caseStatus, caseSeverity, caseBreached, caseDueAt, caseSla, ...task }) => ({
         ...taskView({ ...task, dueAt: dateOrNull(task.dueAt), createdAt: new Date(task.createdAt), completedAt: dateOrNull(task.completedAt), claimedAt: dateOrNull(task.claimedAt) }),
-        case: caseKind !== null && caseStatus !== null && caseSubject !== null && caseBreached !== null // a task whose case row is not there (yet) has no case columns
+        case: caseFound
           ? { kind: caseKind, subject: caseSubject, status: caseStatus, statusLabel: STATUS_LABELS[caseStatus], severity: caseSeverity ?? null, breached: caseBreached, dueAt: dateOrNull(caseDueAt)?.toISOString() ?? null, sla: caseSla ?? null }
           : null,
       })),

@@ -30,12 +30,10 @@ export async function rangeQuery(baseUrl: string, promql: string, start: number,
   return (await read<{ result: MatrixSeries[] }>(baseUrl, '/api/v1/query_range', params, timeoutMs, promql)).result;
 }
 
+/** What opsdesk reads of a target in Prometheus's target list. */
 export interface ActiveTarget {
   scrapePool: string;
-  scrapeUrl: string;
   scrapeInterval: string;
-  health: string;
-  labels: Record<string, string>;
 }
 
 /** The targets Prometheus is scraping now, with each one's pool and interval. */
