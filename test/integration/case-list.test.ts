@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { withDatabase } from '../support/databases';
 
 /**
  * 作業履歴 with years of cases: newest first by 発生日時, an exact total up to 1,000 matches and
@@ -15,9 +15,7 @@ describe('R-REC: the case list with years of history', () => {
   beforeAll(async () => {
     system = await startTestSystem({ worker: false });
     [ga, dept1, dept2] = await Promise.all(['ga1', 'dept1', 'dept2'].map((u) => system.login(u)));
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       // 1,200 closed incidents of 税務課 (dept1) in 2024 and 30 of 市民課 (dept2) in 2023, written straight into the table.
       await db.query(`
         insert into case_record (id, number, kind, workflow_id, run_id, subject, occurred_at, status, resolution, impact, department_ids,
@@ -31,9 +29,7 @@ describe('R-REC: the case list with years of history', () => {
                 union all
                 select g, 2023, timestamptz '2023-06-01 09:00+09' + g * interval '1 day', '住基サーバ障害', 'vm-shimin01',
                        'dept2' from generate_series(1, 30) g) cases`);
-    } finally {
-      await db.end();
-    }
+    });
   });
   afterAll(async () => {
     await system?.close();

@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { withDatabase } from '../support/databases';
 
 /**
  * 担当タスク (the inbox, GET /api/tasks): each role's open steps, the earliest deadline first, with
@@ -33,9 +33,7 @@ describe('R-FLOW-1, R-FLOW-2: the inbox orders each role’s open steps by deadl
   beforeAll(async () => {
     system = await startTestSystem({ worker: false });
     [op1, dept1, dept2] = await Promise.all(['op1', 'dept1', 'dept2'].map((u) => system.login(u)));
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       const department = async (username: string) => (await db.query(`select department_id as id from app_user where username = $1`, [username])).rows[0].id as string;
       const [zeimu, other] = [await department('dept1'), await department('dept2')];
       const insertCase = async (number: string, kind: string, status: string, departments: string[]) =>
@@ -59,9 +57,7 @@ describe('R-FLOW-1, R-FLOW-2: the inbox orders each role’s open steps by deadl
       await insertTask('INC-2030-00001-T900', incident, 'INC-2030-00001', 'acknowledge', 'operator', new Date(base - 99 * hour).toISOString(), new Date(base).toISOString(), null, 'done');
       await insertTask('REQ-2030-00001-T1', ownRequest, 'REQ-2030-00001', 'verify_work', 'department', new Date(base + 5 * hour).toISOString(), new Date(base).toISOString(), zeimu);
       await insertTask('REQ-2030-00002-T1', othersRequest, 'REQ-2030-00002', 'verify_work', 'department', new Date(base + 1 * hour).toISOString(), new Date(base).toISOString(), other);
-    } finally {
-      await db.end();
-    }
+    });
   });
   afterAll(async () => {
     await system?.close();

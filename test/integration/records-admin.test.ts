@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { withDatabase } from '../support/databases';
 
 /**
  * Issue 22, point 6, the API side: 作業履歴 sorted by the column a person clicks (number, 発生日時,
@@ -30,9 +30,7 @@ describe('R-REC: 作業履歴 sorting and export fields, R-SCOPE-1: retired inve
   beforeAll(async () => {
     system = await startTestSystem({ worker: false });
     [ga, admin, op1, dept1] = await Promise.all(['ga1', 'admin', 'op1', 'dept1'].map((u) => system.login(u)));
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       for (const c of CASES) {
         const { rows } = await db.query(
           `insert into case_record (id, number, kind, workflow_id, run_id, subject, occurred_at, status, severity, impact, department_ids,
@@ -50,9 +48,7 @@ describe('R-REC: 作業履歴 sorting and export fields, R-SCOPE-1: retired inve
           [rows[0].id, c.n, c.at],
         );
       }
-    } finally {
-      await db.end();
-    }
+    });
   });
   afterAll(async () => {
     await system?.close();

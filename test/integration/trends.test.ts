@@ -1,5 +1,5 @@
-import { Client } from 'pg';
 import { startTestSystem, type TestSystem } from '../support/test-system';
+import { withDatabase } from '../support/databases';
 
 /**
  * Issue 22, point 2: the dashboard's trends, computed in PostgreSQL over the cases a caller may
@@ -14,9 +14,7 @@ describe('R-REC: trends for the dashboard (cases per week, SLA met % per month, 
   beforeAll(async () => {
     system = await startTestSystem({ worker: false });
     [ga, dept1, dept2] = await Promise.all(['ga1', 'dept1', 'dept2'].map((u) => system.login(u)));
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       // Cases of 税務課 (dept1), relative to now: [age, status, sla stopped ago (null: none), breached].
       await db.query(`
         insert into case_record (id, number, kind, workflow_id, run_id, subject, occurred_at, status, resolution, impact, department_ids,
@@ -33,9 +31,7 @@ describe('R-REC: trends for the dashboard (cases per week, SLA met % per month, 
             (5, 'incident', interval '40 days', 'in_progress', null, false),
             (6, 'incident', interval '3 hours', 'done', interval '2 hours', false)
           ) as v(g, k, age, st, stopped, br)`);
-    } finally {
-      await db.end();
-    }
+    });
   });
   afterAll(async () => {
     await system?.close();

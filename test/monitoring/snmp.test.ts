@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { Client } from 'pg';
 import { snmpdPath } from '../../src/monitoring/binaries';
 import { FlowDriver } from '../support/flow';
 import { monitoringToolsMissing, prometheusApi, startMonitoredSystem, startSnmpd, type MonitoredSystem } from './support';
 import { eventually } from '../support/eventually';
+import { withDatabase } from '../support/databases';
 
 const runnable = !monitoringToolsMissing() && existsSync(snmpdPath());
 const describeWithSnmp = runnable ? describe : describe.skip;
@@ -37,15 +37,11 @@ describeWithSnmp('R-MON-3: a switch is read over SNMP (snmp_exporter, IF-MIB by 
     expect(JSON.stringify(read.body)).not.toContain(community);
 
     // Sealed in the database, like the database passwords.
-    const db = new Client({ connectionString: mon.system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(mon.system.config.databaseUrl, async (db) => {
       const { rows } = await db.query('select snmp_community_sealed from monitoring_device where asset_id = $1', [sw.body.id]);
       expect(rows[0].snmp_community_sealed).toMatch(/^[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
       expect(rows[0].snmp_community_sealed).not.toContain(community);
-    } finally {
-      await db.end();
-    }
+    });
 
     let seen: unknown;
     await eventually('the snmp target up', async () => {

@@ -1,13 +1,11 @@
-import { Client } from 'pg';
+import { withDatabase } from '../support/databases';
 
 /** A month of synthetic history for the monthly report's tests (October 2026; see monthly-report.test.ts for the hand-computed figures). */
 export const MONTH = '2026-10';
 const jst = (s: string) => `${s}+09:00`;
 
 export async function seed(databaseUrl: string): Promise<void> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
+  await withDatabase(databaseUrl, async (db) => {
     await db.query(`insert into asset (id, hostname, kind, address, sub_platform, business_systems, protected, created_at, updated_at) values
       (gen_random_uuid(), 'rpt-vm01', 'vm', null, 'virtualization', '{}', false, '2026-01-01', now()),
       (gen_random_uuid(), 'rpt-vm02', 'vm', null, 'virtualization', '{}', false, '2026-01-01', now()),
@@ -75,8 +73,6 @@ export async function seed(databaseUrl: string): Promise<void> {
       ('2026-09-30', 'database_platform', 'zeimu', ${10 * GiB}, null, 'test', now()), ('2026-09-30', 'database_platform', '*', ${10 * GiB}, null, 'test', now()),
       ('2026-10-31', 'database_platform', 'zeimu', ${12 * GiB}, null, 'test', now()), ('2026-10-31', 'database_platform', '*', ${12 * GiB}, null, 'test', now()),
       ('2026-09-30', 'backup_store', '*', ${400 * GiB}, ${1000.5 * GiB}, 'test', now()), ('2026-10-31', 'backup_store', '*', ${431 * GiB}, ${1000.5 * GiB}, 'test', now())`);
-  } finally {
-    await db.end();
-  }
+  });
 }
 

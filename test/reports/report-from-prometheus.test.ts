@@ -2,12 +2,12 @@ import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { missingMonitoringTools } from '../../src/monitoring/binaries';
 import { reportedMonth } from '../../src/reports/report-calendar';
 import { fromJstWall } from '../../workflows/shared/jst';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 import { dayOfSeries, startBackfilledPrometheus, type BackfilledPrometheus } from './prometheus-backfill';
+import { withDatabase } from '../support/databases';
 
 /**
  * End to end: a real Prometheus (127.0.0.1) holds a day of last month's node_exporter and IF-MIB
@@ -32,14 +32,10 @@ maybe('R-RPT-1, R-RPT-4: the report workflows read VM resources and traffic from
     prometheus = await startBackfilledPrometheus(dir, dayOfSeries(fromJstWall(y, m, 15).getTime() / 1000, 'e2e-vm01', 'e2e-sw01'));
     mkdirSync(join(dir, 'monitoring'));
     system = await startTestSystem({ env: { PROMETHEUS_URL: prometheus.url, OPSDESK_MONITORING_DIR: join(dir, 'monitoring') } });
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       await db.query(`insert into asset (id, hostname, kind, address, sub_platform, business_systems, protected, created_at, updated_at) values
         (gen_random_uuid(), 'e2e-vm01', 'vm', null, 'virtualization', '{}', false, '2026-01-01', now())`);
-    } finally {
-      await db.end();
-    }
+    });
     ga = await system.login('ga1');
   }, 120_000);
 

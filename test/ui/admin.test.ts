@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
 import type { Page } from 'playwright-core';
 import type { TestSystem } from '../support/test-system';
 import { shot, waitUntil, withSystemAndBrowser } from './browser';
+import { withDatabase } from '../support/databases';
 
 /**
  * Issue 22, point 6, in real Chromium: the pages that were missing. Admins manage users and
@@ -20,9 +20,7 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
   const sessions = withSystemAndBrowser(async (started) => {
     ({ system } = started);
     // Three incidents of 税務課 in 2020 written straight into the record (no workflow needed to sort them).
-    const db = new Client({ connectionString: system.config.databaseUrl });
-    await db.connect();
-    try {
+    await withDatabase(system.config.databaseUrl, async (db) => {
       const cases = [
         ['INC-2020-80002', 'minor', 'done', '2020-04-01T01:00:00Z', { scope: '帳票出力', serviceStopped: false }],
         ['INC-2020-80001', 'critical', 'in_progress', '2020-04-02T01:00:00Z', { scope: '税務システム全体', serviceStopped: true }],
@@ -44,9 +42,7 @@ describe('web UI: admin pages, inventory upkeep, 作業履歴 sorting and saved 
           [rows[0].id, n, at],
         );
       }
-    } finally {
-      await db.end();
-    }
+    });
   });
 
   test('only admins get 利用者管理 and 所管課管理 in the menu, and others are turned away from the pages', async () => {
