@@ -102,7 +102,7 @@ export class ReportsService {
 
   private async departmentName(actor: Actor): Promise<string | null> {
     if (!actor.departmentId) return null;
-    const rows = await this.em.getConnection().execute(`select name_ja from department where id = ?`, [actor.departmentId]);
+    const rows = await this.em.getConnection().execute<Array<{ name_ja: string }>>(`select name_ja from department where id = ?`, [actor.departmentId]);
     return rows[0]?.name_ja ?? null;
   }
 
