@@ -144,6 +144,8 @@ export class Stack {
       MAIL_FROM: '"運用保守デスク" <opsdesk@example.lg.jp>',
       PORT: String(this.apiPort),
       PUBLIC_URL: 'http://opsdesk.bench',
+      // The one setting a run may change from outside: the worker's cache is what section 5 measures.
+      ...(process.env.WORKER_MAX_CACHED_WORKFLOWS ? { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
       ...this.extraEnv,
       ...extra,
     };
