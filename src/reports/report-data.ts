@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { BusinessCalendar } from '../calendar/business-calendar';
 import { fromJstWall } from '../../workflows/shared/jst';
-import type { FigureSource } from '../../workflows/shared/contracts';
+import type { FigureSource, MonthlyFigures } from '../../workflows/shared/contracts';
 import type { CaseStatus, SlaView, WorkPlan } from '../../workflows/shared/case-model';
 import type { AssetRow, AvailabilityRow, BackupRow, CapacityRow, CaseRow, ReportData, SlaMonth, StorageRow, TimelineRow, TrafficRow, VmResourceRow } from './figures';
 
@@ -38,7 +38,7 @@ interface RawCapacity {
   memory_gib_total: Numeric | null; memory_gib_used: Numeric | null; disk_gib_total: Numeric; disk_gib_used: Numeric;
 }
 interface RawSlaCase { number: string; breached: boolean }
-interface RawPreviousReport { figures: { sections?: { id: string; tables: { id: string; rows: { number: string }[] }[] }[] } | null }
+interface RawPreviousReport { figures: MonthlyFigures | null }
 interface RawVmResource { day: string; hostname: string; metric: VmResourceRow['metric']; average_percent: Numeric; peak_percent: Numeric; samples: number; source: string }
 interface RawTraffic { day: string; hostname: string; interface: string; in_octets: Numeric; out_octets: Numeric; source: string }
 interface RawStorage { day: string; store: StorageRow['store']; item: string; used_bytes: Numeric; total_bytes: Numeric | null }

@@ -141,7 +141,7 @@ export class ReportStore {
 
   async file(reportId: string, stage: string, kind: 'xlsx' | 'pdf'): Promise<{ content: Buffer; sha256: string } | null> {
     const rows = await this.em.getConnection().execute<Array<{ content: Buffer; sha256: string }>>(`select content, sha256 from monthly_report_file where report_id = ? and stage = ? and kind = ?`, [reportId, stage, kind]);
-    return rows.length ? { content: rows[0].content, sha256: rows[0].sha256 } : null;
+    return rows[0] ?? null;
   }
 
   async files(reportId: string): Promise<{ stage: string; kind: string; sha256: string; size: number }[]> {
