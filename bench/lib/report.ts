@@ -138,6 +138,7 @@ export function formatReport(result: BenchResult): string {
     rows.push(['2', `GET /api/cases, ${api.cases.toLocaleString('en')} cases, ${api.list.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.list.all)]);
     for (const [variant, figures] of Object.entries(api.list.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
     rows.push(['2', '  … CPU ms per request', cpuLine(api.list.cpuMsPerRequest)]);
+    if (api.list.caseRowsFetchedPerRequest != null) rows.push(['2', '  … case rows read from the table per request', f(api.list.caseRowsFetchedPerRequest, 0)]);
     rows.push(['2', `GET /api/tasks?mine=true: p50 / p95 / p99 ms`, pct(api.tasksMine.all)]);
     for (const [variant, figures] of Object.entries(api.tasksMine.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
     rows.push(['2', '  … CPU ms per request', cpuLine(api.tasksMine.cpuMsPerRequest)]);
@@ -186,7 +187,12 @@ export function formatReport(result: BenchResult): string {
       rows.push(['5', `  … projected at 10,000 open (${(scale.projectionAt10000.bytesPerCachedWorkflow / 1024).toFixed(0)} KiB per cached workflow, ${scale.projectionAt10000.cachedAt10000} cached)`, mib(scale.projectionAt10000.rssBytes)]);
     }
     rows.push(['5', 'pg_database_size before → after', `${mib(scale.database.sizeBeforeBytes)} → ${mib(scale.database.sizeAfterBytes)}`]);
-    if (scale.listAfter) rows.push(['5', 'GET /api/cases with them open: p50 / p95 / p99 ms', pct(scale.listAfter.all)]);
+    if (scale.listAfter) {
+      rows.push(['5', 'GET /api/cases with them open: p50 / p95 / p99 ms', pct(scale.listAfter.all)]);
+      for (const [variant, figures] of Object.entries(scale.listAfter.variants)) rows.push(['5', `  … ${variant}`, pct(figures)]);
+      rows.push(['5', '  … CPU ms per request', cpuLine(scale.listAfter.cpuMsPerRequest)]);
+      if (scale.listAfter.caseRowsFetchedPerRequest != null) rows.push(['5', '  … case rows read from the table per request', f(scale.listAfter.caseRowsFetchedPerRequest, 0)]);
+    }
     if (scale.tasksMineAfter) rows.push(['5', 'GET /api/tasks?mine=true with them open: p50 / p95 / p99 ms', pct(scale.tasksMineAfter.all)]);
   }
   const replay = ok(s.replay as ReplaySection);

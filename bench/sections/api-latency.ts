@@ -22,6 +22,12 @@ export interface ListLatency {
   requestsPerSecond: number[];
   /** CPU milliseconds per request by process group (median of rounds): where each request's time goes. */
   cpuMsPerRequest: Record<string, number>;
+  /**
+   * case_record rows read from the table through an index, per request over the measured rounds
+   * (pg_stat_user_tables.idx_tup_fetch): the page of rows a list returns, plus every entry an
+   * index-only walk had to check in the table because its page was not yet all-visible.
+   */
+  caseRowsFetchedPerRequest: number | null;
 }
 
 /** Per-request CPU ms by group, the median over rounds. */
@@ -93,6 +99,12 @@ export async function measureGets(ctx: Ctx, label: string, requests: Array<{ lab
   const variants: Record<string, Percentiles[]> = {};
   const rps: number[] = [];
   const readings: Array<{ cpu: CpuReading; requests: number }> = [];
+  const fetchedBefore = await caseRowsFetched(ctx);
+  let requestsMeasured = 0;
+  const rowsPerRequest = async () => {
+    const fetchedAfter = await caseRowsFetched(ctx);
+    return fetchedAfter === null || fetchedBefore === null || !requestsMeasured ? null : (fetchedAfter - fetchedBefore) / requestsMeasured;
+  };
   for (let round = 1; round <= rounds; round++) {
     const measured = await ctx.measure(`${label}-r${round}`, () =>
       ctx.load.call<GetResult>('getLatency', { requests, count: opts.latencyRequests, concurrency: opts.latencyConcurrency, label: `${label} r${round}`, maxSeconds: ROUND_MAX_SECONDS }));
@@ -100,6 +112,7 @@ export async function measureGets(ctx: Ctx, label: string, requests: Array<{ lab
     if (result.failed) throw new Error(`${label}: ${result.failed} requests failed: ${result.errors.join('; ')}`);
     const values = Object.values(result.latencies).flat();
     readings.push({ cpu: measured.cpu, requests: values.length });
+    requestsMeasured += values.length;
     const p = percentiles(values);
     all.push(p);
     for (const [name, v] of Object.entries(result.latencies)) (variants[name] ??= []).push(percentiles(v));
@@ -113,7 +126,18 @@ export async function measureGets(ctx: Ctx, label: string, requests: Array<{ lab
     variants: Object.fromEntries(Object.entries(variants).map(([name, list]) => [name, spreadOfPercentiles(list)])),
     requestsPerSecond: rps,
     cpuMsPerRequest: cpuPerRequest(readings),
+    caseRowsFetchedPerRequest: await rowsPerRequest(),
   };
+}
+
+/**
+ * The table's running count of rows fetched through indexes. A backend publishes its counts when it
+ * has been idle for a second, so the reading waits that long after the requests before it.
+ */
+async function caseRowsFetched(ctx: Ctx): Promise<number | null> {
+  await new Promise((r) => setTimeout(r, 1_500));
+  const [row] = await ctx.stack.sql<{ fetched: string | null }>(`select idx_tup_fetch as fetched from pg_stat_user_tables where relname = 'case_record'`).catch(() => []);
+  return row?.fetched == null ? null : Number(row.fetched);
 }
 
 export const tasksRequests = [

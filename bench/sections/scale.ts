@@ -36,6 +36,8 @@ export interface ScaleSection {
   cpu: CpuReading;
   listAfter: ListLatency | null;
   tasksMineAfter: ListLatency | null;
+  /** What autovacuum had done to case_record before listAfter was measured. */
+  autovacuumBeforeList: string | null;
   /**
    * With fewer than 10,000 requests: the worker's memory at 10,000, from the measured growth per
    * cached workflow. The SDK keeps at most maxCachedWorkflows in memory (the rest are replayed
@@ -98,10 +100,11 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
 
   let listAfter: ListLatency | null = null;
   let tasksMineAfter: ListLatency | null = null;
+  let settled: string | null = null;
   if (listYears) {
     // The burst left tens of thousands of dead row versions: measure the steady state autovacuum
     // brings back (as it would between bursts in production), not the minute of cleaning after it.
-    const settled = await settleAutovacuum(ctx);
+    settled = await settleAutovacuum(ctx);
     say(`case list and inbox latency with the requests open (autovacuum: ${settled}) ...`);
     listAfter = await measureGets(ctx, 'list-after-scale', listRequests(opts.seed, listYears), opts.rounds);
     tasksMineAfter = await measureGets(ctx, 'tasks-after-scale', tasksRequests, opts.rounds);
@@ -118,14 +121,14 @@ export async function runScale(ctx: Ctx, listYears: number[] | null): Promise<Sc
     temporal: temporalPid ? { rssBeforeBytes: before.temporal, rssAfterBytes: after.temporal, sqliteBytes: sqliteBytes() } : null,
     database: { sizeBeforeBytes: before.db, sizeAfterBytes: after.db },
     cpu: measured.cpu,
-    listAfter, tasksMineAfter, projectionAt10000,
+    listAfter, tasksMineAfter, autovacuumBeforeList: settled, projectionAt10000,
   };
 }
 
 /**
  * Waits (at most three minutes) until autovacuum has caught up with case_record to the thresholds
- * the migrations set for it (1,000 + 1 % of the rows dead, and as many inserted since its last
- * vacuum), as it would between bursts in production.
+ * the migrations set for it (read from the table, so the bench follows the migrations), as it
+ * would between bursts in production.
  */
 async function settleAutovacuum(ctx: Ctx): Promise<string> {
   const started = Date.now();
@@ -135,15 +138,21 @@ async function settleAutovacuum(ctx: Ctx): Promise<string> {
     );
     return { dead: Number(row?.dead ?? 0), live: Number(row?.live ?? 0), inserted: Number(row?.inserted ?? 0), vacuums: Number(row?.vacuums ?? 0) };
   };
+  const setting = (name: string) =>
+    `coalesce((select option_value from pg_options_to_table(c.reloptions) where option_name = '${name}'), current_setting('${name}'))::float8 as "${name}"`;
+  const [thresholds] = await ctx.stack.sql<Record<string, number>>(
+    `select ${['autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_vacuum_insert_threshold', 'autovacuum_vacuum_insert_scale_factor'].map(setting).join(', ')} from pg_class c where c.relname = 'case_record'`,
+  );
   const first = await state();
   let now = first;
-  const limit = () => 1_000 + 0.01 * now.live;
-  while (Date.now() - started < 180_000 && (now.dead > limit() || now.inserted > limit())) {
+  const deadLimit = () => thresholds.autovacuum_vacuum_threshold + thresholds.autovacuum_vacuum_scale_factor * now.live;
+  const insertedLimit = () => thresholds.autovacuum_vacuum_insert_threshold + thresholds.autovacuum_vacuum_insert_scale_factor * now.live;
+  while (Date.now() - started < 180_000 && (now.dead > deadLimit() || now.inserted > insertedLimit())) {
     await new Promise((r) => setTimeout(r, 2_000));
     now = await state();
   }
-  return `${first.dead.toLocaleString('en')} → ${now.dead.toLocaleString('en')} dead rows and ${first.inserted.toLocaleString('en')} → ${now.inserted.toLocaleString('en')} rows inserted since a vacuum in case_record, ` +
-    `${now.vacuums - first.vacuums} run(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`;
+  return `${first.dead.toLocaleString('en')} → ${now.dead.toLocaleString('en')} dead rows and ${first.inserted.toLocaleString('en')} → ${now.inserted.toLocaleString('en')} rows inserted since a vacuum in case_record ` +
+    `(thresholds ${deadLimit().toFixed(0)} and ${insertedLimit().toFixed(0)}), ${now.vacuums - first.vacuums} run(s) in ${((Date.now() - started) / 1000).toFixed(0)} s`;
 }
 
 function statSafe(file: string): number | null {
