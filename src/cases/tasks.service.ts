@@ -20,15 +20,19 @@ const INBOX_COLUMNS = `t.id, t.case_id as "caseId", t.case_number as "caseNumber
   t.outcome, t.note, t.data, c.id is not null as "caseFound", c.kind as "caseKind", c.subject as "caseSubject", c.status as "caseStatus", c.severity as "caseSeverity",
   c.breached as "caseBreached", c.due_at as "caseDueAt", c.sla as "caseSla"`;
 
+/** The columns of an inbox row's case, present when the case row is written. */
+type InboxCaseColumns = {
+  caseFound: true; caseKind: CaseRecord['kind']; caseSubject: string; caseStatus: CaseRecord['status']; caseSeverity: string | null;
+  caseBreached: boolean; caseDueAt: string | null; caseSla: CaseRecord['sla'] | null;
+};
+
 /**
- * An inbox row as PostgreSQL returns it through the ORM's connection (timestamps as text). The case's
- * columns are there when `caseFound`: a task whose case row is not written yet has none.
+ * An inbox row as PostgreSQL returns it through the ORM's connection (timestamps as text). A task
+ * whose case row is not written yet has every case column null.
  */
 type InboxRow = Omit<TaskViewSource, 'dueAt' | 'createdAt' | 'completedAt' | 'claimedAt'> & {
   dueAt: string | null; createdAt: string; completedAt: string | null; claimedAt: string | null;
-  caseFound: boolean; caseKind: CaseRecord['kind']; caseSubject: string; caseStatus: CaseRecord['status']; caseSeverity: string | null;
-  caseBreached: boolean; caseDueAt: string | null; caseSla: CaseRecord['sla'] | null;
-};
+} & (InboxCaseColumns | ({ caseFound: false } & { [column in Exclude<keyof InboxCaseColumns, 'caseFound'>]: null }));
 
 /** The inbox's order: the earliest deadline first, then the oldest; what case_task_inbox is sorted by. */
 const INBOX_ORDER = 't.due_at asc nulls last, t.created_at asc';
