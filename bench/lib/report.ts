@@ -1,7 +1,7 @@
 /** The bench's JSON document, its goals, and the table printed at the end. */
 import type { AlertMailSection } from '../sections/alert-mail';
 import type { MonitoringSection } from '../sections/monitoring';
-import type { ApiLatencySection, LatencySpread } from '../sections/api-latency';
+import type { ApiLatencySection, LatencySpread, ListLatency } from '../sections/api-latency';
 import type { OverheadSection } from '../sections/overhead';
 import type { ReplaySection } from '../sections/replay';
 import type { ScaleSection } from '../sections/scale';
@@ -98,6 +98,15 @@ const mib = (b: number | null | undefined) => (b === null || b === undefined ? '
 const cpuLine = (cpu: Record<string, number> | undefined) =>
   cpu ? Object.entries(cpu).sort((a, b) => b[1] - a[1]).map(([g, v]) => `${g} ${v.toFixed(1)}`).join(', ') : '—';
 
+/** A GET measurement's rows: all requests, each variant, CPU per request, and the case rows it read from the table. */
+function latencyRows(section: string, heading: string, latency: ListLatency): string[][] {
+  const rows = [[section, heading, pct(latency.all)]];
+  for (const [variant, figures] of Object.entries(latency.variants)) rows.push([section, `  … ${variant}`, pct(figures)]);
+  rows.push([section, '  … CPU ms per request', cpuLine(latency.cpuMsPerRequest)]);
+  if (latency.caseRowsFetchedPerRequest != null) rows.push([section, '  … case rows read from the table per request', f(latency.caseRowsFetchedPerRequest, 0)]);
+  return rows;
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
   return rows.map((r) => r.map((cell, i) => cell + ' '.repeat(widths[i] - [...cell].length)).join('  ').trimEnd()).join('\n');
@@ -135,13 +144,8 @@ export function formatReport(result: BenchResult): string {
   const api = ok(s.apiLatency as ApiLatencySection);
   err(2, 'API latency', s.apiLatency);
   if (api) {
-    rows.push(['2', `GET /api/cases, ${api.cases.toLocaleString('en')} cases, ${api.list.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.list.all)]);
-    for (const [variant, figures] of Object.entries(api.list.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
-    rows.push(['2', '  … CPU ms per request', cpuLine(api.list.cpuMsPerRequest)]);
-    if (api.list.caseRowsFetchedPerRequest != null) rows.push(['2', '  … case rows read from the table per request', f(api.list.caseRowsFetchedPerRequest, 0)]);
-    rows.push(['2', `GET /api/tasks?mine=true: p50 / p95 / p99 ms`, pct(api.tasksMine.all)]);
-    for (const [variant, figures] of Object.entries(api.tasksMine.variants)) rows.push(['2', `  … ${variant}`, pct(figures)]);
-    rows.push(['2', '  … CPU ms per request', cpuLine(api.tasksMine.cpuMsPerRequest)]);
+    rows.push(...latencyRows('2', `GET /api/cases, ${api.cases.toLocaleString('en')} cases, ${api.list.concurrency} in flight: p50 / p95 / p99 ms`, api.list));
+    rows.push(...latencyRows('2', 'GET /api/tasks?mine=true: p50 / p95 / p99 ms', api.tasksMine));
     rows.push(['2', `task completion (Update round trip), ${api.completion.concurrency} in flight: p50 / p95 / p99 ms`, pct(api.completion.latency)]);
     rows.push(['2', '  … CPU ms per completion', cpuLine(api.completion.cpuMsPerRequest)]);
     const alone = api.completion.alone;
@@ -187,13 +191,8 @@ export function formatReport(result: BenchResult): string {
       rows.push(['5', `  … projected at 10,000 open (${(scale.projectionAt10000.bytesPerCachedWorkflow / 1024).toFixed(0)} KiB per cached workflow, ${scale.projectionAt10000.cachedAt10000} cached)`, mib(scale.projectionAt10000.rssBytes)]);
     }
     rows.push(['5', 'pg_database_size before → after', `${mib(scale.database.sizeBeforeBytes)} → ${mib(scale.database.sizeAfterBytes)}`]);
-    if (scale.listAfter) {
-      rows.push(['5', 'GET /api/cases with them open: p50 / p95 / p99 ms', pct(scale.listAfter.all)]);
-      for (const [variant, figures] of Object.entries(scale.listAfter.variants)) rows.push(['5', `  … ${variant}`, pct(figures)]);
-      rows.push(['5', '  … CPU ms per request', cpuLine(scale.listAfter.cpuMsPerRequest)]);
-      if (scale.listAfter.caseRowsFetchedPerRequest != null) rows.push(['5', '  … case rows read from the table per request', f(scale.listAfter.caseRowsFetchedPerRequest, 0)]);
-    }
-    if (scale.tasksMineAfter) rows.push(['5', 'GET /api/tasks?mine=true with them open: p50 / p95 / p99 ms', pct(scale.tasksMineAfter.all)]);
+    if (scale.listAfter) rows.push(...latencyRows('5', 'GET /api/cases with them open: p50 / p95 / p99 ms', scale.listAfter));
+    if (scale.tasksMineAfter) rows.push(...latencyRows('5', 'GET /api/tasks?mine=true with them open: p50 / p95 / p99 ms', scale.tasksMineAfter));
   }
   const replay = ok(s.replay as ReplaySection);
   err(6, 'replay', s.replay);

@@ -101,10 +101,6 @@ export async function measureGets(ctx: Ctx, label: string, requests: Array<{ lab
   const readings: Array<{ cpu: CpuReading; requests: number }> = [];
   const fetchedBefore = await caseRowsFetched(ctx);
   let requestsMeasured = 0;
-  const rowsPerRequest = async () => {
-    const fetchedAfter = await caseRowsFetched(ctx);
-    return fetchedAfter === null || fetchedBefore === null || !requestsMeasured ? null : (fetchedAfter - fetchedBefore) / requestsMeasured;
-  };
   for (let round = 1; round <= rounds; round++) {
     const measured = await ctx.measure(`${label}-r${round}`, () =>
       ctx.load.call<GetResult>('getLatency', { requests, count: opts.latencyRequests, concurrency: opts.latencyConcurrency, label: `${label} r${round}`, maxSeconds: ROUND_MAX_SECONDS }));
@@ -126,9 +122,12 @@ export async function measureGets(ctx: Ctx, label: string, requests: Array<{ lab
     variants: Object.fromEntries(Object.entries(variants).map(([name, list]) => [name, spreadOfPercentiles(list)])),
     requestsPerSecond: rps,
     cpuMsPerRequest: cpuPerRequest(readings),
-    caseRowsFetchedPerRequest: await rowsPerRequest(),
+    caseRowsFetchedPerRequest: perRequest(fetchedBefore, await caseRowsFetched(ctx), requestsMeasured),
   };
 }
+
+const perRequest = (before: number | null, after: number | null, requests: number) =>
+  before === null || after === null || !requests ? null : (after - before) / requests;
 
 /**
  * The table's running count of rows fetched through indexes. A backend publishes its counts when it
