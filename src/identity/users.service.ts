@@ -95,6 +95,8 @@ export class UsersService {
     }
     user.updatedAt = new Date();
     await this.em.flush();
+    // Roles, department, name or e-mail: the signed-in user's next request already carries them.
+    this.auth.forgetSessions();
     // A disabled account or a reset password: every token issued so far stops working now.
     const revokedTokens = body.disabled === true || passwordReset ? await this.auth.revokeAllTokens(user.id) : 0;
     noteAudit({

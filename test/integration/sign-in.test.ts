@@ -1,3 +1,5 @@
+import { Client as PgClient } from 'pg';
+import { hashToken } from '../../src/identity/auth.service';
 import { startTestSystem, type TestSystem } from '../support/test-system';
 
 /** Sign-in: lockout with every failure recorded, the login rate limit, and admin user management. */
@@ -154,5 +156,49 @@ describe('sign-in and user management', () => {
     expect((await system.request('PATCH', `/api/users/${me.userId}`, { token: admin, body: { roles: ['auditor'] } })).status).toBe(409);
     expect((await system.request('PATCH', '/api/users/00000000-0000-4000-8000-000000000000', { token: admin, body: { disabled: true } })).status).toBe(404);
     expect((await system.request('PATCH', '/api/users/not-a-uuid', { token: admin, body: { disabled: true } })).status).toBe(400);
+  });
+
+  test('a session is remembered between requests, yet every change to it counts from the next request, whoever made it', async () => {
+    const user = await createUser('changer');
+    const me = (token: string) => system.request('GET', '/api/auth/me', { token });
+    // Made elsewhere (another API process, a DBA's SQL): PostgreSQL announces it, within moments.
+    const eventually = async (token: string, expected: (response: { status: number; body: any }) => boolean) => {
+      const until = Date.now() + 10_000;
+      for (;;) {
+        const response = await me(token);
+        if (expected(response)) return response;
+        if (Date.now() > until) throw new Error(`still ${response.status} ${JSON.stringify(response.body)} after 10 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const sql = new PgClient({ connectionString: system.config.databaseUrl });
+    await sql.connect();
+    try {
+      // Through this API: logout and an admin's role change hold for the very next request.
+      const first = await system.login('changer', 'initial-password-1');
+      expect(await me(first)).toMatchObject({ status: 200, body: { roles: ['operator'] } });
+      expect((await system.request('PATCH', `/api/users/${user.id}`, { token: admin, body: { roles: ['auditor'], displayName: '監査 係' } })).status).toBe(200);
+      expect(await me(first)).toMatchObject({ status: 200, body: { roles: ['auditor'], displayName: '監査 係' } });
+      expect((await system.request('POST', '/api/auth/logout', { token: first })).status).toBe(204);
+      expect((await me(first)).status).toBe(401);
+
+      // In PostgreSQL directly: a revoked token, an expired one, a changed role, a disabled user.
+      const revoked = await system.login('changer', 'initial-password-1');
+      const expiring = await system.login('changer', 'initial-password-1');
+      for (const token of [revoked, expiring]) for (let i = 0; i < 3; i++) expect((await me(token)).status).toBe(200);
+      await sql.query(`update auth_token set revoked_at = now() where token_hash = $1`, [hashToken(revoked)]);
+      await eventually(revoked, (response) => response.status === 401);
+      await sql.query(`update auth_token set expires_at = now() - interval '1 second' where token_hash = $1`, [hashToken(expiring)]);
+      await eventually(expiring, (response) => response.status === 401);
+
+      const kept = await system.login('changer', 'initial-password-1');
+      expect(await me(kept)).toMatchObject({ status: 200, body: { roles: ['auditor'] } });
+      await sql.query(`update app_user set roles = '{operator}' where id = $1`, [user.id]);
+      await eventually(kept, (response) => response.body?.roles?.[0] === 'operator');
+      await sql.query(`update app_user set disabled = true where id = $1`, [user.id]);
+      await eventually(kept, (response) => response.status === 401);
+    } finally {
+      await sql.end();
+    }
   });
 });
