@@ -1,5 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditLogService } from '../audit/audit-log.service';
 import { noteAudit } from '../audit/request-context';
@@ -35,7 +35,7 @@ export function actorOf(user: Pick<User, 'id' | 'username' | 'displayName' | 'em
 export type LoginRefusal = 'unknown_user' | 'disabled' | 'locked' | 'wrong_password';
 
 @Injectable()
-export class AuthService implements OnApplicationShutdown {
+export class AuthService implements OnModuleInit, OnApplicationShutdown {
   private readonly log = new Logger('auth');
   private dummyHash: Promise<string> | undefined;
   private notifications?: PgNotifications;
@@ -102,7 +102,6 @@ export class AuthService implements OnApplicationShutdown {
    */
   async authenticate(token: string): Promise<Actor> {
     const tokenHash = hashToken(token);
-    this.listenForChanges();
     const remembered = this.sessions.get(tokenHash);
     if (remembered) return remembered;
     const generation = this.sessions.begin();
@@ -131,8 +130,8 @@ export class AuthService implements OnApplicationShutdown {
     this.sessions.forgetAll();
   }
 
-  private listenForChanges(): void {
-    if (this.stopListening) return;
+  /** Sessions are trusted from the moment this listens (SessionCache's `told`); until then every request asks PostgreSQL. */
+  onModuleInit(): void {
     this.notifications = PgNotifications.acquire(this.config.databaseUrl);
     // Called with '' on every (re)connect too: whatever changed while nobody listened.
     this.stopListening = this.notifications.subscribe(AUTH_CHANGED_CHANNEL, () => this.sessions.forgetAll());
